@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: MIT
+# A thin front over Meson: every rule of the build lives in meson.build.
+BUILDDIR ?= build
+ASANDIR ?= build-asan
+MESON ?= meson
+V ?= 0
+NINJA_V := $(if $(filter 1,$(V)),-v,)
+
+.PHONY: all deps run test test-fast asan conformance bench regen install clean reconfigure fuzz
+
+all: $(BUILDDIR)/build.ninja
+	$(MESON) compile -C $(BUILDDIR) $(NINJA_V)
+
+# Installs the Debian packages the build, the tests and the main job need (only the missing ones).
+deps:
+	@scripts/install-deps.sh
+
+$(BUILDDIR)/build.ninja:
+	@scripts/install-deps.sh
+	$(MESON) setup $(BUILDDIR)
+
+$(ASANDIR)/build.ninja:
+	@scripts/install-deps.sh
+	$(MESON) setup $(ASANDIR) --native-file build-dev.ini
+
+# The main job: this host's runnable models, then a real guest's view of a default model.
+run: all
+	@scripts/main-job.sh $(BUILDDIR)
+
+# Every suite, then the whole unit and cli suites once more under ASan+UBSan.
+test: all $(ASANDIR)/build.ninja
+	$(MESON) test -C $(BUILDDIR) --print-errorlogs --num-processes 2
+	$(MESON) compile -C $(ASANDIR) $(NINJA_V)
+	$(MESON) test -C $(ASANDIR) --print-errorlogs --num-processes 2 --no-suite slow --no-suite conformance --no-suite bench
+
+test-fast: all
+	$(MESON) test -C $(BUILDDIR) --print-errorlogs --no-suite slow --no-suite conformance
+
+# QEMU 11.1.3 conformance for every model name (sets up a Debian 13 chroot once; not part of test).
+conformance: all
+	@tests/conformance/run-newer.sh $(BUILDDIR)
+
+bench: all
+	$(MESON) test -C $(BUILDDIR) --benchmark --print-errorlogs --verbose
+
+# Rewrites the generated table and docs from data/.
+regen:
+	python3 tools/gen-models.py --write
+
+install: all
+	$(MESON) install -C $(BUILDDIR)
+
+reconfigure:
+	$(MESON) setup --reconfigure $(BUILDDIR)
+
+fuzz:
+	CC=clang $(MESON) setup build-fuzz -Dfuzz=true -Db_lundef=false
+	$(MESON) compile -C build-fuzz
+
+clean:
+	rm -rf $(BUILDDIR) $(ASANDIR) build-fuzz

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT */
+/* kvmcpu cpuid: the guest CPUID table (and MSR/capability plans) for a spec on a host. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: kvmcpu cpuid --cpu SPEC [--hv SPEC] [--nested] [--kvm PARAMS]\n"
+		   "                    [--host FILE] [--explain] [--json]\n\n"
+		   "Resolves a CPU spec against a host into the table a VMM gives KVM_SET_CPUID2:\n"
+		   "guest features = host AND model, for every CPUID feature word.\n\n"
+		   "  --cpu SPEC     MODEL[+feature|+no_feature]..., or host, or max\n"
+		   "                 e.g. Cascadelake-Server-v5+no_hle+no_rtm+avx512vnni\n"
+		   "  --hv SPEC      Hyper-V enlightenments: [PRESET+]flag+no_flag+spinlocks=N...\n"
+		   "  --nested       let the guest run its own hypervisor (nested_virt)\n"
+		   "  --kvm PARAMS   the parameter string 'hv=...,cpu=...,nested_virt'\n"
+		   "                 (--cpu, --hv and --nested override its parts)\n"
+		   "  --host FILE    a recorded host (JSON or text); default: this machine's /dev/kvm\n"
+		   "  --explain      say, for each dropped, forced or added bit, why\n"
+		   "  --json         one JSON object: entries, msrs, caps, dropped, hv_dropped, words\n"
+		   "  -h, --help     this text\n");
+}
+
+static void print_table(const struct kvmcpu_result *r)
+{
+	size_t n;
+	const struct kvmcpu_cpuid_entry *e = kvmcpu_result_cpuid(r, &n);
+	printf("%-10s %-5s %-5s %-10s %-10s %-10s %-10s\n", "FUNCTION", "INDEX", "FLAGS", "EAX", "EBX",
+	       "ECX", "EDX");
+	for (size_t i = 0; i < n; i++)
+		printf("0x%08x 0x%-3x %-5u 0x%08x 0x%08x 0x%08x 0x%08x\n", e[i].function, e[i].index,
+		       e[i].flags, e[i].eax, e[i].ebx, e[i].ecx, e[i].edx);
+	if (kvmcpu_result_msr_count(r))
+		printf("\nMSRs (KVM_SET_MSRS):\n");
+	for (size_t i = 0; i < kvmcpu_result_msr_count(r); i++) {
+		const struct kvmcpu_msr *m = kvmcpu_result_msr_at(r, i);
+		if (m->per_vcpu_index)
+			printf("  0x%08x %-30s <vCPU index>\n", m->index, m->name);
+		else
+			printf("  0x%08x %-30s 0x%016llx\n", m->index, m->name, (unsigned long long)m->value);
+	}
+	if (kvmcpu_result_cap_count(r))
+		printf("\nvCPU capabilities (KVM_ENABLE_CAP, in order):\n");
+	for (size_t i = 0; i < kvmcpu_result_cap_count(r); i++) {
+		const struct kvmcpu_cap *c = kvmcpu_result_cap_at(r, i);
+		printf("  %-34s %s\n", c->name, c->before_cpuid ? "before KVM_SET_CPUID2" : "after KVM_SET_CPUID2");
+	}
+}
+
+static void print_dropped_line(const struct kvmcpu_result *r)
+{
+	size_t shown = 0;
+	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++) {
+		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
+		if (n->kind != KVMCPU_NOTICE_DROPPED && n->kind != KVMCPU_NOTICE_HV_DROPPED &&
+		    n->kind != KVMCPU_NOTICE_WARNING)
+			continue;
+		if (n->kind == KVMCPU_NOTICE_DROPPED)
+			printf("%s%s", shown++ ? " " : "\ndropped (the model has them, the host does not): ",
+			       n->subject);
+	}
+	if (shown)
+		printf("\n");
+	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++) {
+		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
+		if (n->kind == KVMCPU_NOTICE_HV_DROPPED)
+			printf("Hyper-V flag dropped: %s: %s\n", n->subject, n->reason);
+		else if (n->kind == KVMCPU_NOTICE_WARNING)
+			fprintf(stderr, "warning: %s: %s\n", n->subject, n->reason);
+	}
+}
+
+static void print_explain(const struct kvmcpu_result *r)
+{
+	printf("\nWhy (every bit dropped, forced or changed):\n");
+	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++) {
+		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
+		char where[64] = "";
+		if (n->word >= 0) {
+			const struct kvmcpu_word_info *w = kvmcpu_word_at((size_t)n->word);
+			if (w->is_msr)
+				snprintf(where, sizeof(where), "MSR 0x%x", w->msr);
+			else
+				snprintf(where, sizeof(where), "0x%x.%u %s", w->leaf, w->subleaf,
+					 cli_reg_name(w->reg));
+		}
+		printf("  %-11s %-28s %-20s %s\n", kvmcpu_notice_kind_name(n->kind), n->subject, where,
+		       n->reason);
+	}
+}
+
+static void json_entries(struct jw *w, const struct kvmcpu_result *r)
+{
+	size_t n;
+	const struct kvmcpu_cpuid_entry *e = kvmcpu_result_cpuid(r, &n);
+	jw_key(w, "entries");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		jw_obj_begin(w);
+		jw_key(w, "function");
+		jw_u64(w, e[i].function);
+		jw_key(w, "index");
+		jw_u64(w, e[i].index);
+		jw_key(w, "flags");
+		jw_u64(w, e[i].flags);
+		jw_key(w, "eax");
+		jw_u64(w, e[i].eax);
+		jw_key(w, "ebx");
+		jw_u64(w, e[i].ebx);
+		jw_key(w, "ecx");
+		jw_u64(w, e[i].ecx);
+		jw_key(w, "edx");
+		jw_u64(w, e[i].edx);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void json_plans(struct jw *w, const struct kvmcpu_result *r)
+{
+	jw_key(w, "msrs");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < kvmcpu_result_msr_count(r); i++) {
+		const struct kvmcpu_msr *m = kvmcpu_result_msr_at(r, i);
+		jw_obj_begin(w);
+		jw_key(w, "index");
+		jw_u64(w, m->index);
+		jw_key(w, "name");
+		jw_str(w, m->name);
+		jw_key(w, "value");
+		jw_u64(w, m->value);
+		jw_key(w, "per_vcpu_index");
+		jw_bool(w, m->per_vcpu_index);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "caps");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < kvmcpu_result_cap_count(r); i++) {
+		const struct kvmcpu_cap *c = kvmcpu_result_cap_at(r, i);
+		jw_obj_begin(w);
+		jw_key(w, "cap");
+		jw_u64(w, c->cap);
+		jw_key(w, "name");
+		jw_str(w, c->name);
+		jw_key(w, "args");
+		jw_arr_begin(w);
+		for (int a = 0; a < 4; a++)
+			jw_u64(w, c->args0_is_out_u16 && a == 0 ? 0 : c->args[a]);
+		jw_arr_end(w);
+		jw_key(w, "before_cpuid");
+		jw_bool(w, c->before_cpuid);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void json_notices(struct jw *w, const struct kvmcpu_result *r)
+{
+	jw_key(w, "dropped");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++)
+		if (kvmcpu_result_notice_at(r, i)->kind == KVMCPU_NOTICE_DROPPED)
+			jw_str(w, kvmcpu_result_notice_at(r, i)->subject);
+	jw_arr_end(w);
+	jw_key(w, "hv_dropped");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++) {
+		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
+		if (n->kind != KVMCPU_NOTICE_HV_DROPPED)
+			continue;
+		jw_obj_begin(w);
+		jw_key(w, "flag");
+		jw_str(w, n->subject);
+		jw_key(w, "reason");
+		jw_str(w, n->reason);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "notices");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++) {
+		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
+		jw_obj_begin(w);
+		jw_key(w, "kind");
+		jw_str(w, kvmcpu_notice_kind_name(n->kind));
+		jw_key(w, "subject");
+		jw_str(w, n->subject);
+		jw_key(w, "word");
+		n->word >= 0 ? jw_str(w, kvmcpu_word_at((size_t)n->word)->name) : jw_null(w);
+		jw_key(w, "reason");
+		jw_str(w, n->reason);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void json_words(struct jw *w, const struct kvmcpu_result *r)
+{
+	jw_key(w, "words");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < kvmcpu_word_count(); i++) {
+		const struct kvmcpu_word_info *wi = kvmcpu_word_at(i);
+		jw_obj_begin(w);
+		jw_key(w, "name");
+		jw_str(w, wi->name);
+		jw_key(w, "msr");
+		jw_bool(w, wi->is_msr);
+		if (wi->is_msr) {
+			jw_key(w, "msr_index");
+			jw_u64(w, wi->msr);
+		} else {
+			jw_key(w, "leaf");
+			jw_u64(w, wi->leaf);
+			jw_key(w, "subleaf");
+			wi->has_subleaf ? jw_u64(w, wi->subleaf) : jw_null(w);
+			jw_key(w, "reg");
+			jw_str(w, cli_reg_name(wi->reg));
+		}
+		jw_key(w, "value");
+		jw_u64(w, kvmcpu_result_word(r, i));
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void print_json(const struct kvmcpu_config *cfg, const struct kvmcpu_host *host,
+		       const struct kvmcpu_result *r)
+{
+	struct jw w;
+	jw_init(&w, stdout);
+	jw_obj_begin(&w);
+	jw_key(&w, "cpu");
+	jw_str(&w, kvmcpu_config_cpu(cfg));
+	jw_key(&w, "model");
+	jw_str(&w, kvmcpu_result_model(r) ? kvmcpu_model_name(kvmcpu_result_model(r)) : NULL);
+	jw_key(&w, "hv");
+	jw_str(&w, kvmcpu_config_hv(cfg));
+	jw_key(&w, "nested");
+	jw_bool(&w, kvmcpu_config_nested(cfg));
+	jw_key(&w, "host");
+	jw_str(&w, kvmcpu_host_origin(host));
+	json_entries(&w, r);
+	json_plans(&w, r);
+	json_notices(&w, r);
+	json_words(&w, r);
+	jw_obj_end(&w);
+	jw_end(&w);
+}
+
+int cmd_cpuid(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "hv", required_argument, NULL, 'v' },
+		{ "nested", no_argument, NULL, 'n' },
+		{ "kvm", required_argument, NULL, 'k' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "explain", no_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *cpu = NULL, *hv = NULL, *kvm = NULL, *host_path = NULL;
+	bool nested = false, explain = false, json = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': cpu = optarg; break;
+		case 'v': hv = optarg; break;
+		case 'n': nested = true; break;
+		case 'k': kvm = optarg; break;
+		case 'H': host_path = optarg; break;
+		case 'e': explain = true; break;
+		case 'j': json = true; break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage("cpuid", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("cpuid", "unexpected argument '%s'", argv[optind]);
+	if (!cpu && !kvm)
+		return cli_usage("cpuid", "give --cpu SPEC (or --kvm 'cpu=...')");
+	struct kvmcpu_config *cfg;
+	int rc = cli_make_config("cpuid", kvm, cpu, hv, nested, &cfg);
+	if (rc)
+		return rc;
+	struct kvmcpu_host *host;
+	rc = cli_open_host("cpuid", host_path, &host);
+	if (rc) {
+		kvmcpu_config_free(cfg);
+		return rc;
+	}
+	struct kvmcpu_error err;
+	struct kvmcpu_result *r;
+	kvmcpu_error_clear(&err);
+	if (kvmcpu_resolve(cfg, host, &r, &err)) {
+		rc = cli_report("cpuid", &err, cli_exit_for(err.code));
+	} else {
+		if (json) {
+			print_json(cfg, host, r);
+		} else {
+			print_table(r);
+			print_dropped_line(r);
+			if (explain)
+				print_explain(r);
+		}
+		kvmcpu_result_free(r);
+	}
+	kvmcpu_host_free(host);
+	kvmcpu_config_free(cfg);
+	return rc;
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/* kvmcpu model NAME: one model's definition. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: kvmcpu model NAME [--json]\n\n"
+		   "Shows a model's definition: identity, leaf limits, features by feature word,\n"
+		   "the names that resolve to it, its version note and where it comes from.\n\n"
+		   "  --json       one JSON object\n"
+		   "  -h, --help   this text\n");
+}
+
+static void names_resolving_to(const struct kvmcpu_model *def, struct jw *w)
+{
+	for (size_t i = 0; i < kvmcpu_model_count(); i++) {
+		const struct kvmcpu_model *m = kvmcpu_model_at(i);
+		if (m == def || kvmcpu_model_resolve_alias(m) != def)
+			continue;
+		if (w)
+			jw_str(w, kvmcpu_model_name(m));
+		else
+			printf(" %s", kvmcpu_model_name(m));
+	}
+}
+
+/* Prints (or writes to @w) every feature of @word that the model has. */
+static void features_of_word(const struct kvmcpu_model *m, size_t word, struct jw *w)
+{
+	for (size_t f = 0; f < kvmcpu_feature_count(); f++) {
+		const struct kvmcpu_feature_info *fi = kvmcpu_feature_at(f);
+		if (fi->word != word || !kvmcpu_model_has_feature(m, f))
+			continue;
+		if (w)
+			jw_str(w, fi->name);
+		else
+			printf(" %s", fi->name);
+	}
+}
+
+static void print_text(const struct kvmcpu_model *named, const struct kvmcpu_model *m)
+{
+	printf("%s", kvmcpu_model_name(named));
+	if (named != m)
+		printf(" (resolves to %s)", kvmcpu_model_name(m));
+	printf("\n  vendor      %s\n  family      %u (0x%x)\n  model       %u (0x%x)\n"
+	       "  stepping    %u\n  brand       %s\n  level       0x%x\n  xlevel      0x%x\n",
+	       kvmcpu_model_vendor(m), kvmcpu_model_family(m), kvmcpu_model_family(m),
+	       kvmcpu_model_model(m), kvmcpu_model_model(m), kvmcpu_model_stepping(m),
+	       kvmcpu_model_brand(m), kvmcpu_model_level(m), kvmcpu_model_xlevel(m));
+	printf("  psABI       %s\n  note        %s\n  source      %s\n  also named ",
+	       *kvmcpu_model_psabi(m) ? kvmcpu_model_psabi(m) : "-",
+	       *kvmcpu_model_note(m) ? kvmcpu_model_note(m) : "-", kvmcpu_model_provenance(m));
+	names_resolving_to(m, NULL);
+	printf("\n  features (raw definition; 'kvmcpu cpuid' shows what a host gives):\n");
+	for (size_t w = 0; w < kvmcpu_word_count(); w++) {
+		uint64_t v = kvmcpu_model_word(m, w);
+		if (!v)
+			continue;
+		const struct kvmcpu_word_info *wi = kvmcpu_word_at(w);
+		printf("    %-24s 0x%016llx ", wi->name, (unsigned long long)v);
+		features_of_word(m, w, NULL);
+		printf("\n");
+	}
+}
+
+static void print_json(const struct kvmcpu_model *named, const struct kvmcpu_model *m)
+{
+	struct jw w;
+	jw_init(&w, stdout);
+	jw_obj_begin(&w);
+	jw_key(&w, "name");
+	jw_str(&w, kvmcpu_model_name(named));
+	jw_key(&w, "alias_of");
+	jw_str(&w, kvmcpu_model_alias_of(named));
+	jw_key(&w, "definition");
+	jw_str(&w, kvmcpu_model_name(m));
+	jw_key(&w, "vendor");
+	jw_str(&w, kvmcpu_model_vendor(m));
+	jw_key(&w, "family");
+	jw_u64(&w, kvmcpu_model_family(m));
+	jw_key(&w, "model");
+	jw_u64(&w, kvmcpu_model_model(m));
+	jw_key(&w, "stepping");
+	jw_u64(&w, kvmcpu_model_stepping(m));
+	jw_key(&w, "brand");
+	jw_str(&w, kvmcpu_model_brand(m));
+	jw_key(&w, "level");
+	jw_u64(&w, kvmcpu_model_level(m));
+	jw_key(&w, "xlevel");
+	jw_u64(&w, kvmcpu_model_xlevel(m));
+	jw_key(&w, "psabi");
+	jw_str(&w, *kvmcpu_model_psabi(m) ? kvmcpu_model_psabi(m) : NULL);
+	jw_key(&w, "note");
+	jw_str(&w, kvmcpu_model_note(m));
+	jw_key(&w, "provenance");
+	jw_str(&w, kvmcpu_model_provenance(m));
+	jw_key(&w, "aliases");
+	jw_arr_begin(&w);
+	names_resolving_to(m, &w);
+	jw_arr_end(&w);
+	jw_key(&w, "words");
+	jw_arr_begin(&w);
+	for (size_t i = 0; i < kvmcpu_word_count(); i++) {
+		uint64_t v = kvmcpu_model_word(m, i);
+		if (!v)
+			continue;
+		jw_obj_begin(&w);
+		jw_key(&w, "name");
+		jw_str(&w, kvmcpu_word_at(i)->name);
+		jw_key(&w, "value");
+		jw_u64(&w, v);
+		jw_key(&w, "features");
+		jw_arr_begin(&w);
+		features_of_word(m, i, &w);
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	jw_end(&w);
+}
+
+int cmd_model(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage("model", "unknown option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage("model", "give exactly one model name");
+	struct kvmcpu_config *cfg;
+	/* The config parser owns name lookup and did-you-mean suggestions. */
+	int rc = cli_make_config("model", NULL, argv[optind], NULL, false, &cfg);
+	if (rc)
+		return rc;
+	kvmcpu_config_free(cfg);
+	const struct kvmcpu_model *named = kvmcpu_model_find(argv[optind]);
+	if (!named) {
+		fprintf(stderr, "kvmcpu model: '%s' is not a named model (host and max take the host's CPU)\n",
+			argv[optind]);
+		return EXIT_USAGE;
+	}
+	const struct kvmcpu_model *m = kvmcpu_model_resolve_alias(named);
+	if (json)
+		print_json(named, m);
+	else
+		print_text(named, m);
+	return EXIT_OK;
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/* kvmcpu models: every model, and whether the host runs it. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: kvmcpu models [--host FILE] [--json]\n\n"
+		   "Lists every CPU model with its vendor, family/model/stepping and psABI level,\n"
+		   "and whether the host can run it (or which of the model's features it lacks).\n\n"
+		   "  --host FILE  a recorded host (JSON or text); default: this machine's /dev/kvm\n"
+		   "  --json       one JSON array of objects\n"
+		   "  -h, --help   this text\n\n"
+		   "Exit status: 0 when at least one model runs, 1 when none does, 2 bad input,\n"
+		   "3 when /dev/kvm cannot be used.\n");
+}
+
+struct row {
+	const struct kvmcpu_model *m;
+	bool runnable;
+	char missing[2048];
+};
+
+/* A feature is missing when the model's own definition has it and the host cannot give it. */
+static int check_model(const struct kvmcpu_host *host, struct row *row)
+{
+	struct kvmcpu_error err;
+	struct kvmcpu_config *cfg = NULL;
+	struct kvmcpu_result *r = NULL;
+	kvmcpu_error_clear(&err);
+	row->missing[0] = '\0';
+	row->runnable = false;
+	if (kvmcpu_config_new(&cfg, &err) ||
+	    kvmcpu_config_set_cpu(cfg, kvmcpu_model_name(row->m), &err) ||
+	    kvmcpu_resolve(cfg, host, &r, &err)) {
+		kvmcpu_config_free(cfg);
+		snprintf(row->missing, sizeof(row->missing), "%s", err.message);
+		return -1;
+	}
+	size_t used = 0;
+	const struct kvmcpu_model *def = kvmcpu_model_resolve_alias(row->m);
+	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++) {
+		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
+		if (n->kind != KVMCPU_NOTICE_DROPPED || n->word < 0 ||
+		    !(kvmcpu_model_word(def, (size_t)n->word) & n->mask))
+			continue;
+		int w = snprintf(row->missing + used, sizeof(row->missing) - used, "%s%s",
+				 used ? " " : "", n->subject);
+		if (w > 0 && (size_t)w < sizeof(row->missing) - used)
+			used += (size_t)w;
+	}
+	row->runnable = used == 0;
+	kvmcpu_result_free(r);
+	kvmcpu_config_free(cfg);
+	return 0;
+}
+
+static void print_json(struct row *rows, size_t n)
+{
+	struct jw w;
+	jw_init(&w, stdout);
+	jw_arr_begin(&w);
+	for (size_t i = 0; i < n; i++) {
+		const struct kvmcpu_model *m = rows[i].m;
+		jw_obj_begin(&w);
+		jw_key(&w, "name");
+		jw_str(&w, kvmcpu_model_name(m));
+		jw_key(&w, "alias_of");
+		jw_str(&w, kvmcpu_model_alias_of(m));
+		jw_key(&w, "vendor");
+		jw_str(&w, kvmcpu_model_vendor(m));
+		jw_key(&w, "family");
+		jw_u64(&w, kvmcpu_model_family(m));
+		jw_key(&w, "model");
+		jw_u64(&w, kvmcpu_model_model(m));
+		jw_key(&w, "stepping");
+		jw_u64(&w, kvmcpu_model_stepping(m));
+		jw_key(&w, "psabi");
+		jw_str(&w, *kvmcpu_model_psabi(m) ? kvmcpu_model_psabi(m) : NULL);
+		jw_key(&w, "runnable");
+		jw_bool(&w, rows[i].runnable);
+		jw_key(&w, "missing");
+		jw_arr_begin(&w);
+		char *save = NULL;
+		for (char *t = strtok_r(rows[i].missing, " ", &save); t; t = strtok_r(NULL, " ", &save))
+			jw_str(&w, t);
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_end(&w);
+}
+
+static void print_table(const struct row *rows, size_t n, const struct kvmcpu_host *host)
+{
+	size_t ok = 0;
+	printf("%-34s %-12s %6s %5s %4s  %-13s %s\n", "MODEL", "VENDOR", "FAMILY", "MODEL", "STEP",
+	       "PSABI", "ON THIS HOST");
+	for (size_t i = 0; i < n; i++) {
+		const struct kvmcpu_model *m = rows[i].m;
+		char name[64];
+		if (kvmcpu_model_alias_of(m))
+			snprintf(name, sizeof(name), "%s -> %s", kvmcpu_model_name(m),
+				 kvmcpu_model_alias_of(m));
+		else
+			snprintf(name, sizeof(name), "%s", kvmcpu_model_name(m));
+		printf("%-34s %-12s %6u %5u %4u  %-13s %s%s\n", name, kvmcpu_model_vendor(m),
+		       kvmcpu_model_family(m), kvmcpu_model_model(m), kvmcpu_model_stepping(m),
+		       *kvmcpu_model_psabi(m) ? kvmcpu_model_psabi(m) : "-",
+		       rows[i].runnable ? "runnable" : "missing: ", rows[i].runnable ? "" : rows[i].missing);
+		ok += rows[i].runnable;
+	}
+	printf("\n%zu of %zu models runnable on %s\n", ok, n, kvmcpu_host_origin(host));
+}
+
+int cmd_models(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *host_path = NULL;
+	bool json = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			host_path = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage("models", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("models", "unexpected argument '%s'", argv[optind]);
+	struct kvmcpu_host *host;
+	int rc = cli_open_host("models", host_path, &host);
+	if (rc)
+		return rc;
+	size_t n = kvmcpu_model_count(), runnable = 0;
+	struct row *rows = calloc(n, sizeof(*rows));
+	if (!rows) {
+		kvmcpu_host_free(host);
+		fprintf(stderr, "kvmcpu models: out of memory\n");
+		return EXIT_HOST;
+	}
+	for (size_t i = 0; i < n; i++) {
+		rows[i].m = kvmcpu_model_at(i);
+		check_model(host, &rows[i]);
+		runnable += rows[i].runnable;
+	}
+	if (json)
+		print_json(rows, n);
+	else
+		print_table(rows, n, host);
+	free(rows);
+	kvmcpu_host_free(host);
+	return runnable ? EXIT_OK : EXIT_NEGATIVE;
+}

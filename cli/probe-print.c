@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe-print.h"
+
+static int word_of(uint32_t leaf, uint32_t subleaf, int reg)
+{
+	for (size_t i = 0; i < kvmcpu_word_count(); i++) {
+		const struct kvmcpu_word_info *w = kvmcpu_word_at(i);
+		if (!w->is_msr && w->leaf == leaf && (int)w->reg == reg &&
+		    (!w->has_subleaf || w->subleaf == subleaf))
+			return (int)i;
+	}
+	return -1;
+}
+
+static const char *feature_name(int word, uint32_t bit)
+{
+	for (size_t i = 0; word >= 0 && i < kvmcpu_feature_count(); i++) {
+		const struct kvmcpu_feature_info *f = kvmcpu_feature_at(i);
+		if ((int)f->word == word && (f->mask & bit))
+			return f->name;
+	}
+	return NULL;
+}
+
+void pp_bit_names(uint32_t leaf, uint32_t subleaf, int reg, uint32_t mask, char *buf, size_t len)
+{
+	int word = word_of(leaf, subleaf, reg);
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int b = 0; b < 32 && used < len; b++) {
+		if (!(mask & (1u << b)))
+			continue;
+		const char *name = feature_name(word, 1u << b);
+		int n = name ? snprintf(buf + used, len - used, "%s%s", used ? " " : "", name)
+			     : snprintf(buf + used, len - used, "%sbit%d", used ? " " : "", b);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+int pp_open_live(const char *cmd, const char *dev, struct kvmcpu_host **out)
+{
+	struct kvmcpu_error err;
+	kvmcpu_error_clear(&err);
+	if (kvmcpu_host_open_live(dev, out, &err))
+		return cli_report(cmd, &err, EXIT_HOST);
+	return EXIT_OK;
+}
+
+bool pp_parse_ms(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *end || v < 1 || v > 600000)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+void pp_json_row(struct jw *w, const struct kvmcpu_probe_row *row)
+{
+	char names[512];
+	jw_obj_begin(w);
+	jw_key(w, "leaf");
+	jw_u64(w, row->function);
+	jw_key(w, "subleaf");
+	jw_u64(w, row->index);
+	jw_key(w, "reg");
+	jw_str(w, cli_reg_name(row->reg));
+	jw_key(w, "in_table");
+	jw_bool(w, row->in_table);
+	jw_key(w, "configured");
+	jw_u64(w, row->configured);
+	jw_key(w, "seen");
+	jw_u64(w, row->seen);
+	jw_key(w, "rule");
+	jw_str(w, row->rule[0] ? row->rule : NULL);
+	jw_key(w, "ignored");
+	jw_u64(w, row->ignored);
+	jw_key(w, "unhonoured");
+	jw_u64(w, row->unhonoured);
+	jw_key(w, "forced");
+	jw_u64(w, row->forced);
+	jw_key(w, "mismatch");
+	jw_u64(w, row->mismatch);
+	pp_bit_names(row->function, row->index, row->reg, row->forced | row->mismatch, names,
+		     sizeof(names));
+	jw_key(w, "differing_features");
+	jw_str(w, names);
+	jw_obj_end(w);
+}
+
+void pp_json_calibration(struct jw *w, const struct kvmcpu_probe_calibration *cal)
+{
+	char names[1024];
+	jw_arr_begin(w);
+	for (size_t i = 0; i < kvmcpu_probe_calibration_count(cal); i++) {
+		const struct kvmcpu_probe_cal_reg *c = kvmcpu_probe_calibration_at(cal, i);
+		if (!c->unhonoured)
+			continue;
+		pp_bit_names(c->function, c->index, c->reg, c->unhonoured, names, sizeof(names));
+		jw_obj_begin(w);
+		jw_key(w, "leaf");
+		jw_u64(w, c->function);
+		jw_key(w, "subleaf");
+		jw_u64(w, c->index);
+		jw_key(w, "reg");
+		jw_str(w, cli_reg_name(c->reg));
+		jw_key(w, "tested");
+		jw_u64(w, c->tested);
+		jw_key(w, "host_forced");
+		jw_u64(w, c->unhonoured);
+		jw_key(w, "features");
+		jw_str(w, names);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}

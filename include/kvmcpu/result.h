@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KVMCPU_RESULT_H
+#define KVMCPU_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "error.h"
+#include "host.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The resolved guest CPU: the CPUID table for KVM_SET_CPUID2, the MSR values a
+ * VMM writes, the vCPU capabilities to enable, and a record of every bit that
+ * was dropped, forced or added, with the reason.
+ */
+struct kvmcpu_result;
+
+/**
+ * Resolves @cfg against @host. On success *out holds a result the caller frees
+ * with kvmcpu_result_free().
+ */
+KVMCPU_API int kvmcpu_resolve(const struct kvmcpu_config *cfg, const struct kvmcpu_host *host,
+			      struct kvmcpu_result **out, struct kvmcpu_error *err);
+KVMCPU_API void kvmcpu_result_free(struct kvmcpu_result *r);
+
+/** The CPUID entries (struct kvm_cpuid_entry2 layout), sorted by (function, index). */
+KVMCPU_API const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid(const struct kvmcpu_result *r,
+								size_t *count);
+/** The entry for (function, index) or NULL. */
+KVMCPU_API const struct kvmcpu_cpuid_entry *
+kvmcpu_result_cpuid_find(const struct kvmcpu_result *r, uint32_t function, uint32_t index);
+/** The model the result was built from (NULL for host/max). */
+KVMCPU_API const struct kvmcpu_model *kvmcpu_result_model(const struct kvmcpu_result *r);
+/** The guest value of feature word @word (index into kvmcpu_word_at). */
+KVMCPU_API uint64_t kvmcpu_result_word(const struct kvmcpu_result *r, size_t word);
+
+/** An MSR value the VMM sets with KVM_SET_MSRS. */
+struct kvmcpu_msr {
+	uint32_t index;
+	uint64_t value;
+	const char *name;      /* "IA32_ARCH_CAPABILITIES" */
+	bool per_vcpu_index;   /* value is the vCPU index (HV_X64_MSR_VP_INDEX) */
+};
+KVMCPU_API size_t kvmcpu_result_msr_count(const struct kvmcpu_result *r);
+KVMCPU_API const struct kvmcpu_msr *kvmcpu_result_msr_at(const struct kvmcpu_result *r, size_t i);
+
+/** A vCPU capability to enable with KVM_ENABLE_CAP, in plan order. */
+struct kvmcpu_cap {
+	uint32_t cap;          /* KVM_CAP_* number */
+	const char *name;      /* "KVM_CAP_HYPERV_ENLIGHTENED_VMCS" */
+	uint64_t args[4];
+	bool before_cpuid;     /* must be enabled before KVM_SET_CPUID2 */
+	bool args0_is_out_u16; /* args[0] is a pointer to a uint16_t the kernel writes */
+};
+KVMCPU_API size_t kvmcpu_result_cap_count(const struct kvmcpu_result *r);
+KVMCPU_API const struct kvmcpu_cap *kvmcpu_result_cap_at(const struct kvmcpu_result *r, size_t i);
+
+enum kvmcpu_notice_kind {
+	KVMCPU_NOTICE_DROPPED = 0,   /* the model has it, the host lacks it */
+	KVMCPU_NOTICE_DEPENDENCY,    /* cleared because what it needs is absent */
+	KVMCPU_NOTICE_FORCED,        /* set or cleared by a rule, whatever model and host say */
+	KVMCPU_NOTICE_USER,          /* changed by a +feature / -feature modifier */
+	KVMCPU_NOTICE_HV_DROPPED,    /* a Hyper-V flag of a preset the host cannot provide */
+	KVMCPU_NOTICE_WARNING,       /* anything the user should read (not migration-safe, ...) */
+};
+
+/** One explained change. @subject is a feature or flag name. */
+struct kvmcpu_notice {
+	enum kvmcpu_notice_kind kind;
+	char subject[48];
+	char reason[208];
+	int word;        /* feature word index, or -1 */
+	uint64_t mask;   /* bits in that word */
+};
+KVMCPU_API size_t kvmcpu_result_notice_count(const struct kvmcpu_result *r);
+KVMCPU_API const struct kvmcpu_notice *kvmcpu_result_notice_at(const struct kvmcpu_result *r,
+							       size_t i);
+KVMCPU_API const char *kvmcpu_notice_kind_name(enum kvmcpu_notice_kind kind);
+
+/**
+ * Applies the result to a vCPU: capabilities marked before_cpuid, then
+ * KVM_SET_CPUID2, then the remaining capabilities, then KVM_SET_MSRS. Each
+ * failure names the ioctl, the leaf/capability/MSR and the errno text.
+ */
+KVMCPU_API int kvmcpu_result_apply(const struct kvmcpu_result *r, int vcpu_fd,
+				   unsigned vcpu_index, struct kvmcpu_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

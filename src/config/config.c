@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: MIT */
+/* The user's request: CPU spec, Hyper-V spec, nested_virt; and the parameter string. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config-priv.h"
+#include "hv/hv.h"
+#include "model/model-priv.h"
+#include "util/util.h"
+
+int kvmcpu_config_new(struct kvmcpu_config **out, struct kvmcpu_error *err)
+{
+	struct kvmcpu_config *cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		return kc_fail(err, -ENOMEM, NULL, "out of memory");
+	kc_strlcpy(cfg->cpu, "host", sizeof(cfg->cpu));
+	cfg->kind = KC_CPU_HOST;
+	*out = cfg;
+	return 0;
+}
+
+void kvmcpu_config_free(struct kvmcpu_config *cfg)
+{
+	if (!cfg)
+		return;
+	kc_hv_spec_free(cfg->hv_spec);
+	free(cfg);
+}
+
+static const char *model_name_at(size_t i, const void *ctx)
+{
+	(void)ctx;
+	/* "host" and "max" are names too, listed after the table. */
+	if (i == kc_nmodels)
+		return "host";
+	if (i == kc_nmodels + 1)
+		return "max";
+	return kc_models[i].name;
+}
+
+static const char *feature_name_at(size_t i, const void *ctx)
+{
+	(void)ctx;
+	if (i < kc_nfeatures)
+		return kc_features[i].name;
+	return kc_feature_aliases[i - kc_nfeatures].alias;
+}
+
+static int unknown_model(const char *name, struct kvmcpu_error *err)
+{
+	char near[256];
+	kc_suggest(name, kc_nmodels + 2, model_name_at, NULL, 5, near, sizeof(near));
+	char hint[300];
+	if (*near)
+		snprintf(hint, sizeof(hint), "did you mean: %s? ('kvmcpu models' lists all)", near);
+	else
+		snprintf(hint, sizeof(hint), "'kvmcpu models' lists every model");
+	return kc_fail(err, -ENOENT, hint, "unknown CPU model '%s'", name);
+}
+
+static int unknown_feature(const char *token, const char *name, struct kvmcpu_error *err)
+{
+	char near[256];
+	kc_suggest(name, kc_nfeatures + kc_nfeature_aliases, feature_name_at, NULL, 5, near,
+		   sizeof(near));
+	char hint[300];
+	if (*near)
+		snprintf(hint, sizeof(hint), "did you mean: %s?", near);
+	else
+		snprintf(hint, sizeof(hint), "'kvmcpu model MODEL' shows feature names");
+	return kc_fail(err, -ENOENT, hint, "unknown CPU feature '%s' in '%s'", name, token);
+}
+
+/*
+ * One modifier: "name" enables, "-name" / "no_name" / "no-name" disable. A
+ * token that is itself a feature name is taken as such first, so features
+ * whose names begin with "no" (no-nested-data-bp) still enable.
+ */
+static int parse_modifier(struct kvmcpu_config *cfg, const char *tok, struct kvmcpu_error *err)
+{
+	bool enable = true;
+	const char *name = tok;
+	int f = -1;
+	if (*tok == '-') {
+		enable = false;
+		name = tok + 1;
+	} else if ((f = kvmcpu_feature_find(tok)) < 0 &&
+		   (!strncmp(tok, "no_", 3) || !strncmp(tok, "no-", 3))) {
+		enable = false;
+		name = tok + 3;
+	}
+	if (f < 0)
+		f = kvmcpu_feature_find(name);
+	if (!*name)
+		return kc_fail(err, -EINVAL, "write MODEL+feature or MODEL+no_feature",
+			       "empty feature name in CPU spec");
+	if (f < 0)
+		return unknown_feature(tok, name, err);
+	if (cfg->nmods == KC_MAX_MODS)
+		return kc_fail(err, -E2BIG, NULL, "more than %d feature modifiers", KC_MAX_MODS);
+	cfg->mods[cfg->nmods++] = (struct kc_cpu_mod){ .feature = f, .enable = enable };
+	return 0;
+}
+
+int kvmcpu_config_set_cpu(struct kvmcpu_config *cfg, const char *spec, struct kvmcpu_error *err)
+{
+	if (!spec || !*spec)
+		return kc_fail(err, -EINVAL, "give a model name, 'host' or 'max'", "empty CPU spec");
+	if (strlen(spec) >= sizeof(cfg->cpu))
+		return kc_fail(err, -E2BIG, NULL, "CPU spec longer than %zu characters",
+			       sizeof(cfg->cpu) - 1);
+	struct kvmcpu_config next = *cfg;
+	kc_strlcpy(next.cpu, spec, sizeof(next.cpu));
+	next.nmods = 0;
+	char buf[sizeof(cfg->cpu)];
+	kc_strlcpy(buf, spec, sizeof(buf));
+	char *save = NULL;
+	char *tok = strtok_r(buf, "+", &save);
+	if (!tok || buf[0] == '+')
+		return kc_fail(err, -EINVAL, "the spec starts with the model: MODEL+feature...",
+			       "CPU spec '%s' has no model name", spec);
+	if (!strcmp(tok, "host") || !strcmp(tok, "max")) {
+		next.kind = !strcmp(tok, "host") ? KC_CPU_HOST : KC_CPU_MAX;
+		next.model = next.named = NULL;
+	} else {
+		const struct kvmcpu_model *m = kvmcpu_model_find(tok);
+		if (!m)
+			return unknown_model(tok, err);
+		next.kind = KC_CPU_MODEL;
+		next.named = m;
+		next.model = kvmcpu_model_resolve_alias(m);
+	}
+	const size_t len = strlen(spec);
+	if (spec[len - 1] == '+' || strstr(spec, "++"))
+		return kc_fail(err, -EINVAL, "remove the empty '+'", "empty feature name in CPU spec '%s'",
+			       spec);
+	while ((tok = strtok_r(NULL, "+", &save))) {
+		int r = parse_modifier(&next, tok, err);
+		if (r)
+			return r;
+	}
+	*cfg = next;
+	return 0;
+}
+
+int kvmcpu_config_set_hv(struct kvmcpu_config *cfg, const char *spec, struct kvmcpu_error *err)
+{
+	if (!spec) {
+		kc_hv_spec_free(cfg->hv_spec);
+		cfg->hv_spec = NULL;
+		cfg->hv_set = false;
+		cfg->hv[0] = '\0';
+		return 0;
+	}
+	if (strlen(spec) >= sizeof(cfg->hv))
+		return kc_fail(err, -E2BIG, NULL, "Hyper-V spec longer than %zu characters",
+			       sizeof(cfg->hv) - 1);
+	struct kc_hv_spec *parsed;
+	int r = kc_hv_spec_parse(spec, &parsed, err);
+	if (r)
+		return r;
+	kc_hv_spec_free(cfg->hv_spec);
+	cfg->hv_spec = parsed;
+	cfg->hv_set = true;
+	kc_strlcpy(cfg->hv, spec, sizeof(cfg->hv));
+	return 0;
+}
+
+void kvmcpu_config_set_nested(struct kvmcpu_config *cfg, bool nested)
+{
+	cfg->nested = nested;
+}
+
+const char *kvmcpu_config_cpu(const struct kvmcpu_config *cfg)
+{
+	return cfg->cpu;
+}
+
+const char *kvmcpu_config_hv(const struct kvmcpu_config *cfg)
+{
+	return cfg->hv_set ? cfg->hv : NULL;
+}
+
+bool kvmcpu_config_nested(const struct kvmcpu_config *cfg)
+{
+	return cfg->nested;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "on", "yes", "true", "1" };
+	static const char *const no[] = { "off", "no", "false", "0" };
+	for (size_t i = 0; i < KC_ARRAY_SIZE(yes); i++) {
+		if (!strcmp(v, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcmp(v, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* One "key=value" or "nested_virt" item of the parameter string. */
+static int parse_param(struct kvmcpu_config *cfg, char *item, unsigned pos, unsigned *seen,
+		       struct kvmcpu_error *err)
+{
+	static const char *const keys[] = { "cpu", "hv", "nested_virt" };
+	char *eq = strchr(item, '=');
+	if (eq)
+		*eq = '\0';
+	const char *value = eq ? eq + 1 : NULL;
+	size_t k = 0;
+	while (k < KC_ARRAY_SIZE(keys) && strcmp(item, keys[k]))
+		k++;
+	if (k == KC_ARRAY_SIZE(keys))
+		return kc_fail(err, -EINVAL, "parameters are cpu=SPEC, hv=SPEC and nested_virt",
+			       "unknown parameter '%s' (item %u)", item, pos);
+	if (*seen & (1u << k))
+		return kc_fail(err, -EINVAL, "give each parameter once",
+			       "parameter '%s' given twice (item %u)", item, pos);
+	*seen |= 1u << k;
+	if (k == 2) {
+		bool on = true;
+		if (value && parse_bool(value, &on))
+			return kc_fail(err, -EINVAL, "write nested_virt or nested_virt=on|off",
+				       "nested_virt takes on or off, not '%s'", value);
+		cfg->nested = on;
+		return 0;
+	}
+	if (!value || !*value)
+		return kc_fail(err, -EINVAL, k == 0 ? "write cpu=MODEL" : "write hv=PRESET+flag...",
+			       "parameter '%s' needs a value (item %u)", item, pos);
+	return k == 0 ? kvmcpu_config_set_cpu(cfg, value, err) : kvmcpu_config_set_hv(cfg, value, err);
+}
+
+int kvmcpu_config_parse(const char *params, struct kvmcpu_config **out, struct kvmcpu_error *err)
+{
+	if (!params || !out)
+		return kc_fail(err, -EINVAL, NULL, "no parameter string given");
+	size_t len = strlen(params);
+	if (len > 1024)
+		return kc_fail(err, -E2BIG, NULL, "parameter string longer than 1024 characters");
+	struct kvmcpu_config *cfg;
+	int r = kvmcpu_config_new(&cfg, err);
+	if (r)
+		return r;
+	char buf[1025];
+	memcpy(buf, params, len + 1);
+	unsigned seen = 0, pos = 0;
+	char *p = buf;
+	/* An empty string means the defaults: cpu=host, no Hyper-V, no nesting. */
+	while (len && !r) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		pos++;
+		if (!*p)
+			r = kc_fail(err, -EINVAL, "separate parameters with single commas",
+				    "empty parameter (item %u) in '%s'", pos, params);
+		else
+			r = parse_param(cfg, p, pos, &seen, err);
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	if (r) {
+		kvmcpu_config_free(cfg);
+		return r;
+	}
+	*out = cfg;
+	return 0;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KC_HOST_PRIV_H
+#define KC_HOST_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kvmcpu/host.h"
+
+struct kc_host_cap {
+	char name[48];
+	int64_t value;
+};
+
+struct kc_host_msr {
+	uint32_t index;
+	uint64_t value;
+};
+
+struct kvmcpu_host {
+	struct kvmcpu_cpuid_entry *cpuid; /* sorted by (function, index) */
+	size_t ncpuid, capcpuid;
+	struct kvmcpu_cpuid_entry *hv;    /* supported Hyper-V CPUID */
+	size_t nhv, caphv;
+	bool hv_cpuid_known;              /* KVM_GET_SUPPORTED_HV_CPUID was asked (or recorded) */
+	struct kc_host_cap *caps;
+	size_t ncaps, capcaps;
+	struct kc_host_msr *msrs;         /* sorted by index */
+	size_t nmsrs, capmsrs;
+	char origin[256];
+	char kernel[128];
+	char module[32];
+	char vendor[13];
+};
+
+/* Parsers of the two recorded formats (src/host/text.c, src/host/json.c). */
+int kc_host_parse_text(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
+		       struct kvmcpu_error *err);
+int kc_host_parse_json(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
+		       struct kvmcpu_error *err);
+int kc_host_write_json(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err);
+int kc_host_write_text(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err);
+
+/* Register value of a supported CPUID word; 0 when the leaf is absent. */
+uint32_t kc_host_cpuid_reg(const struct kvmcpu_host *h, uint32_t fn, uint32_t idx, int reg);
+
+/* Marks that the host's Hyper-V CPUID is known (even when empty). */
+void kc_host_set_hv_known(struct kvmcpu_host *h, bool known);
+
+#endif

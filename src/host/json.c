@@ -1,0 +1,577 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The recorded host in JSON (schema "kvmcpu-host/1", docs/host-format.md):
+ * the reader checks every member and names the JSON path of anything it
+ * rejects; the writer prints one CPUID entry or MSR per line so that two
+ * recordings diff leaf by leaf.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/host-priv.h"
+#include "util/json.h"
+#include "util/util.h"
+
+#define KC_HOST_SCHEMA "kvmcpu-host/1"
+
+/* ---- names of the feature MSRs KVM reports (SDM Vol. 4, AMD APM Vol. 2) ---- */
+
+static const struct {
+	uint32_t index;
+	const char *name;
+} feature_msr_names[] = {
+	{ 0x0000008b, "IA32_BIOS_SIGN_ID" },
+	{ 0x000000cf, "IA32_CORE_CAPABILITIES" },
+	{ 0x0000010a, "IA32_ARCH_CAPABILITIES" },
+	{ 0x00000345, "IA32_PERF_CAPABILITIES" },
+	{ 0x00000480, "IA32_VMX_BASIC" },
+	{ 0x00000481, "IA32_VMX_PINBASED_CTLS" },
+	{ 0x00000482, "IA32_VMX_PROCBASED_CTLS" },
+	{ 0x00000483, "IA32_VMX_EXIT_CTLS" },
+	{ 0x00000484, "IA32_VMX_ENTRY_CTLS" },
+	{ 0x00000485, "IA32_VMX_MISC" },
+	{ 0x00000486, "IA32_VMX_CR0_FIXED0" },
+	{ 0x00000487, "IA32_VMX_CR0_FIXED1" },
+	{ 0x00000488, "IA32_VMX_CR4_FIXED0" },
+	{ 0x00000489, "IA32_VMX_CR4_FIXED1" },
+	{ 0x0000048a, "IA32_VMX_VMCS_ENUM" },
+	{ 0x0000048b, "IA32_VMX_PROCBASED_CTLS2" },
+	{ 0x0000048c, "IA32_VMX_EPT_VPID_CAP" },
+	{ 0x0000048d, "IA32_VMX_TRUE_PINBASED_CTLS" },
+	{ 0x0000048e, "IA32_VMX_TRUE_PROCBASED_CTLS" },
+	{ 0x0000048f, "IA32_VMX_TRUE_EXIT_CTLS" },
+	{ 0x00000490, "IA32_VMX_TRUE_ENTRY_CTLS" },
+	{ 0x00000491, "IA32_VMX_VMFUNC" },
+	{ 0x00000492, "IA32_VMX_PROCBASED_CTLS3" },
+	{ 0xc0011029, "AMD64_DE_CFG" },
+};
+
+static const char *feature_msr_name(uint32_t index)
+{
+	for (size_t i = 0; i < KC_ARRAY_SIZE(feature_msr_names); i++)
+		if (feature_msr_names[i].index == index)
+			return feature_msr_names[i].name;
+	return NULL;
+}
+
+/* ---- reading ---- */
+
+struct hj_ctx {
+	struct kvmcpu_host *h;
+	const char *origin;
+	struct kvmcpu_error *err;
+};
+
+/* "<origin>: <path> (line L, column C): <what>" */
+static int hj_fail(const struct hj_ctx *c, const struct kc_json *at, const char *path,
+		   const char *hint, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int hj_fail(const struct hj_ctx *c, const struct kc_json *at, const char *path,
+		   const char *hint, const char *fmt, ...)
+{
+	char what[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return kc_fail(c->err, -EINVAL, hint, "%s: %s (line %u, column %u): %s", c->origin, path,
+		       kc_json_line(at), kc_json_column(at), what);
+}
+
+static int hj_wrong_type(const struct hj_ctx *c, const struct kc_json *v, const char *path,
+			 const char *expected)
+{
+	return hj_fail(c, v, path, NULL, "expected %s, got %s", expected,
+		       kc_json_type_name(kc_json_type(v)));
+}
+
+static const char *hj_name_at(size_t i, const void *ctx)
+{
+	return ((const char *const *)ctx)[i];
+}
+
+/*
+ * Rejects members not in @known (a NULL-terminated list): a misspelt member
+ * would otherwise be silently ignored. Keys starting with "x-" are free for
+ * annotations.
+ */
+static int hj_check_members(const struct hj_ctx *c, const struct kc_json *obj, const char *path,
+			    const char *const *known)
+{
+	size_t n = 0, i, k;
+
+	while (known[n])
+		n++;
+	for (i = 0; i < kc_json_count(obj); i++) {
+		const char *key = kc_json_key_at(obj, i);
+		char member[160], near[96];
+
+		if (!strncmp(key, "x-", 2))
+			continue;
+		for (k = 0; k < n && strcmp(key, known[k]); k++)
+			;
+		if (k < n)
+			continue;
+		snprintf(member, sizeof(member), "%s%s%.80s", path, *path ? "." : "", key);
+		kc_suggest(key, n, hj_name_at, known, 1, near, sizeof(near));
+		if (*near)
+			return hj_fail(c, kc_json_at(obj, i), member, NULL,
+				       "unknown member (did you mean \"%s\"?)", near);
+		return hj_fail(c, kc_json_at(obj, i), member,
+			       "see docs/host-format.md for the members of each object",
+			       "unknown member");
+	}
+	return 0;
+}
+
+static bool hj_parse_hex(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (len < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return false;
+	for (i = 2; i < len; i++) {
+		char ch = s[i];
+		unsigned d;
+
+		if (ch >= '0' && ch <= '9')
+			d = (unsigned)(ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			d = (unsigned)(ch - 'a' + 10);
+		else if (ch >= 'A' && ch <= 'F')
+			d = (unsigned)(ch - 'A' + 10);
+		else
+			return false;
+		if (v >> 60)
+			return false;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return true;
+}
+
+/*
+ * An unsigned value of @bits bits, written as a "0x..." hex string or as a
+ * plain JSON integer.
+ */
+static int hj_unsigned(const struct hj_ctx *c, const struct kc_json *v, const char *path,
+		       unsigned bits, uint64_t *out)
+{
+	uint64_t max = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+	const char *s, *text;
+	size_t len;
+	uint64_t u;
+
+	if (kc_json_type(v) == KC_JSON_STRING) {
+		s = kc_json_str(v, &len);
+		if (!hj_parse_hex(s, len, &u)) {
+			if (len >= 3 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+			    strspn(s + 2, "0123456789abcdefABCDEF") == len - 2)
+				return hj_fail(c, v, path, NULL, "\"%.40s\" does not fit in %u bits",
+					       s, bits);
+			return hj_fail(c, v, path, "write hex strings as \"0x\" and hex digits, e.g. \"0x0000000d\"",
+				       "\"%.40s\" is not a hex number", s);
+		}
+		if (u > max)
+			return hj_fail(c, v, path, NULL, "\"%.40s\" does not fit in %u bits", s, bits);
+	} else if (kc_json_type(v) == KC_JSON_NUMBER) {
+		text = kc_json_number_text(v);
+		if (!kc_json_is_integer(v))
+			return hj_fail(c, v, path, NULL, "%.40s is not an integer", text);
+		if (text[0] == '-' && strcmp(text, "-0"))
+			return hj_fail(c, v, path, NULL, "%.40s is negative; expected an unsigned %u-bit value",
+				       text, bits);
+		if (!kc_json_u64(v, &u) || u > max)
+			return hj_fail(c, v, path, NULL, "%.40s does not fit in %u bits", text, bits);
+	} else {
+		return hj_wrong_type(c, v, path, "a hex string such as \"0x1f\" or an integer");
+	}
+	*out = u;
+	return 0;
+}
+
+/* A required unsigned member of @obj. */
+static int hj_member_u(const struct hj_ctx *c, const struct kc_json *obj, const char *path,
+		       const char *key, unsigned bits, uint64_t *out)
+{
+	const struct kc_json *v = kc_json_get(obj, key);
+	char member[96];
+
+	snprintf(member, sizeof(member), "%s.%s", path, key);
+	if (!v)
+		return hj_fail(c, obj, path, NULL, "missing member \"%s\"", key);
+	return hj_unsigned(c, v, member, bits, out);
+}
+
+/* An optional string member; *out stays untouched when absent. */
+static int hj_member_str(const struct hj_ctx *c, const struct kc_json *obj, const char *path,
+			 const char *key, size_t size, const char **out)
+{
+	const struct kc_json *v = kc_json_get(obj, key);
+	char member[96];
+	const char *s;
+	size_t len;
+
+	if (!v)
+		return 0;
+	snprintf(member, sizeof(member), "%s%s%s", path, *path ? "." : "", key);
+	s = kc_json_str(v, &len);
+	if (!s)
+		return hj_wrong_type(c, v, member, "a string");
+	if (strlen(s) != len)
+		return hj_fail(c, v, member, NULL, "contains a NUL character");
+	if (size && len >= size)
+		return hj_fail(c, v, member, NULL, "longer than %zu bytes", size - 1);
+	*out = s;
+	return 0;
+}
+
+static const char *const cpuid_members[] = {
+	"function", "index", "flags", "eax", "ebx", "ecx", "edx", NULL,
+};
+
+static int hj_cpuid_entry(const struct hj_ctx *c, const struct kc_json *v, const char *path,
+			  struct kvmcpu_cpuid_entry *e)
+{
+	static const char *const regs[] = { "eax", "ebx", "ecx", "edx" };
+	uint64_t u;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	if (kc_json_type(v) != KC_JSON_OBJECT)
+		return hj_wrong_type(c, v, path, "an object {function, index, flags, eax, ebx, ecx, edx}");
+	r = hj_check_members(c, v, path, cpuid_members);
+	if (!r)
+		r = hj_member_u(c, v, path, "function", 32, &u);
+	if (r)
+		return r;
+	e->function = (uint32_t)u;
+	if (kc_json_get(v, "index")) {
+		r = hj_member_u(c, v, path, "index", 32, &u);
+		if (r)
+			return r;
+		e->index = (uint32_t)u;
+	}
+	/* Without flags, the entry gets what KVM gives that leaf. */
+	e->flags = kc_leaf_is_indexed(e->function) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX : 0;
+	if (kc_json_get(v, "flags")) {
+		r = hj_member_u(c, v, path, "flags", 32, &u);
+		if (r)
+			return r;
+		e->flags = (uint32_t)u;
+	}
+	for (size_t i = 0; i < KC_ARRAY_SIZE(regs); i++) {
+		r = hj_member_u(c, v, path, regs[i], 32, &u);
+		if (r)
+			return r;
+		(&e->eax)[i] = (uint32_t)u;
+	}
+	return 0;
+}
+
+/* "cpuid" or "hv_cpuid": an array of entries, each (function, index) once. */
+static int hj_cpuid_array(const struct hj_ctx *c, const struct kc_json *arr, const char *name,
+			  bool hv)
+{
+	struct kvmcpu_cpuid_entry *seen;
+	size_t n = kc_json_count(arr), i, j;
+	int r = 0;
+
+	if (kc_json_type(arr) != KC_JSON_ARRAY)
+		return hj_wrong_type(c, arr, name, hv ? "an array of CPUID entries or null"
+						      : "an array of CPUID entries");
+	seen = calloc(n ? n : 1, sizeof(*seen));
+	if (!seen)
+		return kc_fail(c->err, -ENOMEM, NULL, "out of memory");
+	for (i = 0; i < n && !r; i++) {
+		const struct kc_json *v = kc_json_at(arr, i);
+		char path[48];
+
+		snprintf(path, sizeof(path), "%s[%zu]", name, i);
+		r = hj_cpuid_entry(c, v, path, &seen[i]);
+		if (r)
+			break;
+		r = hv ? kvmcpu_host_add_hv_cpuid(c->h, &seen[i]) : kvmcpu_host_add_cpuid(c->h, &seen[i]);
+		if (r == -EEXIST) {
+			/* Rare, so the earlier twin is searched only now. */
+			for (j = 0; j < i; j++)
+				if (seen[j].function == seen[i].function &&
+				    seen[j].index == seen[i].index)
+					break;
+			r = hj_fail(c, v, path, "each (function, index) may appear once",
+				    "duplicate entry for function 0x%08x index 0x%x (also %s[%zu])",
+				    seen[i].function, seen[i].index, name, j);
+		} else if (r) {
+			r = kc_fail(c->err, r, NULL, "%s: %s: cannot add the entry: %s", c->origin, path,
+				    kvmcpu_strerror(r));
+		}
+	}
+	free(seen);
+	return r;
+}
+
+static int hj_caps(const struct hj_ctx *c, const struct kc_json *obj)
+{
+	size_t i;
+
+	if (kc_json_type(obj) != KC_JSON_OBJECT)
+		return hj_wrong_type(c, obj, "caps", "an object mapping KVM_CAP_* names to integers");
+	for (i = 0; i < kc_json_count(obj); i++) {
+		const char *name = kc_json_key_at(obj, i);
+		const struct kc_json *v = kc_json_at(obj, i);
+		char path[96];
+		int64_t value;
+		uint64_t u;
+		int r;
+
+		snprintf(path, sizeof(path), "caps.%.60s", name);
+		if (!strncmp(name, "x-", 2))
+			continue;
+		if (strncmp(name, "KVM_CAP_", 8) || strlen(name) < 9 ||
+		    strlen(name) >= sizeof(c->h->caps[0].name))
+			return hj_fail(c, v, path, "capability names are Linux's, e.g. KVM_CAP_HYPERV",
+				       "a capability name starts with KVM_CAP_ and has at most %zu characters",
+				       sizeof(c->h->caps[0].name) - 1);
+		if (kc_json_type(v) == KC_JSON_NUMBER && kc_json_is_integer(v)) {
+			if (!kc_json_i64(v, &value))
+				return hj_fail(c, v, path, NULL, "%.40s does not fit in 64 bits",
+					       kc_json_number_text(v));
+		} else {
+			/* Hex strings are allowed like everywhere else; the value is signed 64-bit. */
+			r = hj_unsigned(c, v, path, 63, &u);
+			if (r)
+				return r;
+			value = (int64_t)u;
+		}
+		r = kvmcpu_host_add_cap(c->h, name, value);
+		if (r)
+			return kc_fail(c->err, r, NULL, "%s: %s: cannot add the capability: %s",
+				       c->origin, path, kvmcpu_strerror(r));
+	}
+	return 0;
+}
+
+static const char *const msr_members[] = { "index", "name", "value", NULL };
+
+static int hj_msrs(const struct hj_ctx *c, const struct kc_json *arr)
+{
+	size_t i;
+
+	if (kc_json_type(arr) != KC_JSON_ARRAY)
+		return hj_wrong_type(c, arr, "msrs", "an array of {index, name, value}");
+	for (i = 0; i < kc_json_count(arr); i++) {
+		const struct kc_json *v = kc_json_at(arr, i);
+		const char *name = NULL;
+		uint64_t index, value, prev;
+		char path[32];
+		int r;
+
+		snprintf(path, sizeof(path), "msrs[%zu]", i);
+		if (kc_json_type(v) != KC_JSON_OBJECT)
+			return hj_wrong_type(c, v, path, "an object {index, name, value}");
+		r = hj_check_members(c, v, path, msr_members);
+		if (!r)
+			r = hj_member_u(c, v, path, "index", 32, &index);
+		if (!r)
+			r = hj_member_u(c, v, path, "value", 64, &value);
+		/* The name is informative: checked for type, never trusted over the index. */
+		if (!r)
+			r = hj_member_str(c, v, path, "name", 0, &name);
+		if (r)
+			return r;
+		if (kvmcpu_host_msr(c->h, (uint32_t)index, &prev)) {
+			size_t j;
+
+			for (j = 0; j < i; j++) {
+				uint64_t other;
+
+				if (!hj_unsigned(c, kc_json_get(kc_json_at(arr, j), "index"), "", 32,
+						 &other) && other == index)
+					break;
+			}
+			return hj_fail(c, v, path, "each MSR may appear once",
+				       "duplicate MSR 0x%08" PRIx64 " (also msrs[%zu])", index, j);
+		}
+		r = kvmcpu_host_add_msr(c->h, (uint32_t)index, value);
+		if (r)
+			return kc_fail(c->err, r, NULL, "%s: %s: cannot add the MSR: %s", c->origin,
+				       path, kvmcpu_strerror(r));
+	}
+	return 0;
+}
+
+static const char *const top_members[] = {
+	"schema", "origin", "kernel", "module", "cpuid", "hv_cpuid", "caps", "msrs", NULL,
+};
+
+static int hj_schema(const struct hj_ctx *c, const struct kc_json *top)
+{
+	const struct kc_json *v = kc_json_get(top, "schema");
+	const char *s;
+
+	if (!v)
+		return kc_fail(c->err, -EINVAL, "kvmcpu host --json writes a complete recording",
+			       "%s: missing member \"schema\"; this version of kvmcpu reads \"%s\"",
+			       c->origin, KC_HOST_SCHEMA);
+	s = kc_json_str(v, NULL);
+	if (!s)
+		return hj_wrong_type(c, v, "schema", "the string \"" KC_HOST_SCHEMA "\"");
+	if (strcmp(s, KC_HOST_SCHEMA))
+		return hj_fail(c, v, "schema",
+			       strncmp(s, "kvmcpu-host/", 12)
+				       ? "this is not a kvmcpu host recording"
+				       : "the file was written by another kvmcpu version; record the host again with this one",
+			       "schema \"%.60s\" is not understood; this version of kvmcpu reads \"%s\"",
+			       s, KC_HOST_SCHEMA);
+	return 0;
+}
+
+static int hj_info(const struct hj_ctx *c, const struct kc_json *top)
+{
+	const char *origin = NULL, *kernel = NULL, *module = NULL;
+	int r;
+
+	/* The recorded origin is checked but the loaded host keeps its file name as origin. */
+	r = hj_member_str(c, top, "", "origin", sizeof(c->h->origin), &origin);
+	if (!r)
+		r = hj_member_str(c, top, "", "kernel", sizeof(c->h->kernel), &kernel);
+	if (!r)
+		r = hj_member_str(c, top, "", "module", sizeof(c->h->module), &module);
+	if (r)
+		return r;
+	return kvmcpu_host_set_info(c->h, NULL, kernel, module);
+}
+
+static int hj_host(const struct hj_ctx *c, const struct kc_json *top)
+{
+	const struct kc_json *v;
+	int r;
+
+	if (kc_json_type(top) != KC_JSON_OBJECT)
+		return kc_fail(c->err, -EINVAL, NULL,
+			       "%s: a host recording is a JSON object, not a%s %s", c->origin,
+			       kc_json_type(top) == KC_JSON_ARRAY ? "n" : "",
+			       kc_json_type_name(kc_json_type(top)));
+	r = hj_schema(c, top);
+	if (!r)
+		r = hj_check_members(c, top, "", top_members);
+	if (!r)
+		r = hj_info(c, top);
+	if (r)
+		return r;
+	v = kc_json_get(top, "cpuid");
+	if (!v)
+		return kc_fail(c->err, -EINVAL, "a host recording lists the CPUID leaves KVM supports",
+			       "%s: missing member \"cpuid\"", c->origin);
+	r = hj_cpuid_array(c, v, "cpuid", false);
+	if (r)
+		return r;
+	v = kc_json_get(top, "hv_cpuid");
+	kc_host_set_hv_known(c->h, false);
+	if (v && kc_json_type(v) != KC_JSON_NULL) {
+		r = hj_cpuid_array(c, v, "hv_cpuid", true);
+		if (r)
+			return r;
+		kc_host_set_hv_known(c->h, true);
+	}
+	v = kc_json_get(top, "caps");
+	if (v) {
+		r = hj_caps(c, v);
+		if (r)
+			return r;
+	}
+	v = kc_json_get(top, "msrs");
+	return v ? hj_msrs(c, v) : 0;
+}
+
+int kc_host_parse_json(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
+		       struct kvmcpu_error *err)
+{
+	struct hj_ctx c = { .h = h, .origin = origin ? origin : "<memory>", .err = err };
+	struct kc_json *top;
+	int r;
+
+	r = kc_json_parse(data, len, c.origin, &top, err);
+	if (r)
+		return r;
+	r = hj_host(&c, top);
+	kc_json_free(top);
+	return r;
+}
+
+/* ---- writing ---- */
+
+static void hw_string_member(FILE *f, const char *key, const char *value, bool comma)
+{
+	fprintf(f, "  \"%s\": ", key);
+	kc_json_write_string(f, value, strlen(value));
+	fputs(comma ? ",\n" : "\n", f);
+}
+
+static void hw_cpuid_array(FILE *f, const char *key, const struct kvmcpu_cpuid_entry *v, size_t n)
+{
+	size_t i;
+
+	fprintf(f, "  \"%s\": [", key);
+	for (i = 0; i < n; i++)
+		fprintf(f,
+			"%s\n    { \"function\": \"0x%08x\", \"index\": \"0x%08x\", \"flags\": \"0x%08x\", "
+			"\"eax\": \"0x%08x\", \"ebx\": \"0x%08x\", \"ecx\": \"0x%08x\", \"edx\": \"0x%08x\" }",
+			i ? "," : "", v[i].function, v[i].index, v[i].flags, v[i].eax, v[i].ebx,
+			v[i].ecx, v[i].edx);
+	fputs(n ? "\n  ],\n" : "],\n", f);
+}
+
+static void hw_caps(FILE *f, const struct kvmcpu_host *h)
+{
+	size_t i;
+
+	fputs("  \"caps\": {", f);
+	for (i = 0; i < h->ncaps; i++) {
+		fprintf(f, "%s\n    ", i ? "," : "");
+		kc_json_write_string(f, h->caps[i].name, strlen(h->caps[i].name));
+		fprintf(f, ": %" PRId64, h->caps[i].value);
+	}
+	fputs(h->ncaps ? "\n  },\n" : "},\n", f);
+}
+
+static void hw_msrs(FILE *f, const struct kvmcpu_host *h)
+{
+	size_t i;
+
+	fputs("  \"msrs\": [", f);
+	for (i = 0; i < h->nmsrs; i++) {
+		const char *name = feature_msr_name(h->msrs[i].index);
+
+		fprintf(f, "%s\n    { \"index\": \"0x%08" PRIx32 "\", ", i ? "," : "",
+			h->msrs[i].index);
+		if (name)
+			fprintf(f, "\"name\": \"%s\", ", name);
+		fprintf(f, "\"value\": \"0x%016" PRIx64 "\" }", h->msrs[i].value);
+	}
+	fputs(h->nmsrs ? "\n  ]\n" : "]\n", f);
+}
+
+int kc_host_write_json(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err)
+{
+	fputs("{\n", out);
+	hw_string_member(out, "schema", KC_HOST_SCHEMA, true);
+	hw_string_member(out, "origin", h->origin, true);
+	hw_string_member(out, "kernel", h->kernel, true);
+	hw_string_member(out, "module", h->module, true);
+	hw_cpuid_array(out, "cpuid", h->cpuid, h->ncpuid);
+	if (h->hv_cpuid_known)
+		hw_cpuid_array(out, "hv_cpuid", h->hv, h->nhv);
+	else
+		fputs("  \"hv_cpuid\": null,\n", out);
+	hw_caps(out, h);
+	hw_msrs(out, h);
+	fputs("}\n", out);
+	if (fflush(out) || ferror(out))
+		return kc_fail(err, -EIO, NULL, "cannot write the host JSON: %s", strerror(errno));
+	return 0;
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* Reads a live host from /dev/kvm (Documentation/virt/kvm/api.rst). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "host/host-priv.h"
+#include "util/util.h"
+
+_Static_assert(sizeof(struct kvmcpu_cpuid_entry) == sizeof(struct kvm_cpuid_entry2),
+	       "kvmcpu_cpuid_entry must match struct kvm_cpuid_entry2");
+
+#define CAP(name) { #name, name }
+/* The capabilities a fingerprint records: Hyper-V emulation and what nested guests need. */
+static const struct {
+	const char *name;
+	int cap;
+} recorded_caps[] = {
+	CAP(KVM_CAP_HYPERV),
+	CAP(KVM_CAP_HYPERV_VAPIC),
+	CAP(KVM_CAP_HYPERV_SPIN),
+	CAP(KVM_CAP_HYPERV_TIME),
+	CAP(KVM_CAP_HYPERV_SYNIC),
+	CAP(KVM_CAP_HYPERV_SYNIC2),
+	CAP(KVM_CAP_HYPERV_VP_INDEX),
+	CAP(KVM_CAP_HYPERV_EVENTFD),
+	CAP(KVM_CAP_HYPERV_TLBFLUSH),
+	CAP(KVM_CAP_HYPERV_SEND_IPI),
+	CAP(KVM_CAP_HYPERV_ENLIGHTENED_VMCS),
+	CAP(KVM_CAP_HYPERV_CPUID),
+	CAP(KVM_CAP_HYPERV_DIRECT_TLBFLUSH),
+	CAP(KVM_CAP_SYS_HYPERV_CPUID),
+	CAP(KVM_CAP_HYPERV_ENFORCE_CPUID),
+	CAP(KVM_CAP_GET_MSR_FEATURES),
+	CAP(KVM_CAP_NESTED_STATE),
+	CAP(KVM_CAP_X2APIC_API),
+	CAP(KVM_CAP_SPLIT_IRQCHIP),
+	CAP(KVM_CAP_TSC_CONTROL),
+	CAP(KVM_CAP_X86_SMM),
+	CAP(KVM_CAP_MAX_VCPUS),
+};
+
+/*
+ * KVM_GET_SUPPORTED_CPUID and KVM_GET_SUPPORTED_HV_CPUID fail with E2BIG when
+ * nent is too small; grow and retry (api.rst 4.46).
+ */
+static int get_cpuid2(int fd, unsigned long request, struct kvm_cpuid2 **out)
+{
+	for (unsigned nent = 64; nent <= 4096; nent *= 2) {
+		struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + nent * sizeof(c->entries[0]));
+		if (!c)
+			return -ENOMEM;
+		c->nent = nent;
+		if (ioctl(fd, request, c) == 0) {
+			*out = c;
+			return 0;
+		}
+		int e = errno;
+		free(c);
+		if (e != E2BIG)
+			return -e;
+	}
+	return -E2BIG;
+}
+
+static int read_supported_cpuid(struct kvmcpu_host *h, int fd, struct kvmcpu_error *err)
+{
+	struct kvm_cpuid2 *c;
+	int r = get_cpuid2(fd, KVM_GET_SUPPORTED_CPUID, &c);
+	if (r)
+		return kc_fail(err, r, NULL, "KVM_GET_SUPPORTED_CPUID failed: %s", strerror(-r));
+	for (unsigned i = 0; i < c->nent && !r; i++)
+		r = kvmcpu_host_add_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
+	free(c);
+	/* KVM lists some leaves twice on old kernels; keep the first. */
+	return r == -EEXIST ? 0 : r;
+}
+
+static void read_hv_cpuid(struct kvmcpu_host *h, int fd)
+{
+	/* The system-fd form needs KVM_CAP_SYS_HYPERV_CPUID; without it the host's
+	 * Hyper-V support is judged from capabilities alone. */
+	if (ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_SYS_HYPERV_CPUID) <= 0) {
+		kc_host_set_hv_known(h, false);
+		return;
+	}
+	struct kvm_cpuid2 *c;
+	if (get_cpuid2(fd, KVM_GET_SUPPORTED_HV_CPUID, &c)) {
+		kc_host_set_hv_known(h, false);
+		return;
+	}
+	kc_host_set_hv_known(h, true);
+	for (unsigned i = 0; i < c->nent; i++)
+		kvmcpu_host_add_hv_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
+	free(c);
+}
+
+/* Feature MSRs: KVM_GET_MSR_FEATURE_INDEX_LIST, then KVM_GET_MSRS on the system fd. */
+static void read_feature_msrs(struct kvmcpu_host *h, int fd)
+{
+	if (ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_GET_MSR_FEATURES) <= 0)
+		return;
+	struct kvm_msr_list probe = { .nmsrs = 0 };
+	if (ioctl(fd, KVM_GET_MSR_FEATURE_INDEX_LIST, &probe) < 0 && errno != E2BIG)
+		return;
+	unsigned n = probe.nmsrs;
+	if (!n || n > 1024)
+		return;
+	struct kvm_msr_list *list = calloc(1, sizeof(*list) + n * sizeof(list->indices[0]));
+	struct kvm_msrs *msrs = calloc(1, sizeof(*msrs) + sizeof(struct kvm_msr_entry));
+	if (!list || !msrs)
+		goto out;
+	list->nmsrs = n;
+	if (ioctl(fd, KVM_GET_MSR_FEATURE_INDEX_LIST, list) < 0)
+		goto out;
+	/* One MSR per call: KVM_GET_MSRS stops at the first MSR it cannot read. */
+	for (unsigned i = 0; i < list->nmsrs; i++) {
+		msrs->nmsrs = 1;
+		msrs->entries[0].index = list->indices[i];
+		msrs->entries[0].data = 0;
+		if (ioctl(fd, KVM_GET_MSRS, msrs) == 1)
+			kvmcpu_host_add_msr(h, list->indices[i], msrs->entries[0].data);
+	}
+out:
+	free(list);
+	free(msrs);
+}
+
+static void read_caps(struct kvmcpu_host *h, int fd)
+{
+	for (size_t i = 0; i < KC_ARRAY_SIZE(recorded_caps); i++) {
+		int v = ioctl(fd, KVM_CHECK_EXTENSION, recorded_caps[i].cap);
+		kvmcpu_host_add_cap(h, recorded_caps[i].name, v < 0 ? 0 : v);
+	}
+}
+
+static const char *kvm_module(void)
+{
+	static const char *const modules[] = { "kvm_intel", "kvm_amd", "kvm_pvm" };
+	for (size_t i = 0; i < KC_ARRAY_SIZE(modules); i++) {
+		char path[64];
+		struct stat st;
+		snprintf(path, sizeof(path), "/sys/module/%s", modules[i]);
+		if (!stat(path, &st))
+			return modules[i];
+	}
+	return "";
+}
+
+int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
+			  struct kvmcpu_error *err)
+{
+	if (!dev_path)
+		dev_path = "/dev/kvm";
+	int fd = open(dev_path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		const char *hint = e == ENOENT ? "load kvm_intel or kvm_amd, or use a recorded host with --host FILE"
+			: e == EACCES ? "add the user to the kvm group, or use a recorded host with --host FILE"
+			: "use a recorded host with --host FILE";
+		return kc_fail(err, -e, hint, "cannot open %s: %s", dev_path, strerror(e));
+	}
+	int version = ioctl(fd, KVM_GET_API_VERSION, 0);
+	if (version != KVM_API_VERSION) {
+		close(fd);
+		return kc_fail(err, -ENOTSUP, NULL, "%s speaks KVM API %d, not %d", dev_path, version,
+			       KVM_API_VERSION);
+	}
+	struct kvmcpu_host *h = kvmcpu_host_new();
+	if (!h) {
+		close(fd);
+		return kc_fail(err, -ENOMEM, NULL, "out of memory");
+	}
+	int r = read_supported_cpuid(h, fd, err);
+	if (!r) {
+		read_hv_cpuid(h, fd);
+		read_feature_msrs(h, fd);
+		read_caps(h, fd);
+		struct utsname u;
+		char origin[280];
+		snprintf(origin, sizeof(origin), "live:%s", dev_path);
+		kvmcpu_host_set_info(h, origin, uname(&u) ? "" : u.release, kvm_module());
+	}
+	close(fd);
+	if (r) {
+		kvmcpu_host_free(h);
+		return r;
+	}
+	*out = h;
+	return 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Writes a host in the line-based text format that src/host/text.c reads
+ * (docs/host-format.md). Every number is hex without a prefix, padded so
+ * that the columns line up; a '#' header names where the host came from.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "host/host-priv.h"
+#include "util/util.h"
+
+/* Text values are single words: anything else goes into the comment header only. */
+static bool is_word(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == '#' || (unsigned char)*s == 0x7f)
+			return false;
+	return true;
+}
+
+/* A header line "# key: value" with control characters replaced, so it stays one line. */
+static void tw_comment(FILE *f, const char *key, const char *value)
+{
+	fprintf(f, "# %s: ", key);
+	for (; *value; value++)
+		fputc((unsigned char)*value < ' ' ? '?' : *value, f);
+	fputc('\n', f);
+}
+
+static void tw_cpuid(FILE *f, const char *keyword, const struct kvmcpu_cpuid_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s %08x %08x %08x %08x %08x %08x\n", keyword, v[i].function, v[i].index,
+			v[i].eax, v[i].ebx, v[i].ecx, v[i].edx);
+}
+
+int kc_host_write_text(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err)
+{
+	size_t i;
+
+	fputs("# kvmcpu host recording, text format (docs/host-format.md)\n", out);
+	tw_comment(out, "origin", h->origin);
+	tw_comment(out, "kernel", h->kernel);
+	tw_comment(out, "module", h->module);
+	if (is_word(h->kernel))
+		fprintf(out, "kernel %s\n", h->kernel);
+	if (is_word(h->module))
+		fprintf(out, "module %s\n", h->module);
+	tw_cpuid(out, "cpuid", h->cpuid, h->ncpuid);
+	if (!h->hv_cpuid_known)
+		fputs("# hv-cpuid: not recorded (KVM_GET_SUPPORTED_HV_CPUID unavailable)\n", out);
+	else if (!h->nhv)
+		fputs("# hv-cpuid: KVM_GET_SUPPORTED_HV_CPUID returned no entries\n", out);
+	tw_cpuid(out, "hv-cpuid", h->hv, h->nhv);
+	for (i = 0; i < h->ncaps; i++) {
+		/* The text format holds capability values as unsigned 32-bit hex. */
+		if (h->caps[i].value < 0 || h->caps[i].value > UINT32_MAX)
+			fprintf(out, "# cap %s %" PRId64 " (out of the text format's range)\n",
+				h->caps[i].name, h->caps[i].value);
+		else
+			fprintf(out, "cap %s %" PRIx64 "\n", h->caps[i].name,
+				(uint64_t)h->caps[i].value);
+	}
+	for (i = 0; i < h->nmsrs; i++)
+		fprintf(out, "msr %08" PRIx32 " %016" PRIx64 "\n", h->msrs[i].index,
+			h->msrs[i].value);
+	if (fflush(out) || ferror(out))
+		return kc_fail(err, -EIO, NULL, "cannot write the host text: %s", strerror(errno));
+	return 0;
+}

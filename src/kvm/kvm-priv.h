@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal pieces of the KVM layer shared with the probe. */
+#ifndef KC_KVM_PRIV_H
+#define KC_KVM_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kvmcpu/host.h"
+#include "kvmcpu/result.h"
+#include "kvmcpu/vm.h"
+
+/* The /dev/kvm fd the VM was created from. */
+int kc_vm_kvm_fd(const struct kvmcpu_vm *vm);
+
+/* KVM_SET_CPUID2 with @n entries; the error names the ioctl and the errno text. */
+int kc_set_cpuid(int vcpu_fd, const struct kvmcpu_cpuid_entry *entries, size_t n,
+		 struct kvmcpu_error *err);
+
+/*
+ * kvmcpu_result_apply() with the CPUID table replaced by @entries (the probe
+ * applies calibration and deliberately altered tables this way).
+ */
+int kc_apply_with_table(const struct kvmcpu_result *r, const struct kvmcpu_cpuid_entry *entries,
+			size_t n, int vcpu_fd, unsigned vcpu_index, struct kvmcpu_error *err);
+
+#endif

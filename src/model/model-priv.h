@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* The generated model table's types (src/model/table.gen.c fills them). */
+#ifndef KC_MODEL_PRIV_H
+#define KC_MODEL_PRIV_H
+
+#include <stdint.h>
+
+#include "kvmcpu/model.h"
+#include "words.gen.h"
+
+struct kvmcpu_model {
+	const char *name;
+	int alias_of;              /* index of the target model, or -1 */
+	const char *vendor;
+	uint16_t family, model, stepping;
+	uint32_t level, xlevel;    /* effective minimum levels (QEMU full-cpuid-auto-level) */
+	const char *brand;
+	const char *note;
+	const char *psabi;         /* highest psABI level met, "" when none */
+	const char *provenance;
+	uint8_t avx10_version;
+	bool psabi_model;          /* one of the x86-64-vN level models */
+	bool force_cpuid_0x1f;
+	uint64_t words[KC_NWORDS]; /* raw definition, version props applied */
+};
+
+/* feature_dependencies[]: when none of from_mask is set in from_word, clear to_mask in to_word. */
+struct kc_feature_dep {
+	uint8_t from_word;
+	uint8_t to_word;
+	uint64_t from_mask;
+	uint64_t to_mask;
+};
+
+/* An XSAVE state component and the features that enable it. */
+struct kc_xsave_comp {
+	uint8_t index;
+	bool xss;            /* supervisor state (IA32_XSS) rather than XCR0 */
+	const char *name;
+	uint8_t nfeat;
+	int16_t features[2]; /* feature indices: any of them enables the component */
+};
+
+struct kc_alias {
+	const char *alias;
+	const char *name;
+};
+
+extern const struct kvmcpu_model kc_models[];
+extern const size_t kc_nmodels;
+extern const struct kvmcpu_word_info kc_words[KC_NWORDS];
+extern const struct kvmcpu_feature_info kc_features[];
+extern const size_t kc_nfeatures;
+extern const struct kc_alias kc_feature_aliases[];
+extern const size_t kc_nfeature_aliases;
+extern const struct kc_feature_dep kc_feature_deps[];
+extern const size_t kc_nfeature_deps;
+extern const struct kc_xsave_comp kc_xsave_comps[];
+extern const size_t kc_nxsave_comps;
+
+/*
+ * Applies the dependency table to @words until nothing changes. @cleared (may
+ * be NULL) is called once for every entry that clears bits, with the bits it cleared.
+ */
+typedef int (*kc_dep_cleared_fn)(const struct kc_feature_dep *dep, uint64_t gone, void *ctx);
+int kc_apply_dependencies(uint64_t words[KC_NWORDS], kc_dep_cleared_fn cleared, void *ctx);
+
+/* The index of the first feature whose mask overlaps (word, mask), or -1. */
+int kc_feature_by_bit(unsigned word, uint64_t mask);
+
+/* Word index of a CPUID word (leaf, subleaf, reg), or -1. */
+int kc_word_find_cpuid(uint32_t leaf, uint32_t subleaf, enum kvmcpu_reg reg);
+int kc_word_find_msr(uint32_t msr);
+
+#endif

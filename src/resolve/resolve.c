@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* kvmcpu_resolve: config + host -> CPUID table, MSR and capability plans, notices. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hv/hv.h"
+#include "resolve/resolve-priv.h"
+#include "util/util.h"
+
+/* AMD and Hygon guests get SVM for nesting; every other vendor VMX. */
+static bool vendor_is_intel_like(const char *vendor)
+{
+	return strcmp(vendor, "AuthenticAMD") && strcmp(vendor, "HygonGenuine");
+}
+
+int kvmcpu_resolve(const struct kvmcpu_config *cfg, const struct kvmcpu_host *host,
+		   struct kvmcpu_result **out, struct kvmcpu_error *err)
+{
+	if (!cfg || !host || !out)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_resolve needs a config, a host and *out");
+	struct kvmcpu_result *r = calloc(1, sizeof(*r));
+	if (!r)
+		return kc_fail(err, -ENOMEM, NULL, "out of memory");
+	struct kc_resolve c = { .cfg = cfg, .host = host, .r = r, .err = err };
+	c.model = cfg->kind == KC_CPU_MODEL ? cfg->model : NULL;
+	r->model = c.model;
+	kc_strlcpy(c.vendor, c.model ? c.model->vendor : kvmcpu_host_vendor(host), sizeof(c.vendor));
+	c.intel_like = vendor_is_intel_like(c.vendor);
+
+	int ret;
+	if (c.model) {
+		ret = kc_words_resolve_model(&c);
+		if (!ret)
+			ret = kc_leaves_build_model(&c);
+	} else {
+		ret = kc_words_resolve_host(&c);
+		if (!ret)
+			ret = kc_leaves_build_host(&c);
+	}
+	if (!ret)
+		ret = kc_xsave_build(&c);
+	if (!ret)
+		ret = kc_msrs_build(&c);
+	/* Hyper-V enlightenments follow the host's hardware: eVMCS exists only on VMX hosts. */
+	if (!ret)
+		ret = kc_hv_resolve(cfg->hv_spec, cfg->nested,
+				    vendor_is_intel_like(kvmcpu_host_vendor(host)), host, r, err);
+	if (ret) {
+		if (err && !err->code)
+			kc_fail(err, ret, NULL, "resolving '%s' failed: %s", cfg->cpu, kvmcpu_strerror(ret));
+		kvmcpu_result_free(r);
+		return ret;
+	}
+	*out = r;
+	return 0;
+}

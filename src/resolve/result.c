@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* The result object: a sorted CPUID table, the MSR and capability plans, notices. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resolve/result-priv.h"
+#include "util/util.h"
+
+void kvmcpu_result_free(struct kvmcpu_result *r)
+{
+	if (!r)
+		return;
+	free(r->notices);
+	free(r);
+}
+
+static size_t entry_pos(const struct kvmcpu_result *r, uint32_t fn, uint32_t idx, bool *found)
+{
+	size_t lo = 0, hi = r->nentries;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct kvmcpu_cpuid_entry *e = &r->entries[mid];
+		if (e->function == fn && e->index == idx) {
+			*found = true;
+			return mid;
+		}
+		if (e->function < fn || (e->function == fn && e->index < idx))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+struct kvmcpu_cpuid_entry *kc_result_set(struct kvmcpu_result *r, uint32_t function,
+					 uint32_t index, uint32_t flags, uint32_t eax,
+					 uint32_t ebx, uint32_t ecx, uint32_t edx)
+{
+	bool found;
+	size_t pos = entry_pos(r, function, index, &found);
+	if (!found) {
+		if (r->nentries == KC_MAX_ENTRIES)
+			return NULL;
+		memmove(&r->entries[pos + 1], &r->entries[pos],
+			(r->nentries - pos) * sizeof(r->entries[0]));
+		r->nentries++;
+	}
+	r->entries[pos] = (struct kvmcpu_cpuid_entry){
+		.function = function, .index = index, .flags = flags,
+		.eax = eax, .ebx = ebx, .ecx = ecx, .edx = edx,
+	};
+	return &r->entries[pos];
+}
+
+struct kvmcpu_cpuid_entry *kc_result_get(struct kvmcpu_result *r, uint32_t function,
+					 uint32_t index)
+{
+	bool found;
+	size_t pos = entry_pos(r, function, index, &found);
+	return found ? &r->entries[pos] : NULL;
+}
+
+void kc_result_remove(struct kvmcpu_result *r, uint32_t function, uint32_t index)
+{
+	bool found;
+	size_t pos = entry_pos(r, function, index, &found);
+	if (!found)
+		return;
+	memmove(&r->entries[pos], &r->entries[pos + 1],
+		(r->nentries - pos - 1) * sizeof(r->entries[0]));
+	r->nentries--;
+}
+
+int kc_result_add_msr(struct kvmcpu_result *r, uint32_t index, uint64_t value, const char *name,
+		      bool per_vcpu_index)
+{
+	size_t i = 0;
+	while (i < r->nmsrs && r->msrs[i].index != index)
+		i++;
+	if (i == r->nmsrs) {
+		if (r->nmsrs == KC_MAX_MSRS)
+			return -ENOSPC;
+		r->nmsrs++;
+	}
+	r->msrs[i] = (struct kvmcpu_msr){ index, value, name, per_vcpu_index };
+	return 0;
+}
+
+int kc_result_add_cap(struct kvmcpu_result *r, const struct kvmcpu_cap *cap)
+{
+	if (r->ncaps == KC_MAX_CAPS)
+		return -ENOSPC;
+	r->caps[r->ncaps++] = *cap;
+	return 0;
+}
+
+int kc_result_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int word,
+		     uint64_t mask, const char *subject, const char *fmt, ...)
+{
+	if (r->nnotices == r->capnotices) {
+		size_t ncap = r->capnotices ? r->capnotices * 2 : 16;
+		struct kvmcpu_notice *p = realloc(r->notices, ncap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		r->notices = p;
+		r->capnotices = ncap;
+	}
+	struct kvmcpu_notice *n = &r->notices[r->nnotices++];
+	n->kind = kind;
+	n->word = word;
+	n->mask = mask;
+	kc_strlcpy(n->subject, subject ? subject : "", sizeof(n->subject));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(n->reason, sizeof(n->reason), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid(const struct kvmcpu_result *r,
+						     size_t *count)
+{
+	if (count)
+		*count = r->nentries;
+	return r->entries;
+}
+
+const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid_find(const struct kvmcpu_result *r,
+							  uint32_t function, uint32_t index)
+{
+	bool found;
+	size_t pos = entry_pos(r, function, index, &found);
+	return found ? &r->entries[pos] : NULL;
+}
+
+const struct kvmcpu_model *kvmcpu_result_model(const struct kvmcpu_result *r)
+{
+	return r->model;
+}
+
+uint64_t kvmcpu_result_word(const struct kvmcpu_result *r, size_t word)
+{
+	return word < KC_NWORDS ? r->words[word] : 0;
+}
+
+size_t kvmcpu_result_msr_count(const struct kvmcpu_result *r)
+{
+	return r->nmsrs;
+}
+
+const struct kvmcpu_msr *kvmcpu_result_msr_at(const struct kvmcpu_result *r, size_t i)
+{
+	return i < r->nmsrs ? &r->msrs[i] : NULL;
+}
+
+size_t kvmcpu_result_cap_count(const struct kvmcpu_result *r)
+{
+	return r->ncaps;
+}
+
+const struct kvmcpu_cap *kvmcpu_result_cap_at(const struct kvmcpu_result *r, size_t i)
+{
+	return i < r->ncaps ? &r->caps[i] : NULL;
+}
+
+size_t kvmcpu_result_notice_count(const struct kvmcpu_result *r)
+{
+	return r->nnotices;
+}
+
+const struct kvmcpu_notice *kvmcpu_result_notice_at(const struct kvmcpu_result *r, size_t i)
+{
+	return i < r->nnotices ? &r->notices[i] : NULL;
+}
+
+const char *kvmcpu_notice_kind_name(enum kvmcpu_notice_kind kind)
+{
+	switch (kind) {
+	case KVMCPU_NOTICE_DROPPED:
+		return "dropped";
+	case KVMCPU_NOTICE_DEPENDENCY:
+		return "dependency";
+	case KVMCPU_NOTICE_FORCED:
+		return "forced";
+	case KVMCPU_NOTICE_USER:
+		return "user";
+	case KVMCPU_NOTICE_HV_DROPPED:
+		return "hv-dropped";
+	case KVMCPU_NOTICE_WARNING:
+		return "warning";
+	}
+	return "unknown";
+}

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/* Feature word arithmetic: guest = (model + rules + user) AND host, then dependencies. */
+#include <errno.h>
+#include <string.h>
+
+#include "resolve/resolve-priv.h"
+#include "util/util.h"
+
+/* CPUID[0x80000001].EDX bits that mirror CPUID[1].EDX on AMD (APM Vol. 3, E.4.2). */
+#define AMD_ALIAS_BITS 0x0183f3ffull
+
+/* VMX control words keep QEMU's form: the allowed-1 half (bits 63:32) of the MSR (SDM A.3-A.5). */
+static bool is_vmx_ctls_word(unsigned w)
+{
+	return w == KC_W_VMX_PROCBASED_CTLS || w == KC_W_VMX_SECONDARY_CTLS ||
+	       w == KC_W_VMX_PINBASED_CTLS || w == KC_W_VMX_EXIT_CTLS || w == KC_W_VMX_ENTRY_CTLS;
+}
+
+uint64_t kc_msr_word_from_value(unsigned word, uint64_t value)
+{
+	return is_vmx_ctls_word(word) ? value >> 32 : value;
+}
+
+void kc_words_from_host(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS])
+{
+	for (unsigned w = 0; w < KC_NWORDS; w++) {
+		const struct kvmcpu_word_info *wi = &kc_words[w];
+		uint64_t v = 0;
+		if (wi->is_msr) {
+			if (kvmcpu_host_msr(h, wi->msr, &v) != 1)
+				v = 0;
+			v = kc_msr_word_from_value(w, v);
+		} else {
+			v = kc_host_cpuid_reg(h, wi->leaf, wi->has_subleaf ? wi->subleaf : 0, (int)wi->reg);
+		}
+		words[w] = v;
+	}
+}
+
+static void set_feature(uint64_t words[KC_NWORDS], int f, bool on)
+{
+	if (on)
+		words[kc_features[f].word] |= kc_features[f].mask;
+	else
+		words[kc_features[f].word] &= ~kc_features[f].mask;
+}
+
+static bool has_feature(const uint64_t words[KC_NWORDS], int f)
+{
+	return (words[kc_features[f].word] & kc_features[f].mask) == kc_features[f].mask;
+}
+
+int kc_words_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind,
+		    const uint64_t bits[KC_NWORDS], const char *reason)
+{
+	uint64_t named[KC_NWORDS] = { 0 };
+	for (size_t i = 0; i < kc_nfeatures; i++) {
+		const struct kvmcpu_feature_info *f = &kc_features[i];
+		named[f->word] |= f->mask;
+		if (!(bits[f->word] & f->mask))
+			continue;
+		if (kc_result_notice(r, kind, (int)f->word, bits[f->word] & f->mask, f->name, "%s",
+				     reason))
+			return -ENOMEM;
+	}
+	for (unsigned w = 0; w < KC_NWORDS; w++) {
+		uint64_t rest = bits[w] & ~named[w];
+		for (unsigned b = 0; rest && b < 64; b++) {
+			if (!(rest & (1ull << b)))
+				continue;
+			char subject[48];
+			snprintf(subject, sizeof(subject), "%s bit %u", kc_words[w].name, b);
+			if (kc_result_notice(r, kind, (int)w, 1ull << b, subject, "%s", reason))
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* Records a rule's effect on one feature, when it changed what the model says. */
+static int force(struct kc_resolve *c, int f, bool on, const char *why)
+{
+	bool before = has_feature(c->want, f);
+	set_feature(c->want, f, on);
+	if (before == on)
+		return 0;
+	return kc_result_notice(c->r, KVMCPU_NOTICE_FORCED, (int)kc_features[f].word,
+				kc_features[f].mask, kc_features[f].name, "%s %s", on ? "set:" : "cleared:",
+				why);
+}
+
+/*
+ * Rules every named model gets on KVM, in QEMU's order: the KVM defaults of
+ * target/i386/kvm/kvm-cpu.c (paravirtual features on, x2apic on because the
+ * in-kernel APIC emulates it; MONITOR, ACPI and SVM off), VME as a baseline
+ * bit, the hypervisor bit, and vmx/svm only with nested_virt.
+ */
+static int apply_model_rules(struct kc_resolve *c)
+{
+	static const int pv_on[] = { KC_F_KVMCLOCK, KC_F_KVM_NOPIODELAY, KC_F_KVM_ASYNCPF,
+				     KC_F_KVM_STEAL_TIME, KC_F_KVM_PV_EOI, KC_F_KVMCLOCK_STABLE_BIT };
+	int r = 0;
+	for (size_t i = 0; i < KC_ARRAY_SIZE(pv_on); i++)
+		set_feature(c->want, pv_on[i], true);
+	set_feature(c->want, KC_F_KVM_MSI_EXT_DEST_ID, false);
+	r |= force(c, KC_F_X2APIC, true, "KVM's in-kernel APIC provides x2APIC on every model");
+	r |= force(c, KC_F_MONITOR, false, "KVM does not give guests MONITOR/MWAIT by default");
+	r |= force(c, KC_F_ACPI, false, "the ACPI thermal MSRs are not emulated by KVM");
+	r |= force(c, KC_F_VME, true, "VME is a baseline bit of every x86-64 CPU");
+	r |= force(c, KC_F_HYPERVISOR, true, "the guest runs under a hypervisor");
+	const char *nest = "vmx/svm are exposed only with nested_virt";
+	bool nested = c->cfg->nested;
+	r |= force(c, KC_F_VMX, nested && c->intel_like, nest);
+	r |= force(c, KC_F_SVM, nested && !c->intel_like, nest);
+	return r ? -ENOMEM : 0;
+}
+
+static int apply_user_mods(struct kc_resolve *c)
+{
+	for (unsigned i = 0; i < c->cfg->nmods; i++) {
+		const struct kc_cpu_mod *m = &c->cfg->mods[i];
+		const struct kvmcpu_feature_info *f = &kc_features[m->feature];
+		set_feature(c->want, m->feature, m->enable);
+		if (kc_result_notice(c->r, KVMCPU_NOTICE_USER, (int)f->word, f->mask, f->name,
+				     "%s by the CPU spec", m->enable ? "enabled" : "disabled"))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* An explicitly enabled feature the host cannot give is the user's error, not a silent drop. */
+static int check_user_enables(struct kc_resolve *c)
+{
+	for (unsigned i = 0; i < c->cfg->nmods; i++) {
+		const struct kc_cpu_mod *m = &c->cfg->mods[i];
+		if (!m->enable || has_feature(c->host_words, m->feature))
+			continue;
+		const struct kvmcpu_feature_info *f = &kc_features[m->feature];
+		return kc_fail(c->err, -ENOTSUP, "remove it from the spec, or run on a host that has it",
+			       "CPU feature '%s' was requested but this host (%s) does not support it",
+			       f->name, c->host->origin);
+	}
+	return 0;
+}
+
+/*
+ * nested_virt needs the host to give vmx (Intel-compatible guests) or svm
+ * (AMD-compatible guests) to its own guests.
+ */
+static int check_nested(struct kc_resolve *c)
+{
+	if (!c->cfg->nested)
+		return 0;
+	int f = c->intel_like ? KC_F_VMX : KC_F_SVM;
+	if (has_feature(c->host_words, f))
+		return 0;
+	return kc_fail(c->err, -ENOTSUP, "drop nested_virt, or load kvm_intel/kvm_amd with nested=1",
+		       "nested_virt needs '%s' for a %s guest, and this host (%s) does not support it",
+		       kc_features[f].name, c->vendor, c->host->origin);
+}
+
+/* Names the features of @word in @mask: "avx512f", or "vmx-ept +34 more". */
+static void describe_bits(unsigned word, uint64_t mask, char *buf, size_t len)
+{
+	const char *first = NULL;
+	unsigned n = 0;
+	for (size_t i = 0; i < kc_nfeatures; i++) {
+		if (kc_features[i].word != word || !(kc_features[i].mask & mask))
+			continue;
+		if (!first)
+			first = kc_features[i].name;
+		n++;
+	}
+	if (!first)
+		snprintf(buf, len, "%s 0x%llx", kc_words[word].name, (unsigned long long)mask);
+	else if (n == 1)
+		snprintf(buf, len, "%s", first);
+	else
+		snprintf(buf, len, "%s +%u more", first, n - 1);
+}
+
+struct dep_ctx {
+	struct kvmcpu_result *r;
+	const char *where;
+};
+
+/* One notice per dependency that fired, naming what was cleared and what it needs. */
+static int dep_notice(const struct kc_feature_dep *d, uint64_t gone, void *ctx)
+{
+	const struct dep_ctx *dc = ctx;
+	char subject[48], needs[48];
+	describe_bits(d->to_word, gone, subject, sizeof(subject));
+	describe_bits(d->from_word, d->from_mask, needs, sizeof(needs));
+	return kc_result_notice(dc->r, KVMCPU_NOTICE_DEPENDENCY, d->to_word, gone, subject,
+				"cleared: needs %s, which is off %s", needs, dc->where);
+}
+
+/* Dependencies, host mask, dependencies again (a feature whose prerequisite the host lacks goes). */
+static int mask_with_host(struct kc_resolve *c)
+{
+	struct dep_ctx dc = { c->r, "in this configuration" };
+	int r = kc_apply_dependencies(c->want, dep_notice, &dc);
+	if (r)
+		return -ENOMEM;
+	uint64_t dropped[KC_NWORDS];
+	uint64_t *g = c->r->words;
+	for (unsigned w = 0; w < KC_NWORDS; w++) {
+		dropped[w] = c->want[w] & ~c->host_words[w];
+		g[w] = c->want[w] & c->host_words[w];
+	}
+	r = kc_words_notice(c->r, KVMCPU_NOTICE_DROPPED, dropped, "the host does not support it");
+	if (r)
+		return r;
+	dc.where = "on this host";
+	return kc_apply_dependencies(g, dep_notice, &dc) ? -ENOMEM : 0;
+}
+
+/* KVM reports the hypervisor bit as supported; recorded bare-metal dumps lack it. */
+static void host_words_for_guest(struct kc_resolve *c)
+{
+	kc_words_from_host(c->host, c->host_words);
+	set_feature(c->host_words, KC_F_HYPERVISOR, true);
+}
+
+int kc_words_resolve_model(struct kc_resolve *c)
+{
+	memcpy(c->want, c->model->words, sizeof(c->want));
+	host_words_for_guest(c);
+	int r = check_nested(c);
+	if (!r)
+		r = apply_model_rules(c);
+	if (!r)
+		r = apply_user_mods(c);
+	if (!r)
+		r = check_user_enables(c);
+	if (!r)
+		r = mask_with_host(c);
+	if (r)
+		return r;
+	/* AuthenticAMD: the alias bits of 0x80000001.EDX follow leaf 1 EDX (APM E.4.2). */
+	if (!strcmp(c->vendor, "AuthenticAMD")) {
+		uint64_t *g = c->r->words;
+		g[KC_W_8000_0001_EDX] = (g[KC_W_8000_0001_EDX] & ~AMD_ALIAS_BITS) |
+					(g[KC_W_1_EDX] & AMD_ALIAS_BITS);
+	}
+	return 0;
+}
+
+int kc_words_resolve_host(struct kc_resolve *c)
+{
+	host_words_for_guest(c);
+	memcpy(c->want, c->host_words, sizeof(c->want));
+	int r = check_nested(c);
+	if (r)
+		return r;
+	/* host/max pass the host through; nested virtualization still needs nested_virt. */
+	set_feature(c->want, KC_F_VMX, c->cfg->nested && c->intel_like);
+	set_feature(c->want, KC_F_SVM, c->cfg->nested && !c->intel_like);
+	r = apply_user_mods(c);
+	if (!r)
+		r = check_user_enables(c);
+	if (!r)
+		r = mask_with_host(c);
+	return r;
+}

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "util/util.h"
+
+void kc_strlcpy(char *dst, const char *src, size_t size)
+{
+	if (!size)
+		return;
+	size_t n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void kvmcpu_error_clear(struct kvmcpu_error *err)
+{
+	if (!err)
+		return;
+	err->code = 0;
+	err->message[0] = '\0';
+	err->hint[0] = '\0';
+}
+
+int kc_fail(struct kvmcpu_error *err, int code, const char *hint, const char *fmt, ...)
+{
+	if (!err)
+		return code;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	err->code = code;
+	kc_strlcpy(err->hint, hint ? hint : "", sizeof(err->hint));
+	return code;
+}
+
+const char *kvmcpu_strerror(int code)
+{
+	if (code == 0)
+		return "success";
+	return strerror(code < 0 ? -code : code);
+}
+
+const char *kvmcpu_version(void)
+{
+	return KVMCPU_VERSION;
+}
+
+static int fold(int c)
+{
+	if (c == '_' || c == '.')
+		return '-';
+	return tolower(c);
+}
+
+bool kc_name_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (fold((unsigned char)*a) != fold((unsigned char)*b))
+			return false;
+	return *a == *b;
+}
+
+size_t kc_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 63 || lb > 63)
+		return la > lb ? la : lb;
+	size_t row[64];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = fold((unsigned char)a[i - 1]) != fold((unsigned char)b[j - 1]);
+			size_t best = diag + cost;
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* A name whose prefix matches counts as close too: "Skylake" suggests "Skylake-Server". */
+static size_t closeness(const char *word, const char *name)
+{
+	size_t lw = strlen(word);
+	if (lw >= 3 && !strncasecmp(word, name, lw))
+		return 1;
+	return kc_edit_distance(word, name);
+}
+
+void kc_suggest(const char *word, size_t n, kc_name_at_fn get, const void *ctx, size_t max,
+		char *buf, size_t len)
+{
+	size_t limit = strlen(word) / 3 + 2;
+	size_t used = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t d = 0; d <= limit && max; d++) {
+		for (size_t i = 0; i < n && max; i++) {
+			const char *name = get(i, ctx);
+			if (!name || closeness(word, name) != d)
+				continue;
+			int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", name);
+			if (w < 0 || (size_t)w >= len - used)
+				return;
+			used += (size_t)w;
+			max--;
+		}
+	}
+}
+
+bool kc_parse_u64(const char *s, size_t len, bool hex_default, uint64_t max, uint64_t *out)
+{
+	unsigned base = hex_default ? 16 : 10;
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		len -= 2;
+	}
+	if (!len)
+		return false;
+	uint64_t v = 0;
+	for (size_t i = 0; i < len; i++) {
+		int c = tolower((unsigned char)s[i]);
+		unsigned digit;
+		if (c >= '0' && c <= '9')
+			digit = (unsigned)(c - '0');
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			digit = (unsigned)(c - 'a' + 10);
+		else
+			return false;
+		if (v > (UINT64_MAX - digit) / base)
+			return false;
+		v = v * base + digit;
+	}
+	if (v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+int kc_read_file(const char *path, char **data, size_t *len, struct kvmcpu_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kc_fail(err, -errno, "check the path and its permissions",
+			       "cannot open '%s': %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
+		int e = errno ? errno : EINVAL;
+		close(fd);
+		return kc_fail(err, -e, "give a regular file of at most 64 MiB",
+			       "'%s' is not a readable regular file", path);
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return kc_fail(err, -ENOMEM, NULL, "out of memory reading '%s'", path);
+	}
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*data = buf;
+	*len = got;
+	return 0;
+}
+
+bool kc_leaf_is_indexed(uint32_t function)
+{
+	static const uint32_t indexed[] = {
+		0x4, 0x7, 0xb, 0xd, 0xf, 0x10, 0x12, 0x14, 0x17, 0x18, 0x1b, 0x1d, 0x1e,
+		0x1f, 0x20, 0x23, 0x24, 0x29, 0x8000001d, 0x80000020, 0x80000026,
+	};
+	for (size_t i = 0; i < KC_ARRAY_SIZE(indexed); i++)
+		if (indexed[i] == function)
+			return true;
+	return false;
+}

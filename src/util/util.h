@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* Small helpers shared by every part of the library. */
+#ifndef KC_UTIL_H
+#define KC_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kvmcpu/error.h"
+
+#define KC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Fills @err (when not NULL) and returns @code (a negative errno), so that a
+ * failing path reads "return kc_fail(err, -EINVAL, hint, fmt, ...)".
+ * @hint may be NULL.
+ */
+int kc_fail(struct kvmcpu_error *err, int code, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/*
+ * Did-you-mean: writes into @buf up to @max names from @names (count @n, or
+ * stride-accessed through @get) closest to @word by edit distance, as
+ * "a, b, c". Empty when nothing is close.
+ */
+typedef const char *(*kc_name_at_fn)(size_t i, const void *ctx);
+void kc_suggest(const char *word, size_t n, kc_name_at_fn get, const void *ctx, size_t max,
+		char *buf, size_t len);
+size_t kc_edit_distance(const char *a, const char *b);
+
+/* Case-insensitive comparison that treats '-', '_' and '.' alike. */
+bool kc_name_eq(const char *a, const char *b);
+
+/*
+ * Parses an unsigned number: hex with 0x prefix or decimal (or hex without
+ * prefix when @hex_default). Returns false on junk, empty input or overflow
+ * of @max.
+ */
+bool kc_parse_u64(const char *s, size_t len, bool hex_default, uint64_t max, uint64_t *out);
+
+/* Reads a whole file; the caller frees *data. Returns 0 or -errno (message in err). */
+int kc_read_file(const char *path, char **data, size_t *len, struct kvmcpu_error *err);
+
+/* Bounded string copy that always terminates. */
+void kc_strlcpy(char *dst, const char *src, size_t size);
+
+/*
+ * Leaves whose output depends on the subleaf in ECX (SDM Vol. 2A CPUID,
+ * APM Vol. 3 E.3): their entries carry KVM_CPUID_FLAG_SIGNIFCANT_INDEX.
+ */
+bool kc_leaf_is_indexed(uint32_t function);
+
+#endif
