@@ -1,12 +1,295 @@
 /* SPDX-License-Identifier: MIT */
+/* kvmcpu hv: every Hyper-V flag with its bits, dependencies, host support and presets. */
+#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
+struct hv_reg {
+	uint32_t leaf;
+	enum kvmcpu_reg reg;
+	const char *label;
+};
+
+static const struct hv_reg hv_regs[] = {
+	{ 0x40000003, KVMCPU_EAX, "3.EAX" }, { 0x40000003, KVMCPU_EBX, "3.EBX" },
+	{ 0x40000003, KVMCPU_EDX, "3.EDX" }, { 0x40000004, KVMCPU_EAX, "4.EAX" },
+	{ 0x4000000A, KVMCPU_EAX, "A.EAX" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: kvmcpu hv [--host FILE | --no-host] [--json]\n\n"
+		   "Lists every Hyper-V enlightenment flag an hv= spec can name: the CPUID bits it\n"
+		   "sets (3.EAX = leaf 0x40000003 EAX, A.EAX = leaf 0x4000000A EAX), the flags it\n"
+		   "requires, whether the host can provide it (and why not), and the presets that\n"
+		   "contain it ('(nested)': only with nested_virt).\n\n"
+		   "  --host FILE  judge a recorded host instead of /dev/kvm\n"
+		   "  --no-host    list the table without asking any host\n"
+		   "  --json       machine-readable output\n"
+		   "  -h, --help   this text\n\n"
+		   "Spec grammar: [preset+]token+token...; presets none, default, windows, passthrough;\n"
+		   "tokens NAME, no_NAME, spinlocks=N|never, vendor_id=TEXT, no_kvm_leaves.\n"
+		   "See docs/hyperv-enlightenments.md.\n");
+}
+
+/* "3.EAX[2,11] 4.EAX[3]" into @buf; "-" when the flag sets no bit. */
+static const char *bits_text(const struct kvmcpu_hv_flag *f, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t r = 0; r < sizeof(hv_regs) / sizeof(hv_regs[0]); r++) {
+		uint32_t m = kvmcpu_hv_flag_bits(f, hv_regs[r].leaf, hv_regs[r].reg);
+		if (!m)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s[", used ? " " : "",
+					 hv_regs[r].label);
+		bool first = true;
+		for (int b = 0; b < 32 && used < len; b++) {
+			if (!(m & (1u << b)))
+				continue;
+			used += (size_t)snprintf(buf + used, len - used, "%s%d", first ? "" : ",", b);
+			first = false;
+		}
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, "]");
+	}
+	if (!strcmp(kvmcpu_hv_flag_name(f), "spinlocks"))
+		snprintf(buf, len, "4.EBX=N");
+	if (!buf[0])
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+static const char *deps_text(const struct kvmcpu_hv_flag *f, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < kvmcpu_hv_flag_dep_count(f) && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "," : "",
+					 kvmcpu_hv_flag_name(kvmcpu_hv_flag_dep_at(f, i)));
+	if (!buf[0])
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+static const char *presets_text(const struct kvmcpu_hv_flag *f, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t p = 0; p < kvmcpu_hv_preset_count() && used < len; p++) {
+		bool plain = kvmcpu_hv_preset_contains(p, f, false);
+		bool nested = kvmcpu_hv_preset_contains(p, f, true);
+		if (!plain && !nested)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s%s", used ? " " : "",
+					 kvmcpu_hv_preset_name(p), plain ? "" : "(nested)");
+	}
+	if (!buf[0])
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+static void print_text(const struct kvmcpu_host *h)
+{
+	char why[256], bits[96], deps[96], presets[96];
+	bool hv = h && kvmcpu_hv_host_available(h, why, sizeof(why));
+	if (h)
+		printf("host %s (%s): Hyper-V emulation %s%s%s\n\n", kvmcpu_host_origin(h),
+		       *kvmcpu_host_vendor(h) ? kvmcpu_host_vendor(h) : "unknown vendor",
+		       hv ? "yes" : "no", hv ? "" : ": ", hv ? "" : why);
+	printf("%-22s %-26s %-22s %-5s %s\n", "FLAG", "BITS", "REQUIRES", "HOST", "PRESETS");
+	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++) {
+		const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_at(i);
+		const char *host = "-";
+		if (h)
+			host = kvmcpu_hv_flag_host_support(f, h, NULL, 0) ? "yes" : "no";
+		printf("%-22s %-26s %-22s %-5s %s\n", kvmcpu_hv_flag_name(f),
+		       bits_text(f, bits, sizeof(bits)), deps_text(f, deps, sizeof(deps)), host,
+		       presets_text(f, presets, sizeof(presets)));
+	}
+	if (!h || !hv)
+		return;
+	bool header = false;
+	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++) {
+		const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_at(i);
+		if (kvmcpu_hv_flag_host_support(f, h, why, sizeof(why)))
+			continue;
+		if (!header)
+			printf("\nNot available on this host:\n");
+		header = true;
+		printf("  %-22s %s\n", kvmcpu_hv_flag_name(f), why);
+	}
+}
+
+static void json_bits(struct jw *w, const struct kvmcpu_hv_flag *f, bool host)
+{
+	jw_arr_begin(w);
+	for (size_t r = 0; r < sizeof(hv_regs) / sizeof(hv_regs[0]); r++) {
+		uint32_t m = host ? kvmcpu_hv_flag_host_bits(f, hv_regs[r].leaf, hv_regs[r].reg)
+				  : kvmcpu_hv_flag_bits(f, hv_regs[r].leaf, hv_regs[r].reg);
+		if (!m)
+			continue;
+		jw_obj_begin(w);
+		jw_key(w, "leaf");
+		jw_u64(w, hv_regs[r].leaf);
+		jw_key(w, "reg");
+		jw_str(w, cli_reg_name(hv_regs[r].reg));
+		jw_key(w, "mask");
+		jw_u64(w, m);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void json_flag(struct jw *w, const struct kvmcpu_hv_flag *f, const struct kvmcpu_host *h)
+{
+	char why[256];
+	jw_obj_begin(w);
+	jw_key(w, "name");
+	jw_str(w, kvmcpu_hv_flag_name(f));
+	jw_key(w, "qemu");
+	jw_str(w, kvmcpu_hv_flag_qemu_name(f));
+	jw_key(w, "aliases");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < kvmcpu_hv_flag_alias_count(f); i++)
+		jw_str(w, kvmcpu_hv_flag_alias_at(f, i));
+	jw_arr_end(w);
+	jw_key(w, "summary");
+	jw_str(w, kvmcpu_hv_flag_summary(f));
+	jw_key(w, "bits");
+	json_bits(w, f, false);
+	jw_key(w, "host_bits");
+	json_bits(w, f, true);
+	jw_key(w, "requires");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < kvmcpu_hv_flag_dep_count(f); i++)
+		jw_str(w, kvmcpu_hv_flag_name(kvmcpu_hv_flag_dep_at(f, i)));
+	jw_arr_end(w);
+	jw_key(w, "host_cap");
+	jw_str(w, kvmcpu_hv_flag_host_cap(f));
+	jw_key(w, "legacy_cap");
+	jw_str(w, kvmcpu_hv_flag_legacy_cap(f));
+	jw_key(w, "vcpu_cap");
+	jw_str(w, kvmcpu_hv_flag_vcpu_cap(f));
+	jw_key(w, "intel_only");
+	jw_bool(w, kvmcpu_hv_flag_intel_only(f));
+	jw_key(w, "nested_only");
+	jw_bool(w, kvmcpu_hv_flag_nested_only(f));
+	jw_key(w, "host_supported");
+	if (h) {
+		int ok = kvmcpu_hv_flag_host_support(f, h, why, sizeof(why));
+		jw_bool(w, ok);
+		jw_key(w, "host_reason");
+		jw_str(w, ok ? NULL : why);
+	} else {
+		jw_null(w);
+		jw_key(w, "host_reason");
+		jw_null(w);
+	}
+	jw_key(w, "presets");
+	jw_arr_begin(w);
+	for (size_t p = 0; p < kvmcpu_hv_preset_count(); p++) {
+		bool plain = kvmcpu_hv_preset_contains(p, f, false);
+		bool nested = kvmcpu_hv_preset_contains(p, f, true);
+		if (!plain && !nested)
+			continue;
+		jw_obj_begin(w);
+		jw_key(w, "preset");
+		jw_str(w, kvmcpu_hv_preset_name(p));
+		jw_key(w, "nested_only");
+		jw_bool(w, !plain);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+static void print_json(const struct kvmcpu_host *h)
+{
+	char why[256];
+	struct jw w;
+	jw_init(&w, stdout);
+	jw_obj_begin(&w);
+	jw_key(&w, "host");
+	jw_str(&w, h ? kvmcpu_host_origin(h) : NULL);
+	jw_key(&w, "hyperv");
+	if (h) {
+		int ok = kvmcpu_hv_host_available(h, why, sizeof(why));
+		jw_bool(&w, ok);
+		jw_key(&w, "hyperv_reason");
+		jw_str(&w, ok ? NULL : why);
+	} else {
+		jw_null(&w);
+		jw_key(&w, "hyperv_reason");
+		jw_null(&w);
+	}
+	jw_key(&w, "presets");
+	jw_arr_begin(&w);
+	for (size_t p = 0; p < kvmcpu_hv_preset_count(); p++) {
+		jw_obj_begin(&w);
+		jw_key(&w, "name");
+		jw_str(&w, kvmcpu_hv_preset_name(p));
+		jw_key(&w, "summary");
+		jw_str(&w, kvmcpu_hv_preset_summary(p));
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_key(&w, "flags");
+	jw_arr_begin(&w);
+	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++)
+		json_flag(&w, kvmcpu_hv_flag_at(i), h);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	jw_end(&w);
+}
+
 int cmd_hv(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "kvmcpu hv: not built yet\n");
-	return EXIT_USAGE;
+	static const struct option opts[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "no-host", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *host_path = NULL;
+	bool json = false, no_host = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			host_path = optarg;
+			break;
+		case 'n':
+			no_host = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage("hv", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("hv", "unexpected argument '%s'", argv[optind]);
+	if (no_host && host_path)
+		return cli_usage("hv", "--host and --no-host exclude each other");
+	struct kvmcpu_host *h = NULL;
+	if (!no_host) {
+		int rc = cli_open_host("hv", host_path, &h);
+		if (rc)
+			return rc;
+	}
+	if (json)
+		print_json(h);
+	else
+		print_text(h);
+	kvmcpu_host_free(h);
+	return EXIT_OK;
 }

@@ -206,7 +206,10 @@ static void print_msrs(const struct kvmcpu_probe_report *rep)
 			printf("0x%016llx", (unsigned long long)m->value);
 		else
 			printf("#GP (not accessible)");
-		if (m->planned)
+		if (m->planned && m->refused)
+			printf("  planned 0x%llx: refused by KVM_SET_MSRS (host-forced)",
+			       (unsigned long long)m->expected);
+		else if (m->planned)
 			printf("  planned 0x%llx: %s", (unsigned long long)m->expected,
 			       m->readable && m->value == m->expected ? "ok" : "MISMATCH");
 		printf("\n");
@@ -295,6 +298,8 @@ static void print_json(const struct kvmcpu_host *host, const struct kvmcpu_confi
 		jw_u64(&w, m->value);
 		jw_key(&w, "planned");
 		jw_bool(&w, m->planned);
+		jw_key(&w, "refused");
+		jw_bool(&w, m->refused);
 		if (m->planned) {
 			jw_key(&w, "expected");
 			jw_u64(&w, m->expected);

@@ -174,7 +174,7 @@ static void print_mismatches(const struct outcome *out)
 	}
 	for (size_t i = 0; i < kvmcpu_probe_msr_count(out->rep); i++) {
 		const struct kvmcpu_probe_msr *m = kvmcpu_probe_msr_at(out->rep, i);
-		if (m->planned && (!m->readable || m->value != m->expected))
+		if (m->planned && !m->refused && (!m->readable || m->value != m->expected))
 			printf("    MSR 0x%x: planned 0x%llx, guest %s 0x%llx\n", m->index,
 			       (unsigned long long)m->expected, m->readable ? "read" : "got #GP",
 			       (unsigned long long)m->value);

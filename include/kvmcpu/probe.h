@@ -99,6 +99,11 @@ struct kvmcpu_probe_msr {
 	bool readable;
 	uint64_t value;
 	bool planned;       /* the result's MSR plan sets it (KVM_SET_MSRS) */
+	/*
+	 * Host-forced: KVM_SET_MSRS refused the planned value, or the CPUID bit
+	 * that gives the guest the MSR is one the host does not honour.
+	 */
+	bool refused;
 	uint64_t expected;  /* the planned value (the vCPU index for per-vCPU MSRs) */
 };
 KVMCPU_API size_t kvmcpu_probe_msr_count(const struct kvmcpu_probe_report *rep);

@@ -24,6 +24,7 @@ static const struct {
 	const char *name;
 } feature_msr_names[] = {
 	{ 0x0000008b, "IA32_BIOS_SIGN_ID" },
+	{ 0x000000ce, "PLATFORM_INFO" },
 	{ 0x000000cf, "IA32_CORE_CAPABILITIES" },
 	{ 0x0000010a, "IA32_ARCH_CAPABILITIES" },
 	{ 0x00000345, "IA32_PERF_CAPABILITIES" },

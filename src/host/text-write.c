@@ -31,11 +31,22 @@ static void tw_comment(FILE *f, const char *key, const char *value)
 	fputc('\n', f);
 }
 
+/*
+ * The text format has no flags column: a reader derives them from the leaf.
+ * Where the host's flags differ, say so in a comment rather than lose it silently.
+ */
 static void tw_cpuid(FILE *f, const char *keyword, const struct kvmcpu_cpuid_entry *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		uint32_t implied = kc_leaf_is_indexed(v[i].function) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX
+								      : 0;
+
 		fprintf(f, "%s %08x %08x %08x %08x %08x %08x\n", keyword, v[i].function, v[i].index,
 			v[i].eax, v[i].ebx, v[i].ecx, v[i].edx);
+		if (v[i].flags != implied)
+			fprintf(f, "# flags of the line above: 0x%x (read back as 0x%x; JSON keeps them)\n",
+				v[i].flags, implied);
+	}
 }
 
 int kc_host_write_text(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err)

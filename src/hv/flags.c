@@ -399,8 +399,8 @@ static const char *const preset_names[KC_HV_NPRESETS] = { "none", "default", "wi
 static const char *const preset_summaries[KC_HV_NPRESETS] = {
 	"no Hyper-V leaves at all",
 	"the basic set: clocks, TSC page, SynIC and timers, APIC MSRs",
-	"default + relaxed timing, PV TLB flush and IPIs, reset, direct timers; "
-	"with nested_virt also eVMCS and re-enlightenment",
+	("default + relaxed timing, PV TLB flush and IPIs, reset, direct timers; "
+	 "with nested_virt also eVMCS and re-enlightenment"),
 	"everything the host supports (not migration-safe)",
 };
 

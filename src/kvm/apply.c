@@ -101,7 +101,8 @@ static int set_msr(int vcpu_fd, const struct kvmcpu_msr *m, uint64_t value,
 }
 
 int kc_apply_with_table(const struct kvmcpu_result *r, const struct kvmcpu_cpuid_entry *entries,
-			size_t n, int vcpu_fd, unsigned vcpu_index, struct kvmcpu_error *err)
+			size_t n, int vcpu_fd, unsigned vcpu_index, uint64_t *refused_msrs,
+			struct kvmcpu_error *err)
 {
 	kvmcpu_error_clear(err);
 	if (!r)
@@ -114,9 +115,16 @@ int kc_apply_with_table(const struct kvmcpu_result *r, const struct kvmcpu_cpuid
 		rc = kc_set_cpuid(vcpu_fd, entries, n, err);
 	if (!rc)
 		rc = enable_caps(r, vcpu_fd, false, err);
+	if (refused_msrs)
+		*refused_msrs = 0;
 	for (size_t i = 0; !rc && i < r->nmsrs; i++) {
 		const struct kvmcpu_msr *m = &r->msrs[i];
 		rc = set_msr(vcpu_fd, m, m->per_vcpu_index ? vcpu_index : m->value, err);
+		if (rc && refused_msrs && i < 64) {
+			*refused_msrs |= 1ull << i;
+			kvmcpu_error_clear(err);
+			rc = 0;
+		}
 	}
 	return rc;
 }
@@ -128,5 +136,5 @@ int kvmcpu_result_apply(const struct kvmcpu_result *r, int vcpu_fd, unsigned vcp
 		kvmcpu_error_clear(err);
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_result_apply: result is NULL");
 	}
-	return kc_apply_with_table(r, r->entries, r->nentries, vcpu_fd, vcpu_index, err);
+	return kc_apply_with_table(r, r->entries, r->nentries, vcpu_fd, vcpu_index, NULL, err);
 }

@@ -19,9 +19,12 @@ int kc_set_cpuid(int vcpu_fd, const struct kvmcpu_cpuid_entry *entries, size_t n
 
 /*
  * kvmcpu_result_apply() with the CPUID table replaced by @entries (the probe
- * applies calibration and deliberately altered tables this way).
+ * applies calibration and deliberately altered tables this way). With
+ * @refused_msrs, an MSR the kernel refuses does not stop the apply: bit i is
+ * set for plan entry i instead (the probe reports such MSRs as host-forced).
  */
 int kc_apply_with_table(const struct kvmcpu_result *r, const struct kvmcpu_cpuid_entry *entries,
-			size_t n, int vcpu_fd, unsigned vcpu_index, struct kvmcpu_error *err);
+			size_t n, int vcpu_fd, unsigned vcpu_index, uint64_t *refused_msrs,
+			struct kvmcpu_error *err);
 
 #endif

@@ -416,9 +416,41 @@ static void compare_reg(struct kvmcpu_probe_report *rep, const struct kc_probe_r
 	rep->mismatch_bits += (unsigned)__builtin_popcount(row->mismatch);
 }
 
+/*
+ * MSRs a guest may read only when a CPUID bit says they exist; KVM checks
+ * the guest CPUID on RDMSR.
+ */
+static const struct {
+	uint32_t msr;
+	uint32_t leaf, subleaf;
+	enum kvmcpu_reg reg;
+	uint32_t bit;
+} msr_gates[] = {
+	{ 0x10a, 0x7, 0, KVMCPU_EDX, 1u << 29 }, /* IA32_ARCH_CAPABILITIES (SDM Vol. 4 2-2) */
+	{ 0xcf, 0x7, 0, KVMCPU_EDX, 1u << 30 },  /* IA32_CORE_CAPABILITIES */
+	{ 0x345, 0x1, 0, KVMCPU_ECX, 1u << 15 }, /* IA32_PERF_CAPABILITIES (PDCM) */
+};
+
+/* True when the MSR's gating CPUID bit is host-forced clear in this report. */
+static bool gate_forced_clear(const struct kvmcpu_probe_report *rep, uint32_t msr)
+{
+	for (size_t g = 0; g < KC_ARRAY_SIZE(msr_gates); g++) {
+		if (msr_gates[g].msr != msr)
+			continue;
+		for (size_t i = 0; i < rep->nrows; i++) {
+			const struct kvmcpu_probe_row *row = &rep->rows[i];
+			if (row->function == msr_gates[g].leaf && row->index == msr_gates[g].subleaf &&
+			    row->reg == msr_gates[g].reg && row->in_table)
+				return (row->unhonoured & msr_gates[g].bit) &&
+				       !(row->seen & msr_gates[g].bit);
+		}
+	}
+	return false;
+}
+
 /* A planned MSR must read back as planned: KVM_SET_MSRS put it there. */
 static void compare_msr(struct kvmcpu_probe_report *rep, const struct kvmcpu_result *r,
-			const struct kc_probe_req *q)
+			const struct kc_probe_req *q, uint64_t refused)
 {
 	struct kvmcpu_probe_msr *m = &rep->msrs[rep->nmsrs++];
 	m->index = q->a;
@@ -429,15 +461,22 @@ static void compare_msr(struct kvmcpu_probe_report *rep, const struct kvmcpu_res
 			continue;
 		m->planned = true;
 		m->expected = r->msrs[i].per_vcpu_index ? 0 : r->msrs[i].value; /* vCPU 0 */
+		m->refused = i < 64 && (refused >> i & 1);
 	}
-	if (m->planned && !m->readable)
-		rep->mismatch_bits++;
-	else if (m->planned)
-		rep->mismatch_bits += (unsigned)__builtin_popcountll(m->value ^ m->expected);
+	if (!m->planned)
+		return;
+	if (!m->readable && gate_forced_clear(rep, m->index))
+		m->refused = true;
+	unsigned bits = m->readable ? (unsigned)__builtin_popcountll(m->value ^ m->expected) : 1;
+	/* The host refused the value: what the guest reads is the host's, not a table error. */
+	if (m->refused)
+		rep->forced_bits += bits;
+	else
+		rep->mismatch_bits += bits;
 }
 
 static int make_report(const struct kvmcpu_result *r, const struct reqlist *l,
-		       const struct kvmcpu_probe_calibration *cal,
+		       const struct kvmcpu_probe_calibration *cal, uint64_t refused,
 		       struct kvmcpu_probe_report **out)
 {
 	const struct kvmcpu_cpuid_entry *t = r->entries;
@@ -455,7 +494,7 @@ static int make_report(const struct kvmcpu_result *r, const struct reqlist *l,
 	for (size_t i = 0; i < l->n; i++) {
 		const struct kc_probe_req *q = &l->v[i];
 		if (q->kind == KC_REQ_RDMSR) {
-			compare_msr(rep, r, q);
+			compare_msr(rep, r, q, refused);
 			continue;
 		}
 		uint32_t expect[4], src_leaf;
@@ -491,7 +530,7 @@ int kc_probe_run_applied(const struct kvmcpu_result *r, const struct kvmcpu_cpui
 		rc = calibrate_table(r, applied, napplied, o, &own, err);
 		cal = own;
 	}
-	if (!rc && make_report(r, &l, cal, out))
+	if (!rc && make_report(r, &l, cal, p.refused_msrs, out))
 		rc = kc_fail(err, -ENOMEM, NULL, "out of memory");
 	if (!rc && own)
 		(*out)->ncpuid += (unsigned)(2 * napplied);

@@ -21,8 +21,9 @@ struct kc_probe_once {
 	size_t ntable;
 	struct kc_probe_req *reqs;                /* in: kind/a/b; out: status/out */
 	size_t nreqs;
+	uint64_t refused_msrs;                    /* out: plan MSRs KVM_SET_MSRS refused */
 };
-int kc_probe_once(const struct kc_probe_once *run, struct kvmcpu_error *err);
+int kc_probe_once(struct kc_probe_once *run, struct kvmcpu_error *err);
 
 /*
  * kvmcpu_probe_run() with a different table applied than the one compared

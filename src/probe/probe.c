@@ -207,7 +207,7 @@ static int run_guest(int vcpu_fd, struct kvm_run *run, unsigned timeout_ms,
 	}
 }
 
-static int run_in_vm(struct kvmcpu_vm *vm, const struct kc_probe_once *p, struct kvmcpu_error *err)
+static int run_in_vm(struct kvmcpu_vm *vm, struct kc_probe_once *p, struct kvmcpu_error *err)
 {
 	size_t mem_size;
 	char *mem = kvmcpu_vm_mem(vm, &mem_size);
@@ -226,7 +226,8 @@ static int run_in_vm(struct kvmcpu_vm *vm, const struct kc_probe_once *p, struct
 	if (rc)
 		return rc;
 	if (p->table && p->plan)
-		rc = kc_apply_with_table(p->plan, p->table, p->ntable, vcpu_fd, 0, err);
+		rc = kc_apply_with_table(p->plan, p->table, p->ntable, vcpu_fd, 0, &p->refused_msrs,
+					 err);
 	else if (p->table)
 		rc = kc_set_cpuid(vcpu_fd, p->table, p->ntable, err);
 	if (rc)
@@ -243,7 +244,7 @@ static int run_in_vm(struct kvmcpu_vm *vm, const struct kc_probe_once *p, struct
 	return 0;
 }
 
-int kc_probe_once(const struct kc_probe_once *p, struct kvmcpu_error *err)
+int kc_probe_once(struct kc_probe_once *p, struct kvmcpu_error *err)
 {
 	struct kvmcpu_vm *vm;
 	int rc = kvmcpu_vm_new(p->dev_path, 1, KC_PROBE_MEM, &vm, err);

@@ -341,6 +341,54 @@ static void test_recorded_flags(void)
 	CHECK(strstr(json, "\"function\": \"0x00000004\", \"index\": \"0x00000002\", \"flags\": \"0x00000000\"") != NULL);
 	CHECK(strstr(json, "\"function\": \"0x80000001\", \"index\": \"0x00000000\", \"flags\": \"0x00000001\"") != NULL);
 	free(json);
+	/* The text format cannot hold them: the writer says so next to the line. */
+	json = save(h, KVMCPU_HOST_TEXT);
+	CHECK(strstr(json, "cpuid 00000004 00000002 00000000 00000000 00000000 00000000\n"
+			   "# flags of the line above: 0x0 (read back as 0x1; JSON keeps them)\n") != NULL);
+	CHECK(strstr(json, "cpuid 80000001 00000000 00000000 00000000 00000000 00000000\n"
+			   "# flags of the line above: 0x1 (read back as 0x0; JSON keeps them)\n") != NULL);
+	free(json);
+	kvmcpu_host_free(h);
+}
+
+/* A real recording from a KVM-PVM host, as written by kvmcpu host --json. */
+static void test_real_recording(void)
+{
+	const char *src = getenv("KVMCPU_SRCDIR");
+	struct kvmcpu_error err;
+	struct kvmcpu_host *h = NULL;
+	const struct kvmcpu_cpuid_entry *e;
+	char path[512], *file = NULL, *json;
+	size_t len;
+	int64_t cap = 0;
+	uint64_t msr = 0;
+
+	snprintf(path, sizeof(path), "%s/tests/json/data/kvm-pvm-amd.json", src ? src : ".");
+	if (kvmcpu_host_load(path, &h, &err) || kc_read_file(path, &file, &len, &err)) {
+		fprintf(stderr, "%s: %s\n", path, err.message);
+		failures++;
+		kvmcpu_host_free(h);
+		return;
+	}
+	CHECK(!strcmp(kvmcpu_host_vendor(h), "AuthenticAMD"));
+	CHECK(!strcmp(kvmcpu_host_module(h), "kvm_pvm"));
+	CHECK(!strcmp(kvmcpu_host_kernel(h), "6.18.44-fc-v669"));
+	CHECK(kvmcpu_host_cpuid_count(h) == 75);
+	CHECK(!kvmcpu_host_has_hv_cpuid(h));
+	CHECK(kvmcpu_host_cap(h, "KVM_CAP_MAX_VCPUS", &cap) == 1 && cap == 1024);
+	CHECK(kvmcpu_host_cap(h, "KVM_CAP_HYPERV", &cap) == 1 && cap == 0);
+	CHECK(kvmcpu_host_msr(h, 0x10a, &msr) == 1 && msr == 0x400000000c000069ull);
+	CHECK(kvmcpu_host_msr_count(h) == 4);
+	/* This kernel reports leaf 0x1B without the significant-index flag. */
+	e = kvmcpu_host_cpuid_find(h, 0x1b, 0);
+	CHECK(e && e->flags == 0);
+	e = kvmcpu_host_cpuid_find(h, 0x80000021, 0);
+	CHECK(e && e->eax == 0x204 && e->ecx == 6);
+	/* Saving gives the file back, from "kernel" on (origin and x-source precede it). */
+	json = save(h, KVMCPU_HOST_JSON);
+	CHECK(json && !strcmp(strstr(json, "  \"kernel\""), strstr(file, "  \"kernel\"")));
+	free(json);
+	free(file);
 	kvmcpu_host_free(h);
 }
 
@@ -553,6 +601,7 @@ int main(void)
 	test_exact_output();
 	test_lenient_forms();
 	test_recorded_flags();
+	test_real_recording();
 	test_errors();
 	test_truncated_recordings();
 	if (failures) {

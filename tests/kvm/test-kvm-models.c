@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every model name and psABI level proven through the probe guest on this
+ * host. Host-forced bits come from calibration only: each model's forced bits
+ * must be bits the calibration saw not following the table, and nothing the
+ * host honours may differ.
+ */
+#include "kvm-test.h"
+
+static uint32_t cal_unhonoured(const struct kvmcpu_probe_calibration *cal, uint32_t leaf,
+			       uint32_t subleaf, enum kvmcpu_reg reg)
+{
+	for (size_t i = 0; i < kvmcpu_probe_calibration_count(cal); i++) {
+		const struct kvmcpu_probe_cal_reg *c = kvmcpu_probe_calibration_at(cal, i);
+		if (c->function == leaf && c->index == subleaf && c->reg == reg)
+			return c->unhonoured;
+	}
+	return 0;
+}
+
+static unsigned calibration_bits(const struct kvmcpu_probe_calibration *cal)
+{
+	unsigned bits = 0;
+	for (size_t i = 0; i < kvmcpu_probe_calibration_count(cal); i++)
+		bits += (unsigned)__builtin_popcount(kvmcpu_probe_calibration_at(cal, i)->unhonoured);
+	return bits;
+}
+
+static void check_model(const struct kvmcpu_host *host, const char *name,
+			const struct kvmcpu_probe_calibration *cal, unsigned *forced_models)
+{
+	struct kvmcpu_result *r = resolve_spec(host, name, NULL);
+	struct kvmcpu_probe_opts po = { .calibration = cal };
+	struct kvmcpu_probe_report *rep = NULL;
+	struct kvmcpu_error err;
+	int rc = kvmcpu_probe_run(r, &po, &rep, &err);
+	CHECK_EQ(rc, 0);
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", name, err.message);
+		kvmcpu_result_free(r);
+		return;
+	}
+	if (!kvmcpu_probe_passed(rep, false))
+		fprintf(stderr, "%s: %u mismatching bits\n", name, kvmcpu_probe_mismatch_bits(rep));
+	CHECK(kvmcpu_probe_passed(rep, false));
+	CHECK(kvmcpu_probe_calibrated(rep));
+	/* Every table entry was executed by the guest (plus the sweeps past the table). */
+	size_t n;
+	kvmcpu_result_cpuid(r, &n);
+	CHECK(kvmcpu_probe_cpuid_count(rep) > n);
+	for (size_t i = 0; i < kvmcpu_probe_row_count(rep); i++) {
+		const struct kvmcpu_probe_row *row = kvmcpu_probe_row_at(rep, i);
+		uint32_t allowed = cal_unhonoured(cal, row->function, row->index, row->reg);
+		if (row->forced && !row->in_table)
+			continue; /* redirected to the highest basic leaf: checked there */
+		CHECK_EQ(row->forced & ~allowed, 0);
+	}
+	*forced_models += kvmcpu_probe_forced_bits(rep) > 0;
+	kvmcpu_probe_report_free(rep);
+	kvmcpu_result_free(r);
+}
+
+int main(void)
+{
+	require_kvm();
+	struct kvmcpu_host *host = live_host();
+	struct kvmcpu_result *base = resolve_spec(host, "host", NULL);
+	struct kvmcpu_probe_calibration *cal = NULL;
+	struct kvmcpu_error err;
+	int rc = kvmcpu_probe_calibrate(base, NULL, &cal, &err);
+	CHECK_EQ(rc, 0);
+	if (rc) {
+		fprintf(stderr, "calibration: %s\n", err.message);
+		return 1;
+	}
+	printf("calibration: %u host-forced bits on this host\n", calibration_bits(cal));
+	unsigned forced_models = 0;
+	size_t count = kvmcpu_model_count();
+	CHECK(count >= 150);
+	for (size_t i = 0; i < count; i++)
+		check_model(host, kvmcpu_model_name(kvmcpu_model_at(i)), cal, &forced_models);
+	printf("%zu models proven, %u with host-forced bits\n", count, forced_models);
+	kvmcpu_probe_calibration_free(cal);
+	kvmcpu_result_free(base);
+	kvmcpu_host_free(host);
+	return check_finish("test-kvm-models");
+}
