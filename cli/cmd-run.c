@@ -327,9 +327,21 @@ static int probe_and_print(const struct run_opts *o, const struct kvmcpu_host *h
 	int rc = kvmcpu_resolve(cfg, host, &res, &err);
 	if (rc)
 		return cli_report(CMD, &err, EXIT_USAGE);
+	/*
+	 * With Hyper-V, the guest also tries the synthetic MSRs (TLFS 2.4.x):
+	 * GUEST_OS_ID, HYPERCALL, VP_INDEX, TIME_REF_COUNT, TSC and APIC frequency.
+	 */
+	static const uint32_t hv_msrs[] = { 0x40000000, 0x40000001, 0x40000002,
+					    0x40000020, 0x40000022, 0x40000023 };
+	uint32_t msrs[MAX_MSRS + sizeof(hv_msrs) / sizeof(hv_msrs[0])];
+	size_t nmsrs = o->nmsrs;
+	memcpy(msrs, o->msrs, o->nmsrs * sizeof(msrs[0]));
+	if (kvmcpu_config_hv(cfg))
+		for (size_t i = 0; i < sizeof(hv_msrs) / sizeof(hv_msrs[0]); i++)
+			msrs[nmsrs++] = hv_msrs[i];
 	struct kvmcpu_probe_opts po = {
 		.dev_path = o->dev, .timeout_ms = o->timeout_ms, .calibrate = o->calibrate,
-		.msrs = o->msrs, .nmsrs = o->nmsrs,
+		.msrs = msrs, .nmsrs = nmsrs,
 	};
 	struct kvmcpu_probe_report *rep = NULL;
 	double t0 = now_ms();

@@ -196,8 +196,8 @@ static void print_human(const struct outcome *v, size_t n, double ms, unsigned p
 			print_mismatches(&v[i]);
 	}
 	printf("\nSummary: %u of %zu models proven, %zu failed; %u with host-forced bits "
-	       "(reported, not failures%s); %.2f s (%.1f ms per model).\n", proven, n,
-	       n - proven, with_forced, "", ms / 1e3, n ? ms / (double)n : 0.0);
+	       "(reported, not failures); %.2f s (%.1f ms per model).\n", proven, n,
+	       n - proven, with_forced, ms / 1e3, n ? ms / (double)n : 0.0);
 }
 
 static void print_json(const struct outcome *v, size_t n, const struct kvmcpu_probe_calibration *cal,

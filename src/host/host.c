@@ -284,6 +284,10 @@ int kvmcpu_host_set_info(struct kvmcpu_host *h, const char *origin, const char *
 /* JSON starts with '{' after white space; anything else is the text format. */
 static bool looks_like_json(const char *data, size_t len)
 {
+	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) { /* UTF-8 byte order mark */
+		data += 3;
+		len -= 3;
+	}
 	for (size_t i = 0; i < len; i++) {
 		if (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r')
 			continue;

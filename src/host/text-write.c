@@ -65,7 +65,7 @@ int kc_host_write_text(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_err
 	if (!h->hv_cpuid_known)
 		fputs("# hv-cpuid: not recorded (KVM_GET_SUPPORTED_HV_CPUID unavailable)\n", out);
 	else if (!h->nhv)
-		fputs("# hv-cpuid: KVM_GET_SUPPORTED_HV_CPUID returned no entries\n", out);
+		fputs("hv-cpuid none\n", out);
 	tw_cpuid(out, "hv-cpuid", h->hv, h->nhv);
 	for (i = 0; i < h->ncaps; i++) {
 		/* The text format holds capability values as unsigned 32-bit hex. */

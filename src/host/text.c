@@ -2,7 +2,7 @@
 /*
  * The line-based recorded host format (docs/host-format.md):
  *   cpuid <leaf> <subleaf> <eax> <ebx> <ecx> <edx>
- *   hv-cpuid <leaf> <subleaf> <eax> <ebx> <ecx> <edx>
+ *   hv-cpuid <leaf> <subleaf> <eax> <ebx> <ecx> <edx>   (hv-cpuid none: asked, none)
  *   cap <KVM_CAP_NAME> <value>
  *   msr <index> <value>
  *   kernel <release>   module <name>
@@ -145,6 +145,11 @@ static int parse_line(struct kvmcpu_host *h, const struct line *l, struct kvmcpu
 {
 	if (field_is(l, 0, "cpuid"))
 		return parse_cpuid(h, l, 1, false, err);
+	if (field_is(l, 0, "hv-cpuid") && l->n == 2 && field_is(l, 1, "none")) {
+		/* The host was asked and supports no Hyper-V leaf at all. */
+		kc_host_set_hv_known(h, true);
+		return 0;
+	}
 	if (field_is(l, 0, "hv-cpuid"))
 		return parse_cpuid(h, l, 1, true, err);
 	if (field_is(l, 0, "cap"))

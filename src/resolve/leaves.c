@@ -75,10 +75,11 @@ static uint32_t encode_fms(const struct kvmcpu_model *m)
 	       (uint32_t)((m->model >> 4) & 0xf) << 16 | (ext_family & 0xff) << 20;
 }
 
+/* The brand string fills 48 bytes; a 48-character brand has no terminating NUL. */
 static int put_brand(struct kc_resolve *c)
 {
 	char brand[48] = { 0 };
-	memcpy(brand, c->model->brand, strnlen(c->model->brand, 47));
+	memcpy(brand, c->model->brand, strnlen(c->model->brand, sizeof(brand)));
 	int r = 0;
 	for (uint32_t i = 0; i < 3 && !r; i++) {
 		uint32_t v[4];

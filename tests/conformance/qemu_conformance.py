@@ -37,9 +37,39 @@ SRCDIR = os.environ.get(
 # Deliberate, documented divergences: differences in these bits are expected and
 # reported, not failures. Each entry: the word, the bits, a regular expression
 # over model names (None: every model), which side has the bits ("qemu" or
-# "kvmcpu"), and why.
+# "kvmcpu"), a condition over (QEMU's words, kvmcpu's JSON document) that must
+# hold for the entry to apply, and why.
+XSAVE_BIT = 1 << 26  # CPUID[1].ECX XSAVE (SDM Vol. 2A, CPUID, Table 3-10)
+
+
+def _no_xsave_and_empty_leaf_d(qw, doc):
+    """QEMU's guest has no XSAVE and kvmcpu gives the guest an empty leaf 0xD."""
+    if qw.get(("cpuid", 1, 0, "ecx"), 0) & XSAVE_BIT:
+        return False
+    return all(not (e["eax"] or e["ebx"] or e["ecx"] or e["edx"])
+               for e in doc["entries"] if e["function"] == 0xD)
+
+
 DIVERGENCES = [
+    {"word": "FEAT_XSAVE_XCR0_LO", "mask": 0xFFFFFFFF, "models": None, "side": "qemu",
+     "when": _no_xsave_and_empty_leaf_d,
+     "reason": "xsave is filtered out by the host, yet QEMU keeps the XSAVE component word "
+               "it computed from the model before filtering (host-masked); its leaf 0xD is all "
+               "zero for such a guest (no XSAVE), as kvmcpu's is, so the guest sees the same "
+               "CPUID. kvmcpu's word is what the guest can read: 0"},
+    {"word": "FEAT_XSAVE_XCR0_HI", "mask": 0xFFFFFFFF, "models": None, "side": "qemu",
+     "when": _no_xsave_and_empty_leaf_d,
+     "reason": "as FEAT_XSAVE_XCR0_LO: a component word of a guest without XSAVE"},
 ]
+
+# Not a feature word, so not in DIVERGENCES: under KVM, QEMU replaces every named
+# model's vendor with the host's (x86_cpu_load_model), and the vendor decides other
+# bits (on AMD the CPUID[1].EDX aliases are copied into CPUID[0x80000001].EDX).
+# kvmcpu keeps the model's vendor, so a guest's CPUID does not depend on the host
+# brand. QEMU is therefore given vendor=<the model's vendor> explicitly.
+VENDOR_NOTE = ("QEMU under KVM gives every named model the host's vendor; kvmcpu keeps the "
+               "model's. QEMU ran with vendor=<model's vendor> so that words compare like "
+               "for like")
 
 # A host limitation that stops QEMU from starting a model at all: QEMU asserts
 # when KVM_SET_MSRS refuses a value. When it is this MSR, the model is compared
@@ -201,10 +231,10 @@ def kvmcpu_words(cli, cpu, timeout):
             key = word_key(w["leaf"], w.get("subleaf"), w["reg"])
         words[key] = w["value"]
         names[key] = w["name"]
-    return words, names, doc.get("dropped", [])
+    return words, names, doc
 
 
-def explain(model, wname, bits, side):
+def explain(model, wname, bits, side, qw, doc):
     """The divergences covering @bits; returns (unexplained bits, reasons)."""
     reasons = []
     for d in DIVERGENCES:
@@ -212,9 +242,11 @@ def explain(model, wname, bits, side):
             continue
         if d["models"] is not None and not re.fullmatch(d["models"], model):
             continue
+        if d.get("when") and not d["when"](qw, doc):
+            continue
         hit = bits & d["mask"]
         if hit:
-            reasons.append("%s %#x: %s" % (wname, hit, d["reason"]))
+            reasons.append((wname, d["side"], d["reason"], hit))
             bits &= ~d["mask"]
     return bits, reasons
 
@@ -225,10 +257,24 @@ def fmt_key(key):
     return "CPUID %#x.%d %s" % (key[1], key[2], key[3])
 
 
-def compare_model(args, model, msr_features):
+def load_vendors():
+    """Model name -> vendor string, from the reference data."""
+    out = {}
+    for fname in ("x86-cpu-models.json", "x86-cpu-models-newer.json"):
+        with open(os.path.join(SRCDIR, "data", fname)) as f:
+            for entry in json.load(f):
+                out[entry["name"]] = entry["vendor"]
+    return out
+
+
+def compare_model(args, model, msr_features, vendors):
     """Returns a dict: model, status, diffs (unexplained), divergences, note."""
     res = {"model": model, "diffs": [], "divergences": [], "note": ""}
-    cpu_q, cpu_k = model, model
+    if model not in vendors:
+        res["status"] = "error"
+        res["error"] = "no vendor for %s in data/x86-cpu-models*.json" % model
+        return res
+    cpu_q, cpu_k = "%s,vendor=%s" % (model, vendors[model]), model
     try:
         try:
             qw, qf, known = qemu_words(args.qemu, cpu_q, msr_features, args.timeout)
@@ -238,10 +284,10 @@ def compare_model(args, model, msr_features):
             if not feat:
                 raise
             res["note"] = ("QEMU cannot start it here: KVM_SET_MSRS refuses MSR %s = %s; "
-                           "compared with -%s on both sides" % (m.group(1), m.group(2), feat))
-            cpu_q, cpu_k = "%s,%s=off" % (model, feat), "%s-%s" % (model, feat)
+                           "compared with %s off on both sides" % (m.group(1), m.group(2), feat))
+            cpu_q, cpu_k = "%s,%s=off" % (cpu_q, feat), "%s+no_%s" % (model, feat)
             qw, qf, known = qemu_words(args.qemu, cpu_q, msr_features, args.timeout)
-        kw, names, _dropped = kvmcpu_words(args.cli, cpu_k, args.timeout)
+        kw, names, doc = kvmcpu_words(args.cli, cpu_k, args.timeout)
     except (QmpError, RuntimeError, subprocess.TimeoutExpired, ValueError, KeyError) as e:
         res["status"] = "error"
         res["error"] = str(e)
@@ -254,8 +300,8 @@ def compare_model(args, model, msr_features):
         ours = kw[key] & known.get(key, ~0)
         theirs = qw[key]
         wname = names[key]
-        extra_q, why_q = explain(model, wname, theirs & ~ours, "qemu")
-        extra_k, why_k = explain(model, wname, ours & ~theirs, "kvmcpu")
+        extra_q, why_q = explain(model, wname, theirs & ~ours, "qemu", qw, doc)
+        extra_k, why_k = explain(model, wname, ours & ~theirs, "kvmcpu", qw, doc)
         res["divergences"] += why_q + why_k
         if extra_q or extra_k:
             res["diffs"].append("%s (%s): kvmcpu %#x, QEMU %#x (QEMU only %#x, kvmcpu only %#x; "
@@ -310,9 +356,10 @@ def main():
         names = wanted
 
     msr_features = load_msr_features()
+    vendors = load_vendors()
     results = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for res in pool.map(lambda m: compare_model(args, m, msr_features), names):
+        for res in pool.map(lambda m: compare_model(args, m, msr_features, vendors), names):
             results.append(res)
             tag = {"ok": "ok  ", "diff": "DIFF", "error": "ERR "}[res["status"]]
             log("%s %s%s" % (tag, res["model"], " [%s]" % res["note"] if res["note"] else ""))
@@ -326,14 +373,18 @@ def main():
     noted = [r for r in results if r["note"]]
     div = {}
     for r in results:
-        for d in r["divergences"]:
-            div.setdefault(d, []).append(r["model"])
+        for wname, side, reason, hit in r["divergences"]:
+            entry = div.setdefault((wname, side, reason), [set(), 0])
+            entry[0].add(r["model"])
+            entry[1] |= hit
     log("")
     log("QEMU %s, %d models compared in %.1f s: %d identical, %d with differences, %d errors"
         % (version, len(results), time.monotonic() - t0, len(ok),
            sum(r["status"] == "diff" for r in results), sum(r["status"] == "error" for r in results)))
-    for text, models in sorted(div.items()):
-        log("documented divergence (%d models): %s" % (len(models), text))
+    log("vendor: %s" % VENDOR_NOTE)
+    for (wname, side, reason), (models, bits) in sorted(div.items()):
+        log("documented divergence in %d models: %s bits %#x only on the %s side: %s"
+            % (len(models), wname, bits, side, reason))
     if noted:
         log("host limitation: %d models QEMU cannot start as defined (%s); compared without the "
             "feature: %s" % (len(noted), noted[0]["note"].split(";")[0], ", ".join(r["model"] for r in noted)))

@@ -57,6 +57,13 @@ assert any(r["leaf"] == 0 and r["reg"] == "eax" for r in regs)
 assert any(not r["in_table"] for r in regs), "no sweep past the table"
 assert any(m["index"] == 0x10a for m in d["msrs"])
 PY
+forced=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["forced_bits"])' "$tmp/out")
+if [ "$forced" -gt 0 ]; then
+	expect 1 "run --strict with host-forced bits" -- "$cli" run --cpu x86-64-v2 --strict
+	contains out "Verdict: FAIL"
+else
+	expect 0 "run --strict without host-forced bits" -- "$cli" run --cpu x86-64-v2 --strict
+fi
 expect 0 "verify two models" -- "$cli" verify --cpu Haswell --cpu EPYC-Rome
 contains out "2 of 2 models proven"
 expect 0 "verify --all --json" -- "$cli" verify --all --json

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The kvmcpu command line: help, exit codes, error messages, JSON shapes, round trips."""
+import json
+import os
+import tempfile
+
+from kvmcpu_test import HOSTS, Checker, run, run_json
+
+SKX = os.path.join(HOSTS, "intel-skylake-server.txt")
+HSW = os.path.join(HOSTS, "intel-haswell.txt")
+COMMANDS = ["models", "model", "cpuid", "host", "hv", "run", "verify"]
+
+
+def test_help_and_usage(c):
+    rc, out, _ = run("--help")
+    c.eq(rc, 0, "kvmcpu --help")
+    for cmd in COMMANDS:
+        c.check(cmd in out, "--help lists %s" % cmd)
+        rc, out2, _ = run(cmd, "--help")
+        c.eq(rc, 0, "kvmcpu %s --help exit" % cmd)
+        c.check("Usage: kvmcpu %s" % cmd in out2, "kvmcpu %s --help prints usage" % cmd)
+    rc, _, err = run("frobnicate")
+    c.eq(rc, 2, "unknown command exit")
+    c.check("unknown command 'frobnicate'" in err, "unknown command message")
+    rc, _, err = run("models", "--bogus")
+    c.eq(rc, 2, "unknown option exit")
+    rc, _, err = run("cpuid")
+    c.eq(rc, 2, "cpuid without --cpu")
+    c.check("give --cpu SPEC" in err, "cpuid without --cpu message")
+    rc, out, _ = run("--version")
+    c.check(rc == 0 and out.startswith("kvmcpu "), "--version")
+
+
+def test_models(c):
+    rows = run_json("models", "--host", HSW)
+    c.check(isinstance(rows, list) and len(rows) == 191, "models --json: 191 rows")
+    by = {r["name"]: r for r in rows}
+    for key in ("name", "alias_of", "vendor", "family", "model", "stepping", "runnable", "missing"):
+        c.check(all(key in r for r in rows), "models --json rows have %s" % key)
+    # The i7-4770 dump has TSX off: only the noTSX Haswells run (tests/hosts/README.md).
+    c.eq(by["Haswell-noTSX"]["runnable"], True, "Haswell-noTSX runnable on Haswell")
+    c.eq(by["Haswell-noTSX"]["alias_of"], "Haswell-v2", "Haswell-noTSX alias")
+    c.eq(by["Haswell"]["runnable"], False, "Haswell (TSX) not runnable on Haswell")
+    c.check({"hle", "rtm"} <= set(by["Haswell"]["missing"]), "Haswell misses hle rtm")
+    c.eq(by["Skylake-Server"]["runnable"], False, "Skylake-Server not runnable on Haswell")
+    c.eq((by["Haswell"]["family"], by["Haswell"]["model"]), (6, 60), "Haswell FMS")
+    rc, out, _ = run("models", "--host", HSW)
+    c.eq(rc, 0, "models exit 0")
+    c.check("Haswell-noTSX -> Haswell-v2" in out and "runnable" in out, "models table")
+
+
+def test_model(c):
+    m = run_json("model", "Skylake-Server-IBRS")
+    c.eq(m["alias_of"], "Skylake-Server-v2", "model alias_of")
+    c.eq(m["definition"], "Skylake-Server-v2", "model definition")
+    c.check("Skylake-Server-IBRS" in m["aliases"], "aliases list the alias")
+    words = {w["name"]: w for w in m["words"]}
+    c.check("avx512f" in words["FEAT_7_0_EBX"]["features"], "Skylake has avx512f")
+    c.check("clflushopt" not in words["FEAT_7_0_EBX"]["features"], "v2 drops clflushopt")
+    rc, out, _ = run("model", "Skylake-Server-v4")
+    c.check(rc == 0 and "IBRS, EPT switching, no TSX" in out, "model prints the note")
+    rc, _, err = run("model", "Skylake-Servr")
+    c.eq(rc, 2, "unknown model exit")
+    c.check("unknown CPU model 'Skylake-Servr'" in err and "Skylake-Server" in err,
+            "unknown model message and suggestion")
+    rc, _, _ = run("model")
+    c.eq(rc, 2, "model without a name")
+
+
+def test_cpuid(c):
+    j = run_json("cpuid", "--cpu", "Skylake-Server-v4", "--host", SKX)
+    for key in ("entries", "msrs", "dropped", "caps", "hv_dropped", "words", "notices"):
+        c.check(key in j, "cpuid --json has %s" % key)
+    e = {(x["function"], x["index"]): x for x in j["entries"]}
+    c.eq(e[(1, 0)]["eax"], 0x00050654, "Skylake-Server-v4 leaf 1 EAX")
+    c.check(set(j["entries"][0]) == {"function", "index", "flags", "eax", "ebx", "ecx", "edx"},
+            "entry members")
+    c.check("kvmclock" in j["dropped"], "bare-metal dump lacks kvmclock")
+    rc, out, _ = run("cpuid", "--cpu", "Cascadelake-Server", "--host", SKX, "--explain")
+    c.eq(rc, 0, "cpuid --explain exit")
+    c.check("avx512vnni" in out and "the host does not support it" in out, "--explain says why")
+    rc, _, err = run("cpuid", "--cpu", "Cascadelake-Server+avx512vnni", "--host", SKX)
+    c.eq(rc, 2, "enabling a missing feature exit")
+    c.check("'avx512vnni' was requested but this host" in err, "missing feature message")
+    rc, _, err = run("cpuid", "--cpu", "Haswell+avx2x", "--host", SKX)
+    c.eq(rc, 2, "unknown feature exit")
+    c.check("did you mean: avx2" in err, "feature suggestion")
+    j = run_json("cpuid", "--kvm", "cpu=Skylake-Server-v4,nested_virt", "--host", SKX)
+    c.eq(j["nested"], True, "--kvm nested_virt")
+    c.eq(e[(1, 0)]["ecx"] >> 5 & 1, 0, "no vmx without nested")
+    e2 = {(x["function"], x["index"]): x for x in j["entries"]}
+    c.eq(e2[(1, 0)]["ecx"] >> 5 & 1, 1, "vmx with nested_virt")
+    rc, _, err = run("cpuid", "--kvm", "cpu=Haswell,colour=blue", "--host", SKX)
+    c.check(rc == 2 and "unknown parameter 'colour'" in err, "--kvm unknown parameter")
+
+
+def test_bad_host_files(c):
+    with tempfile.TemporaryDirectory() as tmp:
+        bad = os.path.join(tmp, "bad.txt")
+        with open(bad, "w") as f:
+            f.write("00000000 00 0000000d 756e6547 6c65746e 49656e69\ncpuid 1 0 zz 0 0 0\n")
+        rc, _, err = run("cpuid", "--cpu", "Haswell", "--host", bad)
+        c.eq(rc, 2, "malformed host file exit")
+        c.check("bad.txt:2: field 4 'zz' is not a hex number" in err, "malformed line message: " + err)
+        trunc = os.path.join(tmp, "trunc.json")
+        with open(trunc, "w") as f:
+            f.write('{"schema": "kvmcpu-host/1", "cpuid": [{"function": 0, "eax"')
+        rc, _, err = run("models", "--host", trunc)
+        c.eq(rc, 2, "truncated JSON exit")
+        c.check("truncated" in err, "truncated JSON message: " + err)
+        rc, _, err = run("models", "--host", os.path.join(tmp, "absent.txt"))
+        c.check(rc == 2 and "cannot open" in err, "absent host file")
+
+
+def test_host_round_trip(c):
+    """A host saved as JSON or text and loaded again resolves to the same table."""
+    if not os.path.exists("/dev/kvm"):
+        print("SKIPPED (loudly): /dev/kvm is absent; host round trip uses a recorded host")
+        source = ["--host", SKX]
+    else:
+        source = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in ("--json", "--text"):
+            path = os.path.join(tmp, "host" + fmt.replace("--", "."))
+            rc, out, err = run("host", fmt, *source)
+            c.eq(rc, 0, "host %s exit (%s)" % (fmt, err.strip()))
+            with open(path, "w") as f:
+                f.write(out)
+            a = run_json("cpuid", "--cpu", "x86-64-v2", *source)
+            b = run_json("cpuid", "--cpu", "x86-64-v2", "--host", path)
+            c.eq(a["entries"], b["entries"], "round trip through %s" % fmt)
+        if not source:
+            rc, out, _ = run("host")
+            c.check(rc == 0 and "KVM_CAP_HYPERV" in out, "host summary lists capabilities")
+
+
+def main():
+    c = Checker("cli")
+    test_help_and_usage(c)
+    test_models(c)
+    test_model(c)
+    test_cpuid(c)
+    test_bad_host_files(c)
+    test_host_round_trip(c)
+    c.finish()
+
+
+if __name__ == "__main__":
+    main()
