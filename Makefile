@@ -29,7 +29,7 @@ run: all
 
 # Every suite, then the whole unit and cli suites once more under ASan+UBSan.
 test: all $(ASANDIR)/build.ninja
-	$(MESON) test -C $(BUILDDIR) --print-errorlogs --num-processes 2
+	$(MESON) test -C $(BUILDDIR) --print-errorlogs --num-processes 2 --no-suite slow
 	$(MESON) compile -C $(ASANDIR) $(NINJA_V)
 	$(MESON) test -C $(ASANDIR) --print-errorlogs --num-processes 2 --no-suite slow --no-suite conformance --no-suite bench
 

@@ -71,7 +71,9 @@ static int unknown_token(const struct tok *t, const char *word, size_t wlen,
 	snprintf(w, sizeof(w), "%.*s", (int)(wlen < 63 ? wlen : 63), word);
 	size_t n = KC_ARRAY_SIZE(extra_words) +
 		   KC_HV_NFLAGS * (1 + KC_ARRAY_SIZE(kc_hv_flags[0].aliases));
-	kc_suggest(w, n, candidate_at, NULL, 3, near, sizeof(near));
+	near[0] = '\0';
+	if (wlen <= 32) /* no flag name is longer; nothing is close to a longer word */
+		kc_suggest(w, n, candidate_at, NULL, 3, near, sizeof(near));
 	if (near[0])
 		snprintf(hint, sizeof(hint), "did you mean: %s? ('kvmcpu hv' lists every flag)",
 			 near);

@@ -236,6 +236,33 @@ static void write_words(struct kc_resolve *c)
 	}
 }
 
+/*
+ * Per-CPU identifiers are the VMM's to set for each vCPU: the table must not
+ * carry the APIC ID of whichever host CPU the resolver happened to run on.
+ * Leaf 1 EBX[31:24] (initial APIC ID), 0xB/0x1F EDX (x2APIC ID), 0x8000001E
+ * EAX (extended APIC ID), EBX[7:0] (compute unit) and ECX[7:0] (node).
+ */
+static void clear_per_cpu_ids(struct kvmcpu_result *r)
+{
+	for (size_t i = 0; i < r->nentries; i++) {
+		struct kvmcpu_cpuid_entry *e = &r->entries[i];
+		switch (e->function) {
+		case 1:
+			e->ebx &= 0x00ffffff;
+			break;
+		case 0xb:
+		case 0x1f:
+			e->edx = 0;
+			break;
+		case 0x8000001e:
+			e->eax = 0;
+			e->ebx &= ~0xffu;
+			e->ecx &= ~0xffu;
+			break;
+		}
+	}
+}
+
 int kc_leaves_build_model(struct kc_resolve *c)
 {
 	int r = 0;
@@ -250,6 +277,7 @@ int kc_leaves_build_model(struct kc_resolve *c)
 	if (r)
 		return r;
 	write_words(c);
+	clear_per_cpu_ids(c->r);
 	return 0;
 }
 
@@ -263,5 +291,6 @@ int kc_leaves_build_host(struct kc_resolve *c)
 				       KC_MAX_ENTRIES);
 	}
 	write_words(c);
+	clear_per_cpu_ids(c->r);
 	return 0;
 }

@@ -239,6 +239,8 @@ static void test_host_leaves(void)
 		CHECK_EQ(reg_of(r, 0xb, 1, EBX), 0x30);
 		CHECK_EQ(reg_of(r, 2, 0, EAX), 0x76036301);
 		CHECK_EQ(reg_of(r, 0x80000008, 0, EAX), 0x0000302e);
+		/* The dump's leaf 1 EBX is 0x00400800; the APIC ID byte is the VMM's per vCPU. */
+		CHECK_EQ(reg_of(r, 1, 0, EBX), 0x00400800);
 		kvmcpu_result_free(r);
 	}
 	kvmcpu_host_free(h);
@@ -318,6 +320,9 @@ static void test_host_passthrough(void)
 		CHECK_EQ(reg_of(r, 1, 0, ECX), (0x7ffafbffu | 0x80000000u) & ~(1u << 5));
 		CHECK_EQ(reg_of(r, 7, 0, EBX), 0x000027ab);
 		CHECK_EQ(reg_of(r, 4, 0, EAX), kvmcpu_host_cpuid_find(h, 4, 0)->eax);
+		/* Per-CPU IDs are cleared: leaf 1 EBX[31:24] (dump 0x00100800) and 0xB EDX. */
+		CHECK_EQ(reg_of(r, 1, 0, EBX), 0x00100800);
+		CHECK_EQ(reg_of(r, 0xb, 1, EDX), 0);
 		kvmcpu_result_free(r);
 	}
 	kvmcpu_host_free(h);
@@ -386,6 +391,30 @@ static void test_nested(void)
 	kvmcpu_host_free(h);
 }
 
+/* A host read on CPU 5: its APIC IDs must not reach the table. */
+static void test_per_cpu_ids(void)
+{
+	static const char text[] = "0 0 0000000b 756e6547 6c65746e 49656e69\n"
+				   "1 0 00050654 05400800 7ffefbff bfebfbff\n"
+				   "b 0 00000001 00000002 00000100 00000005\n"
+				   "b 1 00000006 00000030 00000201 00000005\n";
+	struct kvmcpu_error err;
+	struct kvmcpu_host *h;
+	CHECK_EQ(kvmcpu_host_load_mem(text, sizeof(text) - 1, "cpu5", &h, &err), 0);
+	for (int i = 0; i < 2; i++) {
+		struct kvmcpu_result *r = resolve(i ? "cpu=host" : "cpu=Skylake-Server", h, &err);
+		CHECK(r);
+		if (!r)
+			continue;
+		CHECK_EQ(reg_of(r, 1, 0, EBX), 0x00400800);
+		CHECK_EQ(reg_of(r, 0xb, 0, EDX), 0);
+		CHECK_EQ(reg_of(r, 0xb, 1, EDX), 0);
+		CHECK_EQ(reg_of(r, 0xb, 1, EBX), 0x30);
+		kvmcpu_result_free(r);
+	}
+	kvmcpu_host_free(h);
+}
+
 /* The original design's parameter string. */
 static void test_parameter_string(void)
 {
@@ -426,5 +455,6 @@ int main(void)
 	test_unknown_names();
 	test_nested();
 	test_parameter_string();
+	test_per_cpu_ids();
 	return check_finish("test-resolve");
 }
