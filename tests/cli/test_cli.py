@@ -135,6 +135,18 @@ def test_host_round_trip(c):
             c.check(rc == 0 and "KVM_CAP_HYPERV" in out, "host summary lists capabilities")
 
 
+def test_man_page(c):
+    """kvmcpu(1) documents every subcommand and every long option its --help lists."""
+    import re
+    with open(os.path.join(os.path.dirname(HOSTS), "..", "man", "kvmcpu.1")) as f:
+        man = f.read().replace("\\-", "-")
+    for cmd in COMMANDS:
+        c.check(re.search(r'^\.B[RI]? "?%s\b' % cmd, man, re.M), "man page documents %s" % cmd)
+        _, out, _ = run(cmd, "--help")
+        for opt in sorted(set(re.findall(r"--[a-z][a-z-]+", out))):
+            c.check(opt in man, "man page mentions %s of %s" % (opt, cmd))
+
+
 def main():
     c = Checker("cli")
     test_help_and_usage(c)
@@ -143,6 +155,7 @@ def main():
     test_cpuid(c)
     test_bad_host_files(c)
     test_host_round_trip(c)
+    test_man_page(c)
     c.finish()
 
 

@@ -50,7 +50,60 @@ def _no_xsave_and_empty_leaf_d(qw, doc):
                for e in doc["entries"] if e["function"] == 0xD)
 
 
+_HOST_CACHE = {}
+
+
+def host_kvm_supported(leaf, subleaf, reg):
+    """One register of this host's KVM_GET_SUPPORTED_CPUID (KVM API doc 4.46), read here
+    directly so that the condition does not rest on kvmcpu's own host reader."""
+    if "cpuid" not in _HOST_CACHE:
+        import fcntl
+        import struct
+        table = {}
+        fd = os.open("/dev/kvm", os.O_RDWR)
+        try:
+            nent = 512
+            buf = bytearray(struct.pack("II", nent, 0) + bytes(40 * nent))
+            fcntl.ioctl(fd, 0xC008AE05, buf)  # _IOWR(KVMIO, 0x05, struct kvm_cpuid2)
+            for i in range(struct.unpack_from("I", buf)[0]):
+                f, idx, _fl, a, b, c, d = struct.unpack_from("7I", buf, 8 + 40 * i)
+                table[(f, idx)] = {"eax": a, "ebx": b, "ecx": c, "edx": d}
+        finally:
+            os.close(fd)
+        _HOST_CACHE["cpuid"] = table
+    return _HOST_CACHE["cpuid"].get((leaf, subleaf), {}).get(reg, 0)
+
+
+def host_cpu_flags():
+    if "flags" not in _HOST_CACHE:
+        flags = set()
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    break
+        _HOST_CACHE["flags"] = flags
+    return _HOST_CACHE["flags"]
+
+
+def _host_cpu_has_but_kvm_omits(flag, leaf, subleaf, reg, mask):
+    return lambda qw, doc: (flag in host_cpu_flags()
+                            and not host_kvm_supported(leaf, subleaf, reg) & mask)
+
+
+ERMS_FSRM_REASON = (
+    "this host's KVM_GET_SUPPORTED_CPUID omits erms/fsrm (the CPU has them: /proc/cpuinfo); "
+    "QEMU 11 passes them to the guest anyway, QEMU 7.2 does not. kvmcpu gives only what "
+    "KVM_GET_SUPPORTED_CPUID lists (guest = host AND model). Where KVM lists them "
+    "(kvm_intel, kvm_amd) both agree")
+
 DIVERGENCES = [
+    {"word": "FEAT_7_0_EBX", "mask": 1 << 9, "models": None, "side": "qemu",
+     "when": _host_cpu_has_but_kvm_omits("erms", 7, 0, "ebx", 1 << 9),
+     "reason": ERMS_FSRM_REASON},
+    {"word": "FEAT_7_0_EDX", "mask": 1 << 4, "models": None, "side": "qemu",
+     "when": _host_cpu_has_but_kvm_omits("fsrm", 7, 0, "edx", 1 << 4),
+     "reason": ERMS_FSRM_REASON},
     {"word": "FEAT_XSAVE_XCR0_LO", "mask": 0xFFFFFFFF, "models": None, "side": "qemu",
      "when": _no_xsave_and_empty_leaf_d,
      "reason": "xsave is filtered out by the host, yet QEMU keeps the XSAVE component word "
