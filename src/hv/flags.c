@@ -344,7 +344,7 @@ kc_hv_set kc_hv_lookup(const char *name, size_t len)
 		if (flag_named(f, name, len) || token_is(name, len, f->qemu))
 			return KC_HV_BIT(i);
 	}
-	/* QEMU spellings without the property prefix's dash variants: "hv_relaxed". */
+	/* QEMU's prefix in any spelling: "hv-relaxed", "hv_relaxed", "hv-stimer-direct". */
 	if (len > 3 && (!strncmp(name, "hv_", 3) || !strncmp(name, "hv-", 3)))
 		return kc_hv_lookup(name + 3, len - 3);
 	return 0;

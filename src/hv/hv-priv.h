@@ -54,7 +54,8 @@ typedef uint32_t kc_hv_set; /* one bit per enum kc_hv_id */
 #define KC_HV_BIT(id) ((kc_hv_set)1u << (id))
 #define KC_HV_ALL ((kc_hv_set)((1ull << KC_HV_NFLAGS) - 1))
 
-/* Hyper-V is always advertised with these two (TLFS requirements, reference §0). */
+/* Hyper-V is always advertised with these two: Microsoft's hypervisor interface
+ * requirements mark AccessHypercallMsrs and AccessVpIndex "must be set". */
 #define KC_HV_MANDATORY (KC_HV_BIT(KC_HV_HYPERCALL) | KC_HV_BIT(KC_HV_VPINDEX))
 
 struct kvmcpu_hv_flag {

@@ -275,7 +275,7 @@ static int add_cap(struct kvmcpu_result *r, uint32_t nr, const char *name, uint6
 	return kc_result_add_cap(r, &cap);
 }
 
-/* The vCPU plan, in the order KVM wants it (reference §4.4): eVMCS, SynIC2, enforcement,
+/* The vCPU plan, in the order QEMU uses and KVM accepts: eVMCS, SynIC2, enforcement,
  * all before KVM_SET_CPUID2; then the MSRs KVM_SET_MSRS writes. */
 static int emit_plan(struct hv_job *j)
 {

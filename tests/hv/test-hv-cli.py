@@ -147,8 +147,24 @@ def test_cpuid():
     check(rc != 0 and "evmcs" in err, "named evmcs on AMD is an error")
 
 
+def test_live():
+    """This machine's /dev/kvm, when there is one: the listing works and agrees with itself."""
+    if not os.path.exists("/dev/kvm"):
+        print("test-hv-cli: no /dev/kvm, live listing not checked")
+        return
+    rc, out, err = run("hv", "--json")
+    check(rc in (0, 3), f"live hv --json: rc {rc} {err}")
+    if rc == 0:
+        doc = json.loads(out)
+        check(len(doc["flags"]) == 26, "live: 26 flags")
+        if doc["hyperv"] is False:
+            check(all(f["host_supported"] is False for f in doc["flags"]),
+                  "live host without Hyper-V supports no flag")
+
+
 test_hv_listing()
 test_hv_bad_input()
+test_live()
 test_cpuid()
 if failures:
     print(f"{len(failures)} checks failed", file=sys.stderr)

@@ -193,8 +193,86 @@ static void test_errors(void)
 	parse_fails("windows+no_", -EINVAL, "'no_' (token 2", NULL);
 }
 
+/*
+ * Every flag's bits, written by hand from the TLFS ("Feature and Interface Discovery":
+ * 0x40000003 privileges/features, 0x40000004 recommendations, 0x4000000A nested) and
+ * its dependencies (the checks QEMU makes before it sets a flag).
+ */
+static void test_table_is_tlfs_exact(void)
+{
+	static const struct {
+		const char *name;
+		uint32_t eax3, ebx3, edx3, eax4, eaxA;
+		const char *deps;
+	} want[] = {
+		{ "hypercall", 1u << 5, 0, 0, 0, 0, "" },
+		{ "vpindex", 1u << 6, 0, 0, 0, 0, "hypercall" },
+		{ "runtime", 1u << 0, 0, 0, 0, 0, "hypercall" },
+		{ "time", 1u << 1, 0, 0, 0, 0, "hypercall" },
+		{ "reference_tsc_page", 1u << 9, 0, 0, 0, 0, "time" },
+		{ "frequencies", 1u << 11, 0, 1u << 8, 0, 0, "hypercall" },
+		{ "vapic", 1u << 4, 0, 0, 1u << 3, 0, "hypercall" },
+		{ "avic", 0, 0, 0, 1u << 9, 0, "hypercall" },
+		{ "synic", 1u << 2, 0, 0, 0, 0, "vpindex" },
+		{ "stimer", 1u << 3, 0, 0, 0, 0, "time,synic" },
+		{ "stimer_direct", 0, 0, 1u << 19, 0, 0, "stimer" },
+		{ "relaxed", 0, 0, 0, 1u << 5, 0, "hypercall" },
+		{ "spinlocks", 0, 0, 0, 0, 0, "hypercall" },
+		{ "reset", 1u << 7, 0, 0, 0, 0, "hypercall" },
+		{ "crash", 0, 0, 1u << 10, 0, 0, "hypercall" },
+		{ "tlbflush", 0, 0, 0, (1u << 2) | (1u << 11), 0, "vpindex" },
+		{ "tlbflush_ext", 0, 0, 1u << 14, 0, 0, "tlbflush" },
+		{ "ipi", 0, 0, 0, (1u << 10) | (1u << 11), 0, "vpindex" },
+		{ "xmm_input", 0, 0, 1u << 4, 0, 0, "hypercall" },
+		{ "reenlightenment", 1u << 13, 0, 0, 0, 0, "hypercall" },
+		{ "evmcs", 0, 0, 0, 1u << 14, 0x0101, "vapic" },
+		{ "tlbflush_direct", 0, 0, 0, 0, 1u << 17, "vapic" },
+		{ "emsr_bitmap", 0, 0, 0, 0, 1u << 19, "hypercall" },
+		{ "no_nonarch_coresharing", 0, 0, 0, 1u << 18, 0, "hypercall" },
+		{ "syndbg", 0, 0, 1u << 11, 0, 0, "synic,relaxed" },
+		{ "enforce_cpuid", 0, 0, 0, 0, 0, "hypercall" },
+	};
+	size_t n = sizeof(want) / sizeof(want[0]);
+	CHECK(kvmcpu_hv_flag_count() == n, "flag count %zu, want %zu", kvmcpu_hv_flag_count(), n);
+	for (size_t i = 0; i < n; i++) {
+		const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_find(want[i].name);
+		CHECK(f && !strcmp(kvmcpu_hv_flag_name(f), want[i].name), "find %s", want[i].name);
+		if (!f)
+			continue;
+		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000003, KVMCPU_EAX), want[i].eax3, want[i].name);
+		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000003, KVMCPU_EBX), want[i].ebx3, want[i].name);
+		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000003, KVMCPU_EDX), want[i].edx3, want[i].name);
+		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000004, KVMCPU_EAX), want[i].eax4, want[i].name);
+		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x4000000A, KVMCPU_EAX), want[i].eaxA, want[i].name);
+		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000004, KVMCPU_EBX), 0, want[i].name);
+		char deps[96] = "";
+		for (size_t d = 0; d < kvmcpu_hv_flag_dep_count(f); d++)
+			snprintf(deps + strlen(deps), sizeof(deps) - strlen(deps), "%s%s", d ? "," : "",
+				 kvmcpu_hv_flag_name(kvmcpu_hv_flag_dep_at(f, d)));
+		CHECK(!strcmp(deps, want[i].deps), "%s requires '%s', want '%s'", want[i].name, deps,
+		      want[i].deps);
+		for (size_t a = 0; a < kvmcpu_hv_flag_alias_count(f); a++)
+			CHECK(kvmcpu_hv_flag_find(kvmcpu_hv_flag_alias_at(f, a)) == f, "alias %s",
+			      kvmcpu_hv_flag_alias_at(f, a));
+	}
+	/* Capabilities: host evidence and per-vCPU enables. */
+	CHECK(!strcmp(kvmcpu_hv_flag_vcpu_cap(kvmcpu_hv_flag_find("synic")),
+		      "KVM_CAP_HYPERV_SYNIC2"), "synic enables SYNIC2");
+	CHECK(!strcmp(kvmcpu_hv_flag_host_cap(kvmcpu_hv_flag_find("evmcs")),
+		      "KVM_CAP_HYPERV_ENLIGHTENED_VMCS"), "evmcs needs the eVMCS cap");
+	CHECK(!strcmp(kvmcpu_hv_flag_vcpu_cap(kvmcpu_hv_flag_find("enforce_cpuid")),
+		      "KVM_CAP_HYPERV_ENFORCE_CPUID"), "enforce_cpuid enables its cap");
+	CHECK(kvmcpu_hv_flag_intel_only(kvmcpu_hv_flag_find("evmcs")), "evmcs Intel only");
+	CHECK(kvmcpu_hv_flag_find("hv-vpindex") == kvmcpu_hv_flag_find("vpindex"), "QEMU name");
+	CHECK(kvmcpu_hv_flag_find("nonsense") == NULL, "unknown flag");
+	CHECK(kvmcpu_hv_flag_at(n) == NULL, "flag_at out of range");
+	CHECK(kvmcpu_hv_preset_count() == 4 && !strcmp(kvmcpu_hv_preset_name(2), "windows"),
+	      "presets");
+}
+
 int main(void)
 {
+	test_table_is_tlfs_exact();
 	test_presets();
 	test_names_and_aliases();
 	test_disable_takes_dependents();

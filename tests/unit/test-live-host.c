@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* The live host: what /dev/kvm reports, and every model resolved against it. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static void test_missing_device(void)
+{
+	struct kvmcpu_error err;
+	struct kvmcpu_host *h = NULL;
+	CHECK_EQ(kvmcpu_host_open_live("/nonexistent/kvm", &h, &err), -ENOENT);
+	CHECK(h == NULL);
+	CHECK_STR_CONTAINS(err.message, "cannot open /nonexistent/kvm");
+	CHECK_STR_CONTAINS(err.hint, "--host FILE");
+	/* A file that is not KVM: the API version ioctl fails. */
+	CHECK(kvmcpu_host_open_live("/dev/null", &h, &err) < 0);
+	CHECK_STR_CONTAINS(err.message, "/dev/null");
+}
+
+static void test_live(void)
+{
+	if (access("/dev/kvm", R_OK | W_OK)) {
+		printf("SKIP (loudly): /dev/kvm is not usable here; the live host is not tested\n");
+		exit(77);
+	}
+	struct kvmcpu_error err;
+	struct kvmcpu_host *h;
+	int rc = kvmcpu_host_open_live(NULL, &h, &err);
+	CHECK_EQ(rc, 0);
+	if (rc)
+		return;
+	CHECK(kvmcpu_host_cpuid_count(h) > 0);
+	CHECK(strlen(kvmcpu_host_vendor(h)) == 12);
+	CHECK(kvmcpu_host_cpuid_find(h, 0, 0) != NULL);
+	CHECK_STR_CONTAINS(kvmcpu_host_origin(h), "live:/dev/kvm");
+	int64_t v;
+	/* Recorded whatever its value, so that fingerprints say "no Hyper-V" explicitly. */
+	CHECK_EQ(kvmcpu_host_cap(h, "KVM_CAP_HYPERV", &v), 1);
+	CHECK(kvmcpu_host_kernel(h)[0] != '\0');
+	for (size_t i = 0; i < kvmcpu_model_count(); i++) {
+		char params[96];
+		snprintf(params, sizeof(params), "cpu=%s", kvmcpu_model_name(kvmcpu_model_at(i)));
+		struct kvmcpu_result *r = resolve(params, h, &err);
+		CHECK(r != NULL);
+		if (!r) {
+			fprintf(stderr, "%s: %s\n", params, err.message);
+			continue;
+		}
+		/* Nothing the live host lacks: every CPUID word is within KVM_GET_SUPPORTED_CPUID
+		 * (plus the hypervisor bit); checked on leaf 7 EBX, the widest word. */
+		const struct kvmcpu_cpuid_entry *he = kvmcpu_host_cpuid_find(h, 7, 0);
+		uint32_t host7 = he ? he->ebx : 0;
+		const struct kvmcpu_cpuid_entry *ge = kvmcpu_result_cpuid_find(r, 7, 0);
+		CHECK_EQ(ge ? ge->ebx & ~host7 : 0, 0);
+		kvmcpu_result_free(r);
+	}
+	kvmcpu_host_free(h);
+}
+
+int main(void)
+{
+	test_missing_device();
+	test_live();
+	return check_finish("test-live-host");
+}
