@@ -44,8 +44,9 @@ bench: all
 	$(MESON) test -C $(BUILDDIR) --benchmark --print-errorlogs --verbose
 
 # Rewrites the generated table and docs from data/.
-regen:
+regen: all
 	python3 tools/gen-models.py --write
+	$(BUILDDIR)/tests/hv/hv-doc > docs/hyperv-enlightenments.md
 
 install: all
 	$(MESON) install -C $(BUILDDIR)

@@ -77,6 +77,13 @@ void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 /* Finishes the document with a newline. */
 void jw_end(struct jw *w);
+/* A member: key and value in one call. */
+void jw_kv_str(struct jw *w, const char *key, const char *s);
+void jw_kv_u64(struct jw *w, const char *key, uint64_t v);
+void jw_kv_bool(struct jw *w, const char *key, bool v);
+
+/* Monotonic time in milliseconds, for the timings commands report. */
+double cli_now_ms(void);
 
 /* Hex helpers for tables: "0x%08x". */
 const char *cli_reg_name(int reg);

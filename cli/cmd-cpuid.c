@@ -100,20 +100,13 @@ static void json_entries(struct jw *w, const struct kvmcpu_result *r)
 	jw_arr_begin(w);
 	for (size_t i = 0; i < n; i++) {
 		jw_obj_begin(w);
-		jw_key(w, "function");
-		jw_u64(w, e[i].function);
-		jw_key(w, "index");
-		jw_u64(w, e[i].index);
-		jw_key(w, "flags");
-		jw_u64(w, e[i].flags);
-		jw_key(w, "eax");
-		jw_u64(w, e[i].eax);
-		jw_key(w, "ebx");
-		jw_u64(w, e[i].ebx);
-		jw_key(w, "ecx");
-		jw_u64(w, e[i].ecx);
-		jw_key(w, "edx");
-		jw_u64(w, e[i].edx);
+		jw_kv_u64(w, "function", e[i].function);
+		jw_kv_u64(w, "index", e[i].index);
+		jw_kv_u64(w, "flags", e[i].flags);
+		jw_kv_u64(w, "eax", e[i].eax);
+		jw_kv_u64(w, "ebx", e[i].ebx);
+		jw_kv_u64(w, "ecx", e[i].ecx);
+		jw_kv_u64(w, "edx", e[i].edx);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -126,14 +119,10 @@ static void json_plans(struct jw *w, const struct kvmcpu_result *r)
 	for (size_t i = 0; i < kvmcpu_result_msr_count(r); i++) {
 		const struct kvmcpu_msr *m = kvmcpu_result_msr_at(r, i);
 		jw_obj_begin(w);
-		jw_key(w, "index");
-		jw_u64(w, m->index);
-		jw_key(w, "name");
-		jw_str(w, m->name);
-		jw_key(w, "value");
-		jw_u64(w, m->value);
-		jw_key(w, "per_vcpu_index");
-		jw_bool(w, m->per_vcpu_index);
+		jw_kv_u64(w, "index", m->index);
+		jw_kv_str(w, "name", m->name);
+		jw_kv_u64(w, "value", m->value);
+		jw_kv_bool(w, "per_vcpu_index", m->per_vcpu_index);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -142,17 +131,16 @@ static void json_plans(struct jw *w, const struct kvmcpu_result *r)
 	for (size_t i = 0; i < kvmcpu_result_cap_count(r); i++) {
 		const struct kvmcpu_cap *c = kvmcpu_result_cap_at(r, i);
 		jw_obj_begin(w);
-		jw_key(w, "cap");
-		jw_u64(w, c->cap);
-		jw_key(w, "name");
-		jw_str(w, c->name);
+		jw_kv_u64(w, "cap", c->cap);
+		jw_kv_str(w, "name", c->name);
 		jw_key(w, "args");
 		jw_arr_begin(w);
 		for (int a = 0; a < 4; a++)
 			jw_u64(w, c->args0_is_out_u16 && a == 0 ? 0 : c->args[a]);
 		jw_arr_end(w);
-		jw_key(w, "before_cpuid");
-		jw_bool(w, c->before_cpuid);
+		jw_kv_bool(w, "before_cpuid", c->before_cpuid);
+		/* args[0] is then a pointer the VMM supplies for the kernel's answer. */
+		jw_kv_bool(w, "args0_is_out_u16", c->args0_is_out_u16);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -173,10 +161,8 @@ static void json_notices(struct jw *w, const struct kvmcpu_result *r)
 		if (n->kind != KVMCPU_NOTICE_HV_DROPPED)
 			continue;
 		jw_obj_begin(w);
-		jw_key(w, "flag");
-		jw_str(w, n->subject);
-		jw_key(w, "reason");
-		jw_str(w, n->reason);
+		jw_kv_str(w, "flag", n->subject);
+		jw_kv_str(w, "reason", n->reason);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -185,14 +171,11 @@ static void json_notices(struct jw *w, const struct kvmcpu_result *r)
 	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++) {
 		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
 		jw_obj_begin(w);
-		jw_key(w, "kind");
-		jw_str(w, kvmcpu_notice_kind_name(n->kind));
-		jw_key(w, "subject");
-		jw_str(w, n->subject);
+		jw_kv_str(w, "kind", kvmcpu_notice_kind_name(n->kind));
+		jw_kv_str(w, "subject", n->subject);
 		jw_key(w, "word");
 		n->word >= 0 ? jw_str(w, kvmcpu_word_at((size_t)n->word)->name) : jw_null(w);
-		jw_key(w, "reason");
-		jw_str(w, n->reason);
+		jw_kv_str(w, "reason", n->reason);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -205,23 +188,17 @@ static void json_words(struct jw *w, const struct kvmcpu_result *r)
 	for (size_t i = 0; i < kvmcpu_word_count(); i++) {
 		const struct kvmcpu_word_info *wi = kvmcpu_word_at(i);
 		jw_obj_begin(w);
-		jw_key(w, "name");
-		jw_str(w, wi->name);
-		jw_key(w, "msr");
-		jw_bool(w, wi->is_msr);
+		jw_kv_str(w, "name", wi->name);
+		jw_kv_bool(w, "msr", wi->is_msr);
 		if (wi->is_msr) {
-			jw_key(w, "msr_index");
-			jw_u64(w, wi->msr);
+			jw_kv_u64(w, "msr_index", wi->msr);
 		} else {
-			jw_key(w, "leaf");
-			jw_u64(w, wi->leaf);
+			jw_kv_u64(w, "leaf", wi->leaf);
 			jw_key(w, "subleaf");
 			wi->has_subleaf ? jw_u64(w, wi->subleaf) : jw_null(w);
-			jw_key(w, "reg");
-			jw_str(w, cli_reg_name(wi->reg));
+			jw_kv_str(w, "reg", cli_reg_name(wi->reg));
 		}
-		jw_key(w, "value");
-		jw_u64(w, kvmcpu_result_word(r, i));
+		jw_kv_u64(w, "value", kvmcpu_result_word(r, i));
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -233,16 +210,11 @@ static void print_json(const struct kvmcpu_config *cfg, const struct kvmcpu_host
 	struct jw w;
 	jw_init(&w, stdout);
 	jw_obj_begin(&w);
-	jw_key(&w, "cpu");
-	jw_str(&w, kvmcpu_config_cpu(cfg));
-	jw_key(&w, "model");
-	jw_str(&w, kvmcpu_result_model(r) ? kvmcpu_model_name(kvmcpu_result_model(r)) : NULL);
-	jw_key(&w, "hv");
-	jw_str(&w, kvmcpu_config_hv(cfg));
-	jw_key(&w, "nested");
-	jw_bool(&w, kvmcpu_config_nested(cfg));
-	jw_key(&w, "host");
-	jw_str(&w, kvmcpu_host_origin(host));
+	jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
+	jw_kv_str(&w, "model", kvmcpu_result_model(r) ? kvmcpu_model_name(kvmcpu_result_model(r)) : NULL);
+	jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
+	jw_kv_bool(&w, "nested", kvmcpu_config_nested(cfg));
+	jw_kv_str(&w, "host", kvmcpu_host_origin(host));
 	json_entries(&w, r);
 	json_plans(&w, r);
 	json_notices(&w, r);

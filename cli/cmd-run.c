@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "probe-print.h"
@@ -311,13 +310,6 @@ static void print_json(const struct kvmcpu_host *host, const struct kvmcpu_confi
 	jw_end(&w);
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static int probe_and_print(const struct run_opts *o, const struct kvmcpu_host *host,
 			   const struct kvmcpu_config *cfg)
 {
@@ -344,9 +336,9 @@ static int probe_and_print(const struct run_opts *o, const struct kvmcpu_host *h
 		.msrs = msrs, .nmsrs = nmsrs,
 	};
 	struct kvmcpu_probe_report *rep = NULL;
-	double t0 = now_ms();
+	double t0 = cli_now_ms();
 	rc = kvmcpu_probe_run(res, &po, &rep, &err);
-	double ms = now_ms() - t0;
+	double ms = cli_now_ms() - t0;
 	kvmcpu_result_free(res);
 	if (rc)
 		return cli_report(CMD, &err, EXIT_HOST);

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "probe-print.h"
@@ -245,13 +244,6 @@ static void print_json(const struct outcome *v, size_t n, const struct kvmcpu_pr
 	jw_end(&w);
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* One calibration for the whole sweep, from the host's own table. */
 static int calibrate(const struct verify_opts *o, const struct kvmcpu_host *host,
 		     struct kvmcpu_probe_calibration **cal)
@@ -271,7 +263,7 @@ static int calibrate(const struct verify_opts *o, const struct kvmcpu_host *host
 static int sweep(const struct verify_opts *o, const struct kvmcpu_host *host)
 {
 	struct kvmcpu_probe_calibration *cal = NULL;
-	double t0 = now_ms();
+	double t0 = cli_now_ms();
 	int rc = calibrate(o, host, &cal);
 	if (rc)
 		return rc;
@@ -289,7 +281,7 @@ static int sweep(const struct verify_opts *o, const struct kvmcpu_host *host)
 		if (v[i].exit_code > rc)
 			rc = v[i].exit_code;
 	}
-	double ms = now_ms() - t0;
+	double ms = cli_now_ms() - t0;
 	if (o->json) {
 		print_json(v, o->ncpus, cal, o, ms, proven);
 	} else {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -81,4 +82,11 @@ const char *cli_reg_name(int reg)
 {
 	static const char *const names[] = { "eax", "ebx", "ecx", "edx" };
 	return reg >= 0 && reg < 4 ? names[reg] : "?";
+}
+
+double cli_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }

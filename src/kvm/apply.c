@@ -82,14 +82,15 @@ static int enable_caps(const struct kvmcpu_result *r, int vcpu_fd, bool before_c
 static int set_msr(int vcpu_fd, const struct kvmcpu_msr *m, uint64_t value,
 		   struct kvmcpu_error *err)
 {
-	struct {
+	/* struct kvm_msrs ends in a flexible array: room for one entry after it. */
+	union {
 		struct kvm_msrs hdr;
-		struct kvm_msr_entry entry;
+		unsigned char bytes[sizeof(struct kvm_msrs) + sizeof(struct kvm_msr_entry)];
 	} buf;
 	memset(&buf, 0, sizeof(buf));
 	buf.hdr.nmsrs = 1;
-	buf.entry.index = m->index;
-	buf.entry.data = value;
+	buf.hdr.entries[0].index = m->index;
+	buf.hdr.entries[0].data = value;
 	int rc = ioctl(vcpu_fd, KVM_SET_MSRS, &buf);
 	if (rc == 1)
 		return 0;

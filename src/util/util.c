@@ -110,14 +110,25 @@ void kc_suggest(const char *word, size_t n, kc_name_at_fn get, const void *ctx, 
 {
 	size_t limit = strlen(word) / 3 + 2;
 	size_t used = 0;
+	unsigned char dist[2048];
 	if (len)
 		buf[0] = '\0';
+	/* No name is this long; a suggestion would cost much and say nothing. */
+	if (strlen(word) > 40)
+		return;
+	if (n > sizeof(dist))
+		n = sizeof(dist);
+	/* One distance per name, then the names in order of closeness. */
+	for (size_t i = 0; i < n; i++) {
+		const char *name = get(i, ctx);
+		size_t d = name ? closeness(word, name) : 255;
+		dist[i] = (unsigned char)(d > 255 ? 255 : d);
+	}
 	for (size_t d = 0; d <= limit && max; d++) {
 		for (size_t i = 0; i < n && max; i++) {
-			const char *name = get(i, ctx);
-			if (!name || closeness(word, name) != d)
+			if (dist[i] != d)
 				continue;
-			int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", name);
+			int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", get(i, ctx));
 			if (w < 0 || (size_t)w >= len - used)
 				return;
 			used += (size_t)w;

@@ -16,13 +16,17 @@ for f in kvmcpu.h error.h host.h model.h config.h result.h hv.h vm.h probe.h; do
 done
 [ -x "$root$prefix/bin/kvmcpu" ] || { echo "FAIL: kvmcpu not installed"; exit 1; }
 find "$root" -name kvmcpu.1 | grep -q . || { echo "FAIL: man page not installed"; exit 1; }
+# A sanitized build's library needs its consumers linked with the same runtime.
+sanitize=$(meson introspect "$build" --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="b_sanitize"][0])')
+extra=""
+[ "$sanitize" = none ] || extra="-fsanitize=$sanitize"
 export PKG_CONFIG_PATH="$(dirname "$pc")"
 export PKG_CONFIG_SYSROOT_DIR="$root"
 # With the sysroot set, pkg-config already prefixes paths with the scratch root.
 libdir=$(pkg-config --variable=libdir kvmcpu)
-cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags kvmcpu) "$src/examples/resolve.c" \
+cc -std=c11 -Wall -Wextra -Werror $extra $(pkg-config --cflags kvmcpu) "$src/examples/resolve.c" \
 	-L"$libdir" -lkvmcpu -o "$root/shared-example"
-cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags kvmcpu) "$src/examples/resolve.c" \
+cc -std=c11 -Wall -Wextra -Werror $extra $(pkg-config --cflags kvmcpu) "$src/examples/resolve.c" \
 	"$libdir/libkvmcpu.a" -o "$root/static-example"
 host="$src/tests/hosts/intel-skylake-server.txt"
 LD_LIBRARY_PATH="$libdir" "$root/shared-example" cpu=Skylake-Server-v4 "$host" | grep -q '^00000001.0: 00050654' \
