@@ -215,11 +215,19 @@ static int mask_with_host(struct kc_resolve *c)
 	return kc_apply_dependencies(g, dep_notice, &dc) ? -ENOMEM : 0;
 }
 
-/* KVM reports the hypervisor bit as supported; recorded bare-metal dumps lack it. */
+/*
+ * What the host can give beyond its CPUID: the hypervisor bit (KVM reports it;
+ * recorded bare-metal dumps lack it), and MCA overflow recovery and SUCCOR
+ * (0x80000007 EBX bits 0-1), which describe the machine-check banks KVM
+ * emulates (KVM_X86_SETUP_MCE) rather than the CPU; QEMU offers them on
+ * every KVM host too.
+ */
 static void host_words_for_guest(struct kc_resolve *c)
 {
 	kc_words_from_host(c->host, c->host_words);
 	set_feature(c->host_words, KC_F_HYPERVISOR, true);
+	set_feature(c->host_words, KC_F_OVERFLOW_RECOV, true);
+	set_feature(c->host_words, KC_F_SUCCOR, true);
 }
 
 int kc_words_resolve_model(struct kc_resolve *c)

@@ -102,6 +102,10 @@ ERMS_FSRM_REASON = (
     "KVM_GET_SUPPORTED_CPUID lists (guest = host AND model). Where KVM lists them "
     "(kvm_intel, kvm_amd) both agree")
 
+VME_REASON = (
+    "vme is carried on every model as a baseline bit (every x86-64 part has it); QEMU's "
+    "qemu64/qemu32 definitions lack it, so QEMU's guest does not get it")
+
 DIVERGENCES = [
     {"word": "FEAT_7_0_EBX", "mask": 1 << 9, "models": None, "side": "qemu",
      "when": _host_cpu_has_but_kvm_omits("erms", 7, 0, "ebx", 1 << 9),
@@ -115,6 +119,12 @@ DIVERGENCES = [
                "it computed from the model before filtering (host-masked); its leaf 0xD is all "
                "zero for such a guest (no XSAVE), as kvmcpu's is, so the guest sees the same "
                "CPUID. kvmcpu's word is what the guest can read: 0"},
+    {"word": "FEAT_1_EDX", "mask": 1 << 1, "models": r"^qemu(32|64)(-v1)?$", "side": "kvmcpu",
+     "when": lambda qw, doc: True,
+     "reason": VME_REASON},
+    {"word": "FEAT_8000_0001_EDX", "mask": 1 << 1, "models": r"^qemu64(-v1)?$", "side": "kvmcpu",
+     "when": lambda qw, doc: True,
+     "reason": "the AMD alias copy of leaf 1 EDX vme (APM E.4.2): " + VME_REASON},
     {"word": "FEAT_XSAVE_XCR0_HI", "mask": 0xFFFFFFFF, "models": None, "side": "qemu",
      "when": _no_xsave_and_empty_leaf_d,
      "reason": "as FEAT_XSAVE_XCR0_LO: a component word of a guest without XSAVE"},
