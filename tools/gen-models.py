@@ -179,6 +179,19 @@ def gen_table(d):
         o.append("\t[KC_F_%s] = { %s, KC_W_%s, 0x%xull }," % (
             enum_name(n), c_str(n), enum_name(f["word"][len("FEAT_"):]), mask))
     o += ["};", "const size_t kc_nfeatures = KC_NFEATURES;", ""]
+    # Features are sorted by word: each word's features are one contiguous run.
+    o.append("/* kc_features[kc_word_features[w] .. kc_word_features[w + 1]) are word w's. */")
+    o.append("const uint16_t kc_word_features[KC_NWORDS + 1] = {")
+    starts, i = [], 0
+    for w in range(len(d.word_names)):
+        starts.append(i)
+        while i < len(d.features) and d.word_index[d.features[i][1]["word"]] == w:
+            i += 1
+    starts.append(i)
+    assert i == len(d.features), "features not sorted by word"
+    for w, start in enumerate(starts):
+        o.append("\t%d,%s" % (start, " /* %s */" % d.word_names[w] if w < len(d.word_names) else ""))
+    o += ["};", ""]
     o.append("/* Alternate spellings QEMU accepts, sorted. */")
     o.append("const struct kc_alias kc_feature_aliases[] = {")
     for a, n in d.aliases:
@@ -227,6 +240,11 @@ def gen_table(d):
         o.append("\t\t},")
         o.append("\t},")
     o += ["};", "const size_t kc_nmodels = %d;" % len(d.models), ""]
+    o.append("/* Model indices in strcmp() order of their names, for binary search. */")
+    o.append("const uint16_t kc_models_by_name[] = {")
+    for name in sorted(m["name"] for m in d.models):
+        o.append("\t%d, /* %s */" % (d.model_index[name], name))
+    o += ["};", ""]
     return "\n".join(o)
 
 

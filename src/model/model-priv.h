@@ -50,6 +50,8 @@ extern const struct kvmcpu_model kc_models[];
 extern const size_t kc_nmodels;
 extern const struct kvmcpu_word_info kc_words[KC_NWORDS];
 extern const struct kvmcpu_feature_info kc_features[];
+extern const uint16_t kc_word_features[KC_NWORDS + 1];
+extern const uint16_t kc_models_by_name[];
 extern const size_t kc_nfeatures;
 extern const struct kc_alias kc_feature_aliases[];
 extern const size_t kc_nfeature_aliases;

@@ -19,10 +19,19 @@ const struct kvmcpu_model *kvmcpu_model_find(const char *name)
 {
 	if (!name)
 		return NULL;
+	size_t lo = 0, hi = kc_nmodels;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct kvmcpu_model *m = &kc_models[kc_models_by_name[mid]];
+		int c = strcmp(m->name, name);
+		if (!c)
+			return m;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	/* Model names are case-sensitive in QEMU; accept any case, as a convenience. */
-	for (size_t i = 0; i < kc_nmodels; i++)
-		if (!strcmp(kc_models[i].name, name))
-			return &kc_models[i];
 	for (size_t i = 0; i < kc_nmodels; i++)
 		if (!strcasecmp(kc_models[i].name, name))
 			return &kc_models[i];
@@ -157,8 +166,10 @@ int kvmcpu_feature_find(const char *name)
 
 int kc_feature_by_bit(unsigned word, uint64_t mask)
 {
-	for (size_t i = 0; i < kc_nfeatures; i++)
-		if (kc_features[i].word == word && (kc_features[i].mask & mask))
+	if (word >= KC_NWORDS)
+		return -1;
+	for (unsigned i = kc_word_features[word]; i < kc_word_features[word + 1]; i++)
+		if (kc_features[i].mask & mask)
 			return (int)i;
 	return -1;
 }

@@ -19,7 +19,7 @@ int kvmcpu_resolve(const struct kvmcpu_config *cfg, const struct kvmcpu_host *ho
 {
 	if (!cfg || !host || !out)
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_resolve needs a config, a host and *out");
-	struct kvmcpu_result *r = calloc(1, sizeof(*r));
+	struct kvmcpu_result *r = kc_result_new();
 	if (!r)
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	struct kc_resolve c = { .cfg = cfg, .host = host, .r = r, .err = err };

@@ -45,6 +45,11 @@ int kc_result_add_msr(struct kvmcpu_result *r, uint32_t index, uint64_t value, c
 		      bool per_vcpu_index);
 /* Appends a capability to the plan. -ENOSPC when full. */
 int kc_result_add_cap(struct kvmcpu_result *r, const struct kvmcpu_cap *cap);
+/* Records an explained change with a fixed reason (no formatting). -ENOMEM on failure. */
+int kc_result_notice_text(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int word,
+			  uint64_t mask, const char *subject, const char *reason);
+/* Allocates an empty result. */
+struct kvmcpu_result *kc_result_new(void);
 /* Records an explained change. -ENOMEM on allocation failure. */
 int kc_result_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int word,
 		     uint64_t mask, const char *subject, const char *fmt, ...)

@@ -20,6 +20,14 @@ void kvmcpu_result_free(struct kvmcpu_result *r)
 static size_t entry_pos(const struct kvmcpu_result *r, uint32_t fn, uint32_t idx, bool *found)
 {
 	size_t lo = 0, hi = r->nentries;
+	/* The builders add leaves in order: appending is the common case. */
+	if (hi) {
+		const struct kvmcpu_cpuid_entry *last = &r->entries[hi - 1];
+		if (last->function < fn || (last->function == fn && last->index < idx)) {
+			*found = false;
+			return hi;
+		}
+	}
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		const struct kvmcpu_cpuid_entry *e = &r->entries[mid];
@@ -98,14 +106,28 @@ int kc_result_add_cap(struct kvmcpu_result *r, const struct kvmcpu_cap *cap)
 	return 0;
 }
 
-int kc_result_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int word,
-		     uint64_t mask, const char *subject, const char *fmt, ...)
+struct kvmcpu_result *kc_result_new(void)
+{
+	/* The tables are filled before they are read: only the header needs zeroing. */
+	struct kvmcpu_result *r = malloc(sizeof(*r));
+	if (!r)
+		return NULL;
+	r->nentries = r->nmsrs = r->ncaps = 0;
+	r->notices = NULL;
+	r->nnotices = r->capnotices = 0;
+	r->model = NULL;
+	memset(r->words, 0, sizeof(r->words));
+	return r;
+}
+
+static struct kvmcpu_notice *new_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind,
+					int word, uint64_t mask, const char *subject)
 {
 	if (r->nnotices == r->capnotices) {
-		size_t ncap = r->capnotices ? r->capnotices * 2 : 16;
+		size_t ncap = r->capnotices ? r->capnotices * 2 : 32;
 		struct kvmcpu_notice *p = realloc(r->notices, ncap * sizeof(*p));
 		if (!p)
-			return -ENOMEM;
+			return NULL;
 		r->notices = p;
 		r->capnotices = ncap;
 	}
@@ -114,6 +136,25 @@ int kc_result_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int 
 	n->word = word;
 	n->mask = mask;
 	kc_strlcpy(n->subject, subject ? subject : "", sizeof(n->subject));
+	return n;
+}
+
+int kc_result_notice_text(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int word,
+			  uint64_t mask, const char *subject, const char *reason)
+{
+	struct kvmcpu_notice *n = new_notice(r, kind, word, mask, subject);
+	if (!n)
+		return -ENOMEM;
+	kc_strlcpy(n->reason, reason, sizeof(n->reason));
+	return 0;
+}
+
+int kc_result_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int word,
+		     uint64_t mask, const char *subject, const char *fmt, ...)
+{
+	struct kvmcpu_notice *n = new_notice(r, kind, word, mask, subject);
+	if (!n)
+		return -ENOMEM;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(n->reason, sizeof(n->reason), fmt, ap);

@@ -53,26 +53,59 @@ static bool has_feature(const uint64_t words[KC_NWORDS], int f)
 int kc_words_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind,
 		    const uint64_t bits[KC_NWORDS], const char *reason)
 {
-	uint64_t named[KC_NWORDS] = { 0 };
-	for (size_t i = 0; i < kc_nfeatures; i++) {
-		const struct kvmcpu_feature_info *f = &kc_features[i];
-		named[f->word] |= f->mask;
-		if (!(bits[f->word] & f->mask))
-			continue;
-		if (kc_result_notice(r, kind, (int)f->word, bits[f->word] & f->mask, f->name, "%s",
-				     reason))
-			return -ENOMEM;
-	}
 	for (unsigned w = 0; w < KC_NWORDS; w++) {
-		uint64_t rest = bits[w] & ~named[w];
+		if (!bits[w])
+			continue;
+		uint64_t rest = bits[w];
+		for (unsigned i = kc_word_features[w]; i < kc_word_features[w + 1]; i++) {
+			const struct kvmcpu_feature_info *f = &kc_features[i];
+			if (!(bits[w] & f->mask))
+				continue;
+			rest &= ~f->mask;
+			if (kc_result_notice_text(r, kind, (int)w, bits[w] & f->mask, f->name, reason))
+				return -ENOMEM;
+		}
+		/* Bits QEMU does not name (e.g. EPT write-back) are reported by position. */
 		for (unsigned b = 0; rest && b < 64; b++) {
 			if (!(rest & (1ull << b)))
 				continue;
 			char subject[48];
 			snprintf(subject, sizeof(subject), "%s bit %u", kc_words[w].name, b);
-			if (kc_result_notice(r, kind, (int)w, 1ull << b, subject, "%s", reason))
+			if (kc_result_notice_text(r, kind, (int)w, 1ull << b, subject, reason))
 				return -ENOMEM;
 		}
+	}
+	return 0;
+}
+
+/*
+ * Without nested_virt the VMX capability words (and, for AMD guests, the SVM
+ * word) mean nothing to the guest. The dependency table would clear them bit
+ * group by bit group; clearing them here says it once per word.
+ */
+static int clear_nested_words(struct kc_resolve *c)
+{
+	static const int vmx_words[] = {
+		KC_W_VMX_PROCBASED_CTLS, KC_W_VMX_SECONDARY_CTLS, KC_W_VMX_PINBASED_CTLS,
+		KC_W_VMX_EXIT_CTLS, KC_W_VMX_ENTRY_CTLS, KC_W_VMX_MISC, KC_W_VMX_EPT_VPID_CAPS,
+		KC_W_VMX_BASIC, KC_W_VMX_VMFUNC,
+	};
+	bool nested = c->cfg->nested;
+	for (size_t i = 0; i < KC_ARRAY_SIZE(vmx_words) && !(nested && c->intel_like); i++) {
+		int w = vmx_words[i];
+		if (c->want[w] && kc_result_notice_text(c->r, KVMCPU_NOTICE_DEPENDENCY, w, c->want[w],
+							 kc_words[w].name,
+							 "cleared: VMX capabilities need vmx (nested_virt)"))
+			return -ENOMEM;
+		c->want[w] = 0;
+	}
+	if (!(nested && !c->intel_like)) {
+		if (c->want[KC_W_SVM] &&
+		    kc_result_notice_text(c->r, KVMCPU_NOTICE_DEPENDENCY, KC_W_SVM, c->want[KC_W_SVM],
+					  kc_words[KC_W_SVM].name,
+					  "cleared: SVM features need svm (nested_virt)"))
+			return -ENOMEM;
+		c->want[KC_W_SVM] = 0;
 	}
 	return 0;
 }
@@ -84,9 +117,8 @@ static int force(struct kc_resolve *c, int f, bool on, const char *why)
 	set_feature(c->want, f, on);
 	if (before == on)
 		return 0;
-	return kc_result_notice(c->r, KVMCPU_NOTICE_FORCED, (int)kc_features[f].word,
-				kc_features[f].mask, kc_features[f].name, "%s %s", on ? "set:" : "cleared:",
-				why);
+	return kc_result_notice_text(c->r, KVMCPU_NOTICE_FORCED, (int)kc_features[f].word,
+				     kc_features[f].mask, kc_features[f].name, why);
 }
 
 /*
@@ -103,16 +135,17 @@ static int apply_model_rules(struct kc_resolve *c)
 	for (size_t i = 0; i < KC_ARRAY_SIZE(pv_on); i++)
 		set_feature(c->want, pv_on[i], true);
 	set_feature(c->want, KC_F_KVM_MSI_EXT_DEST_ID, false);
-	r |= force(c, KC_F_X2APIC, true, "KVM's in-kernel APIC provides x2APIC on every model");
-	r |= force(c, KC_F_MONITOR, false, "KVM does not give guests MONITOR/MWAIT by default");
-	r |= force(c, KC_F_ACPI, false, "the ACPI thermal MSRs are not emulated by KVM");
-	r |= force(c, KC_F_VME, true, "VME is a baseline bit of every x86-64 CPU");
-	r |= force(c, KC_F_HYPERVISOR, true, "the guest runs under a hypervisor");
-	const char *nest = "vmx/svm are exposed only with nested_virt";
+	r |= force(c, KC_F_X2APIC, true, "set: KVM's in-kernel APIC provides x2APIC on every model");
+	r |= force(c, KC_F_MONITOR, false, "cleared: KVM does not give guests MONITOR/MWAIT by default");
+	r |= force(c, KC_F_ACPI, false, "cleared: the ACPI thermal MSRs are not emulated by KVM");
+	r |= force(c, KC_F_VME, true, "set: VME is a baseline bit of every x86-64 CPU");
+	r |= force(c, KC_F_HYPERVISOR, true, "set: the guest runs under a hypervisor");
 	bool nested = c->cfg->nested;
-	r |= force(c, KC_F_VMX, nested && c->intel_like, nest);
-	r |= force(c, KC_F_SVM, nested && !c->intel_like, nest);
-	return r ? -ENOMEM : 0;
+	r |= force(c, KC_F_VMX, nested && c->intel_like,
+		   nested ? "set: nested_virt" : "cleared: vmx/svm are exposed only with nested_virt");
+	r |= force(c, KC_F_SVM, nested && !c->intel_like,
+		   nested ? "set: nested_virt" : "cleared: vmx/svm are exposed only with nested_virt");
+	return r ? -ENOMEM : clear_nested_words(c);
 }
 
 static int apply_user_mods(struct kc_resolve *c)
@@ -121,8 +154,8 @@ static int apply_user_mods(struct kc_resolve *c)
 		const struct kc_cpu_mod *m = &c->cfg->mods[i];
 		const struct kvmcpu_feature_info *f = &kc_features[m->feature];
 		set_feature(c->want, m->feature, m->enable);
-		if (kc_result_notice(c->r, KVMCPU_NOTICE_USER, (int)f->word, f->mask, f->name,
-				     "%s by the CPU spec", m->enable ? "enabled" : "disabled"))
+		if (kc_result_notice_text(c->r, KVMCPU_NOTICE_USER, (int)f->word, f->mask, f->name,
+					  m->enable ? "enabled by the CPU spec" : "disabled by the CPU spec"))
 			return -ENOMEM;
 	}
 	return 0;
@@ -164,8 +197,8 @@ static void describe_bits(unsigned word, uint64_t mask, char *buf, size_t len)
 {
 	const char *first = NULL;
 	unsigned n = 0;
-	for (size_t i = 0; i < kc_nfeatures; i++) {
-		if (kc_features[i].word != word || !(kc_features[i].mask & mask))
+	for (unsigned i = kc_word_features[word]; i < kc_word_features[word + 1]; i++) {
+		if (!(kc_features[i].mask & mask))
 			continue;
 		if (!first)
 			first = kc_features[i].name;
