@@ -48,10 +48,13 @@ static int check_model(const struct kvmcpu_host *host, struct row *row)
 		if (n->kind != KVMCPU_NOTICE_DROPPED || n->word < 0 ||
 		    !(kvmcpu_model_word(def, (size_t)n->word) & n->mask))
 			continue;
-		int w = snprintf(row->missing + used, sizeof(row->missing) - used, "%s%s",
-				 used ? " " : "", n->subject);
-		if (w > 0 && (size_t)w < sizeof(row->missing) - used)
-			used += (size_t)w;
+		size_t len = strlen(n->subject);
+		if (used + len + 2 > sizeof(row->missing))
+			continue;
+		if (used)
+			row->missing[used++] = ' ';
+		memcpy(row->missing + used, n->subject, len + 1);
+		used += len;
 	}
 	row->runnable = used == 0;
 	kvmcpu_result_free(r);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "kvmcpu/host.h"
+#include "model/words.gen.h"
 
 struct kc_host_cap {
 	char name[48];
@@ -32,6 +33,8 @@ struct kvmcpu_host {
 	char kernel[128];
 	char module[32];
 	char vendor[13];
+	uint64_t words[KC_NWORDS];        /* kc_host_words, computed once a host is complete */
+	bool words_valid;
 };
 
 /* Parsers of the two recorded formats (src/host/text.c, src/host/json.c). */
@@ -42,8 +45,21 @@ int kc_host_parse_json(struct kvmcpu_host *h, const char *data, size_t len, cons
 int kc_host_write_json(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err);
 int kc_host_write_text(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err);
 
+/* The entries of leaf @fn (all its subleaves): *count of them from the returned one. */
+const struct kvmcpu_cpuid_entry *kc_host_cpuid_leaf(const struct kvmcpu_host *h, uint32_t fn,
+						    size_t *count);
+
 /* Register value of a supported CPUID word; 0 when the leaf is absent. */
 uint32_t kc_host_cpuid_reg(const struct kvmcpu_host *h, uint32_t fn, uint32_t idx, int reg);
+
+/*
+ * The host's feature words (QEMU's form: the allowed-1 half for VMX controls).
+ * Loaders call kc_host_finish once a host is complete; any later change drops the cache.
+ */
+void kc_host_words(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS]);
+void kc_host_finish(struct kvmcpu_host *h);
+/* Host MSR word value as QEMU's feature word holds it. */
+uint64_t kc_msr_word_from_value(unsigned word, uint64_t value);
 
 /* Marks that the host's Hyper-V CPUID is known (even when empty). */
 void kc_host_set_hv_known(struct kvmcpu_host *h, bool known);

@@ -100,6 +100,7 @@ static const struct kvmcpu_cpuid_entry *find_entry(const struct kvmcpu_cpuid_ent
 
 int kvmcpu_host_add_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e)
 {
+	h->words_valid = false;
 	int r = add_entry(&h->cpuid, &h->ncpuid, &h->capcpuid, e);
 	if (!r && e->function == 0 && e->index == 0) {
 		memcpy(h->vendor, &e->ebx, 4);
@@ -138,6 +139,7 @@ int kvmcpu_host_add_cap(struct kvmcpu_host *h, const char *name, int64_t value)
 
 int kvmcpu_host_add_msr(struct kvmcpu_host *h, uint32_t index, uint64_t value)
 {
+	h->words_valid = false;
 	size_t pos = 0;
 	while (pos < h->nmsrs && h->msrs[pos].index < index)
 		pos++;
@@ -166,6 +168,18 @@ const struct kvmcpu_cpuid_entry *kvmcpu_host_cpuid_find(const struct kvmcpu_host
 							uint32_t function, uint32_t index)
 {
 	return find_entry(h->cpuid, h->ncpuid, function, index);
+}
+
+const struct kvmcpu_cpuid_entry *kc_host_cpuid_leaf(const struct kvmcpu_host *h, uint32_t fn,
+						    size_t *count)
+{
+	bool found;
+	size_t first = entry_pos(h->cpuid, h->ncpuid, fn, 0, &found);
+	size_t end = first;
+	while (end < h->ncpuid && h->cpuid[end].function == fn)
+		end++;
+	*count = end - first;
+	return h->cpuid + first;
 }
 
 uint32_t kc_host_cpuid_reg(const struct kvmcpu_host *h, uint32_t fn, uint32_t idx, int reg)
@@ -316,6 +330,7 @@ int kvmcpu_host_load_mem(const char *data, size_t len, const char *origin,
 		kvmcpu_host_free(h);
 		return r;
 	}
+	kc_host_finish(h);
 	*out = h;
 	return 0;
 }

@@ -48,11 +48,13 @@ static const struct {
 
 /*
  * KVM_GET_SUPPORTED_CPUID and KVM_GET_SUPPORTED_HV_CPUID fail with E2BIG when
- * nent is too small; grow and retry (api.rst 4.46).
+ * nent is too small; grow and retry (api.rst 4.46). KVM builds the whole table
+ * before it checks the size, so a failed try costs as much as a good one:
+ * start at KVM's own limit (KVM_MAX_CPUID_ENTRIES, 256).
  */
 static int get_cpuid2(int fd, unsigned long request, struct kvm_cpuid2 **out)
 {
-	for (unsigned nent = 64; nent <= 4096; nent *= 2) {
+	for (unsigned nent = 256; nent <= 4096; nent *= 2) {
 		struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + nent * sizeof(c->entries[0]));
 		if (!c)
 			return -ENOMEM;
@@ -192,6 +194,7 @@ int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 		kvmcpu_host_free(h);
 		return r;
 	}
+	kc_host_finish(h);
 	*out = h;
 	return 0;
 }

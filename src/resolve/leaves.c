@@ -41,11 +41,11 @@ static int put_host(struct kc_resolve *c, uint32_t fn, uint32_t idx)
 static int put_host_subleaves(struct kc_resolve *c, uint32_t fn)
 {
 	int r = put_host(c, fn, 0);
-	for (size_t i = 0; !r && i < c->host->ncpuid; i++) {
-		const struct kvmcpu_cpuid_entry *h = &c->host->cpuid[i];
-		if (h->function == fn && h->index != 0)
-			r = put(c, fn, h->index, h->eax, h->ebx, h->ecx, h->edx);
-	}
+	size_t n;
+	const struct kvmcpu_cpuid_entry *h = kc_host_cpuid_leaf(c->host, fn, &n);
+	for (size_t i = 0; !r && i < n; i++)
+		if (h[i].index != 0)
+			r = put(c, fn, h[i].index, h[i].eax, h[i].ebx, h[i].ecx, h[i].edx);
 	return r;
 }
 

@@ -20,7 +20,6 @@ struct kc_resolve {
 };
 
 /* words.c: the feature word arithmetic. */
-void kc_words_from_host(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS]);
 int kc_words_resolve_model(struct kc_resolve *c);
 int kc_words_resolve_host(struct kc_resolve *c);
 /* Records one notice per named feature in @bits (and one per unnamed bit). */
@@ -36,8 +35,5 @@ int kc_xsave_build(struct kc_resolve *c);
 
 /* msrs.c: feature MSR values (ARCH_CAPABILITIES, VMX capabilities). */
 int kc_msrs_build(struct kc_resolve *c);
-
-/* Host MSR word value as QEMU's feature word holds it (allowed-1 half for VMX controls). */
-uint64_t kc_msr_word_from_value(unsigned word, uint64_t value);
 
 #endif

@@ -9,34 +9,6 @@
 /* CPUID[0x80000001].EDX bits that mirror CPUID[1].EDX on AMD (APM Vol. 3, E.4.2). */
 #define AMD_ALIAS_BITS 0x0183f3ffull
 
-/* VMX control words keep QEMU's form: the allowed-1 half (bits 63:32) of the MSR (SDM A.3-A.5). */
-static bool is_vmx_ctls_word(unsigned w)
-{
-	return w == KC_W_VMX_PROCBASED_CTLS || w == KC_W_VMX_SECONDARY_CTLS ||
-	       w == KC_W_VMX_PINBASED_CTLS || w == KC_W_VMX_EXIT_CTLS || w == KC_W_VMX_ENTRY_CTLS;
-}
-
-uint64_t kc_msr_word_from_value(unsigned word, uint64_t value)
-{
-	return is_vmx_ctls_word(word) ? value >> 32 : value;
-}
-
-void kc_words_from_host(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS])
-{
-	for (unsigned w = 0; w < KC_NWORDS; w++) {
-		const struct kvmcpu_word_info *wi = &kc_words[w];
-		uint64_t v = 0;
-		if (wi->is_msr) {
-			if (kvmcpu_host_msr(h, wi->msr, &v) != 1)
-				v = 0;
-			v = kc_msr_word_from_value(w, v);
-		} else {
-			v = kc_host_cpuid_reg(h, wi->leaf, wi->has_subleaf ? wi->subleaf : 0, (int)wi->reg);
-		}
-		words[w] = v;
-	}
-}
-
 static void set_feature(uint64_t words[KC_NWORDS], int f, bool on)
 {
 	if (on)
@@ -50,31 +22,37 @@ static bool has_feature(const uint64_t words[KC_NWORDS], int f)
 	return (words[kc_features[f].word] & kc_features[f].mask) == kc_features[f].mask;
 }
 
+/* One notice per named feature of word @w in @bits, and one per unnamed bit. */
+static int notice_word(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, unsigned w,
+		       uint64_t bits, const char *reason)
+{
+	uint64_t rest = bits;
+	for (unsigned i = kc_word_features[w]; i < kc_word_features[w + 1]; i++) {
+		const struct kvmcpu_feature_info *f = &kc_features[i];
+		if (!(bits & f->mask))
+			continue;
+		rest &= ~f->mask;
+		if (kc_result_notice_text(r, kind, (int)w, bits & f->mask, f->name, reason))
+			return -ENOMEM;
+	}
+	/* Bits QEMU does not name (e.g. EPT write-back) are reported by position. */
+	for (unsigned b = 0; rest && b < 64; b++) {
+		if (!(rest & (1ull << b)))
+			continue;
+		char subject[48];
+		snprintf(subject, sizeof(subject), "%s bit %u", kc_words[w].name, b);
+		if (kc_result_notice_text(r, kind, (int)w, 1ull << b, subject, reason))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int kc_words_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind,
 		    const uint64_t bits[KC_NWORDS], const char *reason)
 {
-	for (unsigned w = 0; w < KC_NWORDS; w++) {
-		if (!bits[w])
-			continue;
-		uint64_t rest = bits[w];
-		for (unsigned i = kc_word_features[w]; i < kc_word_features[w + 1]; i++) {
-			const struct kvmcpu_feature_info *f = &kc_features[i];
-			if (!(bits[w] & f->mask))
-				continue;
-			rest &= ~f->mask;
-			if (kc_result_notice_text(r, kind, (int)w, bits[w] & f->mask, f->name, reason))
-				return -ENOMEM;
-		}
-		/* Bits QEMU does not name (e.g. EPT write-back) are reported by position. */
-		for (unsigned b = 0; rest && b < 64; b++) {
-			if (!(rest & (1ull << b)))
-				continue;
-			char subject[48];
-			snprintf(subject, sizeof(subject), "%s bit %u", kc_words[w].name, b);
-			if (kc_result_notice_text(r, kind, (int)w, 1ull << b, subject, reason))
-				return -ENOMEM;
-		}
-	}
+	for (unsigned w = 0; w < KC_NWORDS; w++)
+		if (bits[w] && notice_word(r, kind, w, bits[w], reason))
+			return -ENOMEM;
 	return 0;
 }
 
@@ -192,24 +170,13 @@ static int check_nested(struct kc_resolve *c)
 		       kc_features[f].name, c->vendor, c->host->origin);
 }
 
-/* Names the features of @word in @mask: "avx512f", or "vmx-ept +34 more". */
-static void describe_bits(unsigned word, uint64_t mask, char *buf, size_t len)
+/* Appends @text at @pos of @buf (always terminated); returns the new end. */
+static size_t append(char *buf, size_t len, size_t pos, const char *text)
 {
-	const char *first = NULL;
-	unsigned n = 0;
-	for (unsigned i = kc_word_features[word]; i < kc_word_features[word + 1]; i++) {
-		if (!(kc_features[i].mask & mask))
-			continue;
-		if (!first)
-			first = kc_features[i].name;
-		n++;
-	}
-	if (!first)
-		snprintf(buf, len, "%s 0x%llx", kc_words[word].name, (unsigned long long)mask);
-	else if (n == 1)
-		snprintf(buf, len, "%s", first);
-	else
-		snprintf(buf, len, "%s +%u more", first, n - 1);
+	if (pos < len)
+		kc_strlcpy(buf + pos, text, len - pos);
+	size_t n = pos + strlen(text);
+	return n < len ? n : len - 1;
 }
 
 struct dep_ctx {
@@ -217,15 +184,24 @@ struct dep_ctx {
 	const char *where;
 };
 
-/* One notice per dependency that fired, naming what was cleared and what it needs. */
+/* Notices for what a dependency cleared, naming what it needs ("needs avx512f"). */
 static int dep_notice(const struct kc_feature_dep *d, uint64_t gone, void *ctx)
 {
 	const struct dep_ctx *dc = ctx;
-	char subject[48], needs[48];
-	describe_bits(d->to_word, gone, subject, sizeof(subject));
-	describe_bits(d->from_word, d->from_mask, needs, sizeof(needs));
-	return kc_result_notice(dc->r, KVMCPU_NOTICE_DEPENDENCY, d->to_word, gone, subject,
-				"cleared: needs %s, which is off %s", needs, dc->where);
+	char reason[sizeof(((struct kvmcpu_notice *)0)->reason)];
+	size_t n = append(reason, sizeof(reason), 0, "cleared: needs ");
+	unsigned named = 0;
+	for (unsigned i = kc_word_features[d->from_word]; i < kc_word_features[d->from_word + 1]; i++) {
+		if (!(kc_features[i].mask & d->from_mask))
+			continue;
+		n = append(reason, sizeof(reason), n, named++ ? " or " : "");
+		n = append(reason, sizeof(reason), n, kc_features[i].name);
+	}
+	if (!named)
+		n = append(reason, sizeof(reason), n, kc_words[d->from_word].name);
+	n = append(reason, sizeof(reason), n, ", which is off ");
+	append(reason, sizeof(reason), n, dc->where);
+	return notice_word(dc->r, KVMCPU_NOTICE_DEPENDENCY, d->to_word, gone, reason);
 }
 
 /* Dependencies, host mask, dependencies again (a feature whose prerequisite the host lacks goes). */
@@ -257,7 +233,7 @@ static int mask_with_host(struct kc_resolve *c)
  */
 static void host_words_for_guest(struct kc_resolve *c)
 {
-	kc_words_from_host(c->host, c->host_words);
+	kc_host_words(c->host, c->host_words);
 	set_feature(c->host_words, KC_F_HYPERVISOR, true);
 	set_feature(c->host_words, KC_F_OVERFLOW_RECOV, true);
 	set_feature(c->host_words, KC_F_SUCCOR, true);
