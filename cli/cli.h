@@ -62,12 +62,15 @@ struct jw {
 	FILE *f;
 	int depth;
 	bool need_comma[32];
+	bool one_line[32]; /* arrays of scalars written on one line */
 	bool after_key;
 };
 void jw_init(struct jw *w, FILE *f);
 void jw_obj_begin(struct jw *w);
 void jw_obj_end(struct jw *w);
 void jw_arr_begin(struct jw *w);
+/* An array written on one line: ["a", "b"]; for short lists of scalars. */
+void jw_arr_begin_line(struct jw *w);
 void jw_arr_end(struct jw *w);
 void jw_key(struct jw *w, const char *key);
 void jw_str(struct jw *w, const char *s); /* NULL writes null */

@@ -134,7 +134,7 @@ static void json_plans(struct jw *w, const struct kvmcpu_result *r)
 		jw_kv_u64(w, "cap", c->cap);
 		jw_kv_str(w, "name", c->name);
 		jw_key(w, "args");
-		jw_arr_begin(w);
+		jw_arr_begin_line(w);
 		for (int a = 0; a < 4; a++)
 			jw_u64(w, c->args0_is_out_u16 && a == 0 ? 0 : c->args[a]);
 		jw_arr_end(w);
@@ -149,7 +149,7 @@ static void json_plans(struct jw *w, const struct kvmcpu_result *r)
 static void json_notices(struct jw *w, const struct kvmcpu_result *r)
 {
 	jw_key(w, "dropped");
-	jw_arr_begin(w);
+	jw_arr_begin_line(w);
 	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++)
 		if (kvmcpu_result_notice_at(r, i)->kind == KVMCPU_NOTICE_DROPPED)
 			jw_str(w, kvmcpu_result_notice_at(r, i)->subject);

@@ -87,7 +87,7 @@ static void print_json(const struct kvmcpu_model *named, const struct kvmcpu_mod
 	jw_kv_str(&w, "note", kvmcpu_model_note(m));
 	jw_kv_str(&w, "provenance", kvmcpu_model_provenance(m));
 	jw_key(&w, "aliases");
-	jw_arr_begin(&w);
+	jw_arr_begin_line(&w);
 	names_resolving_to(m, &w);
 	jw_arr_end(&w);
 	jw_key(&w, "words");
@@ -100,7 +100,7 @@ static void print_json(const struct kvmcpu_model *named, const struct kvmcpu_mod
 		jw_kv_str(&w, "name", kvmcpu_word_at(i)->name);
 		jw_kv_u64(&w, "value", v);
 		jw_key(&w, "features");
-		jw_arr_begin(&w);
+		jw_arr_begin_line(&w);
 		features_of_word(m, i, &w);
 		jw_arr_end(&w);
 		jw_obj_end(&w);

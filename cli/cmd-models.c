@@ -79,7 +79,7 @@ static void print_json(struct row *rows, size_t n)
 		jw_kv_str(&w, "psabi", *kvmcpu_model_psabi(m) ? kvmcpu_model_psabi(m) : NULL);
 		jw_kv_bool(&w, "runnable", rows[i].runnable);
 		jw_key(&w, "missing");
-		jw_arr_begin(&w);
+		jw_arr_begin_line(&w);
 		char *save = NULL;
 		for (char *t = strtok_r(rows[i].missing, " ", &save); t; t = strtok_r(NULL, " ", &save))
 			jw_str(&w, t);

@@ -9,11 +9,12 @@ void jw_init(struct jw *w, FILE *f)
 	*w = (struct jw){ .f = f };
 }
 
+/* Output goes through the unlocked stdio calls: one thread writes each document. */
 static void indent(struct jw *w)
 {
-	fputc('\n', w->f);
-	for (int i = 0; i < w->depth; i++)
-		fputs("  ", w->f);
+	static const char spaces[] = "\n                                                                ";
+	size_t n = 1 + 2 * (size_t)w->depth;
+	fwrite_unlocked(spaces, 1, n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1, w->f);
 }
 
 /* Separator and indentation before a value (not after a key). */
@@ -23,36 +24,41 @@ static void before_value(struct jw *w)
 		w->after_key = false;
 		return;
 	}
-	if (w->depth > 0) {
+	if (w->depth > 0 && w->one_line[w->depth]) {
 		if (w->need_comma[w->depth])
-			fputc(',', w->f);
+			fwrite_unlocked(", ", 1, 2, w->f);
+	} else if (w->depth > 0) {
+		if (w->need_comma[w->depth])
+			fputc_unlocked(',', w->f);
 		indent(w);
 	}
 	w->need_comma[w->depth] = true;
 }
 
-static void open_(struct jw *w, char c)
+static void open_(struct jw *w, char c, bool one_line)
 {
 	before_value(w);
-	fputc(c, w->f);
+	fputc_unlocked(c, w->f);
 	if (w->depth < 31)
 		w->depth++;
 	w->need_comma[w->depth] = false;
+	w->one_line[w->depth] = one_line;
 }
 
 static void close_(struct jw *w, char c)
 {
 	bool empty = !w->need_comma[w->depth];
+	bool one_line = w->one_line[w->depth];
 	if (w->depth > 0)
 		w->depth--;
-	if (!empty)
+	if (!empty && !one_line)
 		indent(w);
-	fputc(c, w->f);
+	fputc_unlocked(c, w->f);
 }
 
 void jw_obj_begin(struct jw *w)
 {
-	open_(w, '{');
+	open_(w, '{', false);
 }
 
 void jw_obj_end(struct jw *w)
@@ -62,7 +68,12 @@ void jw_obj_end(struct jw *w)
 
 void jw_arr_begin(struct jw *w)
 {
-	open_(w, '[');
+	open_(w, '[', false);
+}
+
+void jw_arr_begin_line(struct jw *w)
+{
+	open_(w, '[', true);
 }
 
 void jw_arr_end(struct jw *w)
@@ -72,25 +83,30 @@ void jw_arr_end(struct jw *w)
 
 static void put_string(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
+	fputc_unlocked('"', f);
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	for (; *p; p++) {
+		if (*p != '"' && *p != '\\' && *p >= 0x20)
+			continue;
+		/* Write the plain run, then the escape. */
+		fwrite_unlocked(run, 1, (size_t)(p - run), f);
+		run = p + 1;
+		if (*p == '\n')
+			fputs_unlocked("\\n", f);
 		else if (*p < 0x20)
 			fprintf(f, "\\u%04x", *p);
 		else
-			fputc(*p, f);
+			fprintf(f, "\\%c", *p);
 	}
-	fputc('"', f);
+	fwrite_unlocked(run, 1, (size_t)(p - run), f);
+	fputc_unlocked('"', f);
 }
 
 void jw_key(struct jw *w, const char *key)
 {
 	before_value(w);
 	put_string(w->f, key);
-	fputs(": ", w->f);
+	fwrite_unlocked(": ", 1, 2, w->f);
 	w->after_key = true;
 }
 

@@ -8,8 +8,8 @@ the same question on the live KVM host.
   models: `kvmcpu models --json`  vs  QEMU -machine none -accel kvm, QMP
           query-cpu-definitions, quit.
 
-Each figure is one run (after one untimed warm-up run of each side, so both
-start with a warm page cache). Every process is started through bench-run,
+Each figure is the median of five runs of each side, interleaved, after one
+untimed warm-up run of each (so both start with a warm page cache). Every process is started through bench-run,
 which reports its wall time and its own ru_maxrss. Prints the ratios and
 PASS/FAIL against the targets; exits 1 when a target is missed, 77 when
 QEMU or /dev/kvm is missing.
@@ -103,10 +103,14 @@ def qemu_models_question(qemu):
     return cmd, talk, replies
 
 
+ROUNDS = 5
+
+
 def run_pair(args, label, ours_cmd, qemu_question, check_ours, check_qemu):
-    """One warm-up and one timed run of each side. Returns (ours, theirs) tuples."""
-    results = []
-    for _ in range(2):
+    """One untimed warm-up, then ROUNDS timed runs of each side, interleaved so that
+    both see the same machine; returns the median run of each (by wall time)."""
+    ours_runs, their_runs = [], []
+    for i in range(ROUNDS + 1):
         ours = measured(args.bench_run, ours_cmd)
         if ours[2] != 0:
             raise RuntimeError("%s: %s exited %d" % (label, " ".join(ours_cmd), ours[2]))
@@ -116,8 +120,12 @@ def run_pair(args, label, ours_cmd, qemu_question, check_ours, check_qemu):
         if theirs[2] != 0:
             raise RuntimeError("%s: QEMU exited %d" % (label, theirs[2]))
         check_qemu(replies)
-        results = (ours, theirs)
-    return results
+        if i:
+            ours_runs.append(ours)
+            their_runs.append(theirs)
+    ours_runs.sort(key=lambda r: r[0])
+    their_runs.sort(key=lambda r: r[0])
+    return ours_runs[ROUNDS // 2], their_runs[ROUNDS // 2]
 
 
 def report(label, ours, theirs, ratio_target, rss_target=None):

@@ -268,10 +268,11 @@ int kc_leaves_build_model(struct kc_resolve *c)
 	int r = 0;
 	for (uint32_t fn = 0; fn <= c->model->level && !r; fn++)
 		r = put_basic_leaf(c, fn);
-	for (uint32_t fn = 0x80000000; fn <= c->model->xlevel && !r; fn++)
-		r = put_ext_leaf(c, fn);
+	/* In leaf order, so that every entry is appended. */
 	if (!r)
 		r = put_kvm_leaves(c);
+	for (uint32_t fn = 0x80000000; fn <= c->model->xlevel && !r; fn++)
+		r = put_ext_leaf(c, fn);
 	if (!r)
 		r = put_centaur_leaves(c);
 	if (r)
