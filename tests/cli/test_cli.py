@@ -95,6 +95,31 @@ def test_cpuid(c):
     c.check(rc == 2 and "unknown parameter 'colour'" in err, "--kvm unknown parameter")
 
 
+def test_nested_vmx(c):
+    """VMX capability MSRs of a recorded kvm_intel nested=1 host, resolved host AND model."""
+    host = os.path.join(HOSTS, "hv-intel-evmcs.txt")
+    j = run_json("cpuid", "--cpu", "Skylake-Server-v4", "--nested", "--host", host)
+    msrs = {m["index"]: m["value"] for m in j["msrs"]}
+    # Allowed-1 = model word AND host's allowed-1, plus the host's must-be-one (allowed-0) bits:
+    # secondary 0x37bff & 0x5ff3ff = 0x373ff (no rdrand exiting), allowed-0 0.
+    c.eq(msrs.get(0x48B), 0x000373FF00000000, "IA32_VMX_PROCBASED_CTLS2")
+    # true exit: (0x7c9004 & 0xffffff) | 0x36dfb = 0x7ffdff, allowed-0 0x36dfb.
+    c.eq(msrs.get(0x48F), 0x007FFDFF00036DFB, "IA32_VMX_TRUE_EXIT_CTLS")
+    # MISC: the model's feature bits (store-lma, activity-hlt, vmwrite-vmexit-fields) stay,
+    # the ones it lacks go (shutdown, wait-sipi, zero-len-inject); timer rate and CR3
+    # target count are the host's: (0x600401e5 & ~0x600001e0) | 0x20000060.
+    c.eq(msrs.get(0x485), 0x20040065, "IA32_VMX_MISC")
+    # EPT/VPID: named bit 22 (absent from the model) cleared, unnamed bit 8 kept.
+    c.eq(msrs.get(0x48C), 0x00000F0106334141, "IA32_VMX_EPT_VPID_CAP")
+    # Fixed-bit MSRs pass through.
+    c.eq(msrs.get(0x486), 0x80000021, "IA32_VMX_CR0_FIXED0")
+    c.check("vmx-rdrand-exit" in j["dropped"], "vmx-rdrand-exit reported dropped")
+    e = {(x["function"], x["index"]): x for x in j["entries"]}
+    c.eq(e[(1, 0)]["ecx"] >> 5 & 1, 1, "vmx with --nested")
+    j = run_json("cpuid", "--cpu", "Skylake-Server-v4", "--host", host)
+    c.check(not any(0x480 <= m["index"] <= 0x491 for m in j["msrs"]), "no VMX MSRs without --nested")
+
+
 def test_bad_host_files(c):
     with tempfile.TemporaryDirectory() as tmp:
         bad = os.path.join(tmp, "bad.txt")
@@ -153,6 +178,7 @@ def main():
     test_models(c)
     test_model(c)
     test_cpuid(c)
+    test_nested_vmx(c)
     test_bad_host_files(c)
     test_host_round_trip(c)
     test_man_page(c)
