@@ -31,7 +31,8 @@ run: all
 test: all $(ASANDIR)/build.ninja
 	$(MESON) test -C $(BUILDDIR) --print-errorlogs --num-processes 2 --no-suite slow
 	$(MESON) compile -C $(ASANDIR) $(NINJA_V)
-	$(MESON) test -C $(ASANDIR) --print-errorlogs --num-processes 2 --no-suite slow --no-suite conformance --no-suite bench
+	$(MESON) test -C $(ASANDIR) --print-errorlogs --num-processes 2 --no-suite slow --no-suite conformance
+	@scripts/test-summary.py $(BUILDDIR) $(ASANDIR)
 
 test-fast: all
 	$(MESON) test -C $(BUILDDIR) --print-errorlogs --no-suite slow --no-suite conformance
