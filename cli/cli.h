@@ -85,6 +85,11 @@ void jw_kv_str(struct jw *w, const char *key, const char *s);
 void jw_kv_u64(struct jw *w, const char *key, uint64_t v);
 void jw_kv_bool(struct jw *w, const char *key, bool v);
 
+/* A model's identity members: name, alias_of, vendor, family, model, stepping, psabi.
+ * @named is the name asked for, @m the definition it resolves to. */
+void cli_json_model_identity(struct jw *w, const struct kvmcpu_model *named,
+			     const struct kvmcpu_model *m);
+
 /* Monotonic time in milliseconds, for the timings commands report. */
 double cli_now_ms(void);
 

@@ -73,17 +73,11 @@ static void print_json(const struct kvmcpu_model *named, const struct kvmcpu_mod
 	struct jw w;
 	jw_init(&w, stdout);
 	jw_obj_begin(&w);
-	jw_kv_str(&w, "name", kvmcpu_model_name(named));
-	jw_kv_str(&w, "alias_of", kvmcpu_model_alias_of(named));
+	cli_json_model_identity(&w, named, m);
 	jw_kv_str(&w, "definition", kvmcpu_model_name(m));
-	jw_kv_str(&w, "vendor", kvmcpu_model_vendor(m));
-	jw_kv_u64(&w, "family", kvmcpu_model_family(m));
-	jw_kv_u64(&w, "model", kvmcpu_model_model(m));
-	jw_kv_u64(&w, "stepping", kvmcpu_model_stepping(m));
 	jw_kv_str(&w, "brand", kvmcpu_model_brand(m));
 	jw_kv_u64(&w, "level", kvmcpu_model_level(m));
 	jw_kv_u64(&w, "xlevel", kvmcpu_model_xlevel(m));
-	jw_kv_str(&w, "psabi", *kvmcpu_model_psabi(m) ? kvmcpu_model_psabi(m) : NULL);
 	jw_kv_str(&w, "note", kvmcpu_model_note(m));
 	jw_kv_str(&w, "provenance", kvmcpu_model_provenance(m));
 	jw_key(&w, "aliases");

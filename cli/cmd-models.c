@@ -70,13 +70,7 @@ static void print_json(struct row *rows, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct kvmcpu_model *m = rows[i].m;
 		jw_obj_begin(&w);
-		jw_kv_str(&w, "name", kvmcpu_model_name(m));
-		jw_kv_str(&w, "alias_of", kvmcpu_model_alias_of(m));
-		jw_kv_str(&w, "vendor", kvmcpu_model_vendor(m));
-		jw_kv_u64(&w, "family", kvmcpu_model_family(m));
-		jw_kv_u64(&w, "model", kvmcpu_model_model(m));
-		jw_kv_u64(&w, "stepping", kvmcpu_model_stepping(m));
-		jw_kv_str(&w, "psabi", *kvmcpu_model_psabi(m) ? kvmcpu_model_psabi(m) : NULL);
+		cli_json_model_identity(&w, m, m);
 		jw_kv_bool(&w, "runnable", rows[i].runnable);
 		jw_key(&w, "missing");
 		jw_arr_begin_line(&w);

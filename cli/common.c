@@ -90,3 +90,15 @@ double cli_now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
+
+void cli_json_model_identity(struct jw *w, const struct kvmcpu_model *named,
+			     const struct kvmcpu_model *m)
+{
+	jw_kv_str(w, "name", kvmcpu_model_name(named));
+	jw_kv_str(w, "alias_of", kvmcpu_model_alias_of(named));
+	jw_kv_str(w, "vendor", kvmcpu_model_vendor(m));
+	jw_kv_u64(w, "family", kvmcpu_model_family(m));
+	jw_kv_u64(w, "model", kvmcpu_model_model(m));
+	jw_kv_u64(w, "stepping", kvmcpu_model_stepping(m));
+	jw_kv_str(w, "psabi", *kvmcpu_model_psabi(m) ? kvmcpu_model_psabi(m) : NULL);
+}
