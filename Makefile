@@ -55,8 +55,10 @@ install: all
 reconfigure:
 	$(MESON) setup --reconfigure $(BUILDDIR)
 
+# libFuzzer binaries (clang); every normal build already compiles the targets and replays their corpora.
 fuzz:
-	CC=clang $(MESON) setup build-fuzz -Dfuzz=true -Db_lundef=false
+	@command -v clang >/dev/null || scripts/install-deps.sh clang
+	[ -f build-fuzz/build.ninja ] || CC=clang $(MESON) setup build-fuzz -Dfuzz=true -Db_lundef=false
 	$(MESON) compile -C build-fuzz
 
 clean:
