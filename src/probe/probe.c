@@ -108,12 +108,12 @@ static int watchdog_start(struct watchdog *w, int vcpu_fd, unsigned timeout_ms,
 	inside = w->saved;
 	sigdelset(&inside, KC_PROBE_SIGNAL);
 	/* The kernel's sigset is 64 bits on x86-64; glibc's sigset_t starts with it. */
-	struct {
-		struct kvm_signal_mask hdr;
-		uint64_t set;
+	union {
+		struct kvm_signal_mask hdr; /* ends in a flexible array: room for 8 bytes after it */
+		unsigned char bytes[sizeof(struct kvm_signal_mask) + sizeof(uint64_t)];
 	} mask;
-	mask.hdr.len = sizeof(mask.set);
-	memcpy(&mask.set, &inside, sizeof(mask.set));
+	mask.hdr.len = sizeof(uint64_t);
+	memcpy(mask.hdr.sigset, &inside, sizeof(uint64_t));
 	if (ioctl(vcpu_fd, KVM_SET_SIGNAL_MASK, &mask) < 0)
 		return kc_fail(err, -errno, NULL, "KVM_SET_SIGNAL_MASK failed: %s",
 			       strerror(errno));
