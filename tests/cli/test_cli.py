@@ -120,6 +120,24 @@ def test_nested_vmx(c):
     c.check(not any(0x480 <= m["index"] <= 0x491 for m in j["msrs"]), "no VMX MSRs without --nested")
 
 
+def test_kvm_not_accessible(c):
+    """A user who may not open /dev/kvm gets exit 3 and a hint, not a crash."""
+    import shutil
+    import subprocess
+    if os.geteuid() != 0 or not shutil.which("setpriv") or not os.path.exists("/dev/kvm") \
+            or os.stat("/dev/kvm").st_mode & 0o006:
+        print("SKIPPED (loudly): needs root, setpriv and a /dev/kvm closed to other users")
+        return
+    p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                        CLI, "models"], capture_output=True, text=True, timeout=60)
+    if "kvmcpu" not in p.stderr:
+        print("SKIPPED (loudly): user nobody cannot run %s here: %s" % (CLI, p.stderr.strip()))
+        return
+    c.eq(p.returncode, 3, "models as a user without /dev/kvm access: exit")
+    c.check("cannot open /dev/kvm: Permission denied" in p.stderr and "kvm group" in p.stderr,
+            "permission message and hint: " + p.stderr)
+
+
 def test_bad_host_files(c):
     with tempfile.TemporaryDirectory() as tmp:
         bad = os.path.join(tmp, "bad.txt")
@@ -179,6 +197,7 @@ def main():
     test_model(c)
     test_cpuid(c)
     test_nested_vmx(c)
+    test_kvm_not_accessible(c)
     test_bad_host_files(c)
     test_host_round_trip(c)
     test_man_page(c)
