@@ -5,7 +5,7 @@ import json
 import os
 import tempfile
 
-from kvmcpu_test import HOSTS, Checker, run, run_json
+from kvmcpu_test import CLI, HOSTS, Checker, run, run_json
 
 SKX = os.path.join(HOSTS, "intel-skylake-server.txt")
 HSW = os.path.join(HOSTS, "intel-haswell.txt")
