@@ -74,10 +74,10 @@ int cmd_host(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			format = KVMCPU_HOST_JSON;
-			break;
 		case 't':
-			format = KVMCPU_HOST_TEXT;
+			if (format >= 0)
+				return cli_usage("host", "give one of --json and --text");
+			format = c == 'j' ? KVMCPU_HOST_JSON : KVMCPU_HOST_TEXT;
 			break;
 		case 'H':
 			host_path = optarg;

@@ -51,8 +51,11 @@ int cli_open_host(const char *cmd, const char *path, struct kvmcpu_host **out)
 			return cli_report(cmd, &err, EXIT_USAGE);
 		return EXIT_OK;
 	}
-	if (kvmcpu_host_open_live(NULL, out, &err))
-		return cli_report(cmd, &err, EXIT_HOST);
+	if (kvmcpu_host_open_live(NULL, out, &err)) {
+		cli_report(cmd, &err, EXIT_HOST);
+		fprintf(stderr, "  a recorded host: kvmcpu %s --host FILE\n", cmd);
+		return EXIT_HOST;
+	}
 	return EXIT_OK;
 }
 

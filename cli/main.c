@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu: the command-line front of libkvmcpu. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,15 @@ static void usage(FILE *f)
 		   "Exit status: 0 success, 1 negative answer, 2 bad input, 3 host failure.\n");
 }
 
+/* An answer that did not reach its reader (a full disk, a closed pipe) is a failure. */
+static int finish(const char *cmd, int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	fprintf(stderr, "kvmcpu %s: cannot write the output: %s\n", cmd, strerror(errno));
+	return rc ? rc : EXIT_HOST;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -41,7 +51,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(name, commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+			return finish(name, commands[i].run(argc - 1, argv + 1));
 	fprintf(stderr, "kvmcpu: unknown command '%s'\n", name);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -18,6 +18,7 @@ extern "C" {
  * every failure path of kvmcpu_vm_new().
  */
 struct kvmcpu_vm;
+struct kvmcpu_result;
 
 /**
  * Creates a VM. @dev_path NULL means "/dev/kvm". @mem_size is rounded up to
@@ -28,6 +29,17 @@ struct kvmcpu_vm;
  */
 KVMCPU_API int kvmcpu_vm_new(const char *dev_path, unsigned nvcpus, size_t mem_size,
 			     struct kvmcpu_vm **out, struct kvmcpu_error *err);
+/**
+ * The same, for a VM that will take @plan (a resolved result; NULL for none):
+ * first does what must happen before any vCPU exists: an in-kernel irqchip
+ * (KVM_CREATE_IRQCHIP) when the plan enables Hyper-V SynIC, and the process's
+ * guest permission for AMX tile data (arch_prctl ARCH_REQ_XCOMP_GUEST_PERM)
+ * when the table offers it. A VMM of its own does the same before
+ * KVM_CREATE_VCPU.
+ */
+KVMCPU_API int kvmcpu_vm_new_for(const struct kvmcpu_result *plan, const char *dev_path,
+				 unsigned nvcpus, size_t mem_size, struct kvmcpu_vm **out,
+				 struct kvmcpu_error *err);
 /** Closes every fd and unmaps everything. Accepts NULL. */
 KVMCPU_API void kvmcpu_vm_free(struct kvmcpu_vm *vm);
 

@@ -77,11 +77,14 @@ static int read_supported_cpuid(struct kvmcpu_host *h, int fd, struct kvmcpu_err
 	int r = get_cpuid2(fd, KVM_GET_SUPPORTED_CPUID, &c);
 	if (r)
 		return kc_fail(err, r, NULL, "KVM_GET_SUPPORTED_CPUID failed: %s", strerror(-r));
-	for (unsigned i = 0; i < c->nent && !r; i++)
+	for (unsigned i = 0; i < c->nent && !r; i++) {
 		r = kvmcpu_host_add_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
+		/* KVM lists some leaves twice on old kernels; keep the first. */
+		if (r == -EEXIST)
+			r = 0;
+	}
 	free(c);
-	/* KVM lists some leaves twice on old kernels; keep the first. */
-	return r == -EEXIST ? 0 : r;
+	return r ? kc_fail(err, r, NULL, "out of memory reading KVM_GET_SUPPORTED_CPUID") : 0;
 }
 
 static void read_hv_cpuid(struct kvmcpu_host *h, int fd)
@@ -163,9 +166,9 @@ int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 	int fd = open(dev_path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
-		const char *hint = e == ENOENT ? "load kvm_intel or kvm_amd, or use a recorded host with --host FILE"
-			: e == EACCES ? "add the user to the kvm group, or use a recorded host with --host FILE"
-			: "use a recorded host with --host FILE";
+		const char *hint = e == ENOENT ? "load the kvm_intel or kvm_amd module, or read a recorded host"
+			: e == EACCES ? "add the user to the kvm group, or read a recorded host"
+			: "read a recorded host instead";
 		return kc_fail(err, -e, hint, "cannot open %s: %s", dev_path, strerror(e));
 	}
 	int version = ioctl(fd, KVM_GET_API_VERSION, 0);

@@ -136,6 +136,9 @@ static int parse_info(struct kvmcpu_host *h, const struct line *l, bool kernel,
 {
 	if (l->n != 2)
 		return line_fail(l, err, NULL, "kernel and module lines take one word");
+	for (size_t i = 0; i < l->len[1]; i++)
+		if (l->field[1][i] < 0x21 || l->field[1][i] > 0x7e)
+			return line_fail(l, err, NULL, "kernel and module names are printable ASCII");
 	char v[128];
 	snprintf(v, sizeof(v), "%.*s", (int)l->len[1], l->field[1]);
 	return kvmcpu_host_set_info(h, NULL, kernel ? v : NULL, kernel ? NULL : v);

@@ -22,8 +22,10 @@ _Static_assert(sizeof(struct kvmcpu_cpuid_entry) == sizeof(struct kvm_cpuid_entr
 static const char *errno_hint(int e)
 {
 	if (e == EPERM)
-		return "some KVM implementations refuse CPUID bits far beyond what "
-		       "KVM_GET_SUPPORTED_CPUID reports; resolve against the live host";
+		return "KVM refuses AMX tile state (XCR0 bit 18) unless the process asked for it "
+		       "before creating vCPUs (kvmcpu_vm_new_for does), and some KVM "
+		       "implementations refuse bits beyond KVM_GET_SUPPORTED_CPUID: resolve "
+		       "against the live host";
 	if (e == EINVAL)
 		return "the kernel rejected the value; check 'kvmcpu host' for what it supports";
 	return NULL;

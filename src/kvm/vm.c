@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "kvm/kvm-priv.h"
+#include "kvmcpu/result.h"
 #include "util/util.h"
 
 #define KC_MAX_VCPUS 64
@@ -112,8 +114,53 @@ static int add_vcpu(struct kvmcpu_vm *vm, unsigned index, struct kvmcpu_error *e
 	return 0;
 }
 
-static int build_vm(struct kvmcpu_vm *vm, const char *path, unsigned nvcpus, size_t mem_size,
-		    struct kvmcpu_error *err)
+/*
+ * AMX tile data (XSAVE component 18) is a dynamically enabled feature: KVM
+ * refuses a CPUID table that offers it (EPERM) unless the process asked for
+ * guest permission first, before its first vCPU exists (Linux
+ * Documentation/arch/x86/xstate.rst). Hosts without AMX refuse the request,
+ * which is then of no consequence.
+ */
+static void request_amx_permission(void)
+{
+	enum { ARCH_REQ_XCOMP_GUEST_PERM = 0x1025, XFEATURE_XTILE_DATA = 18 };
+	(void)syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_GUEST_PERM, XFEATURE_XTILE_DATA);
+}
+
+/*
+ * The in-kernel interrupt controller every VMM creates (api.rst 4.24); KVM
+ * accepts Hyper-V SynIC (KVM_CAP_HYPERV_SYNIC2) only with it. It must exist
+ * before the first vCPU.
+ */
+static int create_irqchip(struct kvmcpu_vm *vm, struct kvmcpu_error *err)
+{
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) <= 0)
+		return 0;
+	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		return kc_fail(err, -errno, NULL, "KVM_CREATE_IRQCHIP failed: %s", strerror(errno));
+	return 0;
+}
+
+/* SynIC (the Hyper-V synthetic interrupt controller) lives in KVM's local APIC. */
+static bool plan_needs_irqchip(const struct kvmcpu_result *plan)
+{
+	for (size_t i = 0; plan && i < kvmcpu_result_cap_count(plan); i++) {
+		uint32_t cap = kvmcpu_result_cap_at(plan, i)->cap;
+		if (cap == KVM_CAP_HYPERV_SYNIC || cap == KVM_CAP_HYPERV_SYNIC2)
+			return true;
+	}
+	return false;
+}
+
+/* XCR0 bit 18 in leaf 0xD subleaf 0 EAX: the table offers AMX tile data. */
+static bool plan_offers_amx(const struct kvmcpu_result *plan)
+{
+	const struct kvmcpu_cpuid_entry *d = plan ? kvmcpu_result_cpuid_find(plan, 0xd, 0) : NULL;
+	return d && (d->eax & (1u << 18));
+}
+
+static int build_vm(struct kvmcpu_vm *vm, const struct kvmcpu_result *plan, const char *path,
+		    unsigned nvcpus, size_t mem_size, struct kvmcpu_error *err)
 {
 	int rc = open_device(vm, path, err);
 	if (rc)
@@ -133,6 +180,13 @@ static int build_vm(struct kvmcpu_vm *vm, const char *path, unsigned nvcpus, siz
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
 		return kc_fail(err, -errno, NULL, "KVM_CREATE_VM failed: %s", strerror(errno));
+	if (plan_offers_amx(plan))
+		request_amx_permission();
+	if (plan_needs_irqchip(plan)) {
+		rc = create_irqchip(vm, err);
+		if (rc)
+			return rc;
+	}
 	if (mem_size) {
 		rc = add_memory(vm, mem_size, err);
 		if (rc)
@@ -150,6 +204,12 @@ static int build_vm(struct kvmcpu_vm *vm, const char *path, unsigned nvcpus, siz
 int kvmcpu_vm_new(const char *dev_path, unsigned nvcpus, size_t mem_size, struct kvmcpu_vm **out,
 		  struct kvmcpu_error *err)
 {
+	return kvmcpu_vm_new_for(NULL, dev_path, nvcpus, mem_size, out, err);
+}
+
+int kvmcpu_vm_new_for(const struct kvmcpu_result *plan, const char *dev_path, unsigned nvcpus,
+		      size_t mem_size, struct kvmcpu_vm **out, struct kvmcpu_error *err)
+{
 	kvmcpu_error_clear(err);
 	if (!out)
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_vm_new: out is NULL");
@@ -163,7 +223,7 @@ int kvmcpu_vm_new(const char *dev_path, unsigned nvcpus, size_t mem_size, struct
 	vm->kvm_fd = vm->vm_fd = -1;
 	for (unsigned i = 0; i < KC_MAX_VCPUS; i++)
 		vm->vcpu_fd[i] = -1;
-	int rc = build_vm(vm, dev_path ? dev_path : "/dev/kvm", nvcpus, mem_size, err);
+	int rc = build_vm(vm, plan, dev_path ? dev_path : "/dev/kvm", nvcpus, mem_size, err);
 	if (rc) {
 		kvmcpu_vm_free(vm);
 		return rc;

@@ -8,8 +8,9 @@
  *    not keyed by subleaf (no KVM_CPUID_FLAG_SIGNIFCANT_INDEX) or the subleaf
  *    matches;
  *  - a leaf inside its range's limit without an entry reads as zero;
- *  - for Intel-compatible vendors (GenuineIntel, CentaurHauls, "  Shanghai  "),
- *    a leaf above its range's limit reads as the highest basic leaf (SDM
+ *  - for Intel-compatible vendors (KVM's guest_cpuid_is_intel_compatible: every
+ *    vendor but AuthenticAMD and HygonGenuine), a leaf above its range's limit
+ *    reads as the highest basic leaf (SDM
  *    Vol. 2A CPUID: "If a value entered for CPUID.EAX is higher than the
  *    maximum input value ... the data for the highest basic information leaf
  *    is returned"); for other vendors it reads as zero (APM Vol. 3 CPUID);
@@ -131,8 +132,7 @@ static bool intel_compatible(const struct kvmcpu_cpuid_entry *t, size_t n)
 	memcpy(v + 4, &e->edx, 4);
 	memcpy(v + 8, &e->ecx, 4);
 	v[12] = '\0';
-	return !strcmp(v, "GenuineIntel") || !strcmp(v, "CentaurHauls") ||
-	       !strcmp(v, "  Shanghai  ");
+	return strcmp(v, "AuthenticAMD") && strcmp(v, "HygonGenuine");
 }
 
 static uint32_t range_base(uint32_t leaf)

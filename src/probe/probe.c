@@ -247,7 +247,7 @@ static int run_in_vm(struct kvmcpu_vm *vm, struct kc_probe_once *p, struct kvmcp
 int kc_probe_once(struct kc_probe_once *p, struct kvmcpu_error *err)
 {
 	struct kvmcpu_vm *vm;
-	int rc = kvmcpu_vm_new(p->dev_path, 1, KC_PROBE_MEM, &vm, err);
+	int rc = kvmcpu_vm_new_for(p->plan, p->dev_path, 1, KC_PROBE_MEM, &vm, err);
 	if (rc)
 		return rc;
 	rc = run_in_vm(vm, p, err);

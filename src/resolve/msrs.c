@@ -50,17 +50,16 @@ struct vmx_msr {
 	bool ctls;       /* allowed-0/allowed-1 pair */
 };
 
+/*
+ * The MSRs KVM lets userspace restore (arch/x86/kvm/vmx/nested.c, vmx_set_vmx_msr):
+ * the TRUE_* control MSRs stand for the non-true ones, which KVM derives from
+ * them and refuses to be written, as it refuses CR0/CR4_FIXED1.
+ */
 static const struct vmx_msr vmx_msrs[] = {
 	{ 0x480, "IA32_VMX_BASIC", KC_W_VMX_BASIC, false },
-	{ 0x481, "IA32_VMX_PINBASED_CTLS", KC_W_VMX_PINBASED_CTLS, true },
-	{ 0x482, "IA32_VMX_PROCBASED_CTLS", KC_W_VMX_PROCBASED_CTLS, true },
-	{ 0x483, "IA32_VMX_EXIT_CTLS", KC_W_VMX_EXIT_CTLS, true },
-	{ 0x484, "IA32_VMX_ENTRY_CTLS", KC_W_VMX_ENTRY_CTLS, true },
 	{ 0x485, "IA32_VMX_MISC", KC_W_VMX_MISC, false },
 	{ 0x486, "IA32_VMX_CR0_FIXED0", -1, false },
-	{ 0x487, "IA32_VMX_CR0_FIXED1", -1, false },
 	{ 0x488, "IA32_VMX_CR4_FIXED0", -1, false },
-	{ 0x489, "IA32_VMX_CR4_FIXED1", -1, false },
 	{ 0x48a, "IA32_VMX_VMCS_ENUM", -1, false },
 	{ 0x48b, "IA32_VMX_PROCBASED_CTLS2", KC_W_VMX_SECONDARY_CTLS, true },
 	{ 0x48c, "IA32_VMX_EPT_VPID_CAP", KC_W_VMX_EPT_VPID_CAPS, false },

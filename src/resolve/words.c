@@ -165,9 +165,14 @@ static int check_nested(struct kc_resolve *c)
 	int f = c->intel_like ? KC_F_VMX : KC_F_SVM;
 	if (has_feature(c->host_words, f))
 		return 0;
+	/* The vendor may come from a recorded host: print it tamed. */
+	char vendor[13];
+	for (size_t i = 0; i < sizeof(vendor); i++)
+		vendor[i] = c->vendor[i] && (c->vendor[i] < 0x20 || c->vendor[i] > 0x7e) ? '?' : c->vendor[i];
+	vendor[12] = '\0';
 	return kc_fail(c->err, -ENOTSUP, "drop nested_virt, or load kvm_intel/kvm_amd with nested=1",
 		       "nested_virt needs '%s' for a %s guest, and this host (%s) does not support it",
-		       kc_features[f].name, c->vendor, c->host->origin);
+		       kc_features[f].name, vendor, c->host->origin);
 }
 
 /* Appends @text at @pos of @buf (always terminated); returns the new end. */

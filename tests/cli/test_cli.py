@@ -28,6 +28,15 @@ def test_help_and_usage(c):
     rc, _, err = run("cpuid")
     c.eq(rc, 2, "cpuid without --cpu")
     c.check("give --cpu SPEC" in err, "cpuid without --cpu message")
+    rc, _, err = run("host", "--json", "--text", "--host", SKX)
+    c.check(rc == 2 and "give one of --json and --text" in err, "host --json --text conflict")
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            import subprocess
+            p = subprocess.run([CLI, "models", "--host", SKX, "--json"], stdout=full,
+                               stderr=subprocess.PIPE, text=True, timeout=60)
+        c.check(p.returncode == 3 and "cannot write the output" in p.stderr,
+                "a full disk is a failure: exit %d, %s" % (p.returncode, p.stderr.strip()))
     rc, out, _ = run("--version")
     c.check(rc == 0 and out.startswith("kvmcpu "), "--version")
 
@@ -114,6 +123,9 @@ def test_nested_vmx(c):
     # Fixed-bit MSRs pass through.
     c.eq(msrs.get(0x486), 0x80000021, "IA32_VMX_CR0_FIXED0")
     c.check("vmx-rdrand-exit" in j["dropped"], "vmx-rdrand-exit reported dropped")
+    # KVM refuses writes of the non-true controls and of CR0/CR4_FIXED1: never planned.
+    for index in (0x481, 0x482, 0x483, 0x484, 0x487, 0x489):
+        c.check(index not in msrs, "MSR %#x is not in the plan" % index)
     e = {(x["function"], x["index"]): x for x in j["entries"]}
     c.eq(e[(1, 0)]["ecx"] >> 5 & 1, 1, "vmx with --nested")
     j = run_json("cpuid", "--cpu", "Skylake-Server-v4", "--host", host)
@@ -134,7 +146,8 @@ def test_kvm_not_accessible(c):
         print("SKIPPED (loudly): user nobody cannot run %s here: %s" % (CLI, p.stderr.strip()))
         return
     c.eq(p.returncode, 3, "models as a user without /dev/kvm access: exit")
-    c.check("cannot open /dev/kvm: Permission denied" in p.stderr and "kvm group" in p.stderr,
+    c.check("cannot open /dev/kvm: Permission denied" in p.stderr and "kvm group" in p.stderr
+            and "kvmcpu models --host FILE" in p.stderr,
             "permission message and hint: " + p.stderr)
 
 

@@ -7,13 +7,27 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <linux/kvm.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+
 #include "kvm-test.h"
 #include "resolve/result-priv.h"
+
+static int ioctl_check(long cap)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int v = ioctl(fd, KVM_CHECK_EXTENSION, cap);
+	close(fd);
+	return v;
+}
 
 static int apply_fresh(const struct kvmcpu_result *r, struct kvmcpu_error *err)
 {
 	struct kvmcpu_vm *vm = NULL;
-	int rc = kvmcpu_vm_new(NULL, 1, 0, &vm, err);
+	int rc = kvmcpu_vm_new_for(r, NULL, 1, 0, &vm, err);
 	if (!rc)
 		rc = kvmcpu_result_apply(r, kvmcpu_vm_vcpu_fd(vm, 0), 0, err);
 	kvmcpu_vm_free(vm);
@@ -42,6 +56,38 @@ static void test_device_errors(void)
 	kvmcpu_vm_free(NULL);
 }
 
+/*
+ * A plan with SynIC gets an in-kernel irqchip before its vCPUs: creating one
+ * again then fails with EEXIST; without SynIC there is none, and it succeeds.
+ */
+static void test_irqchip_for_synic(const struct kvmcpu_result *base)
+{
+	if (ioctl_check(KVM_CAP_IRQCHIP) <= 0) {
+		printf("SKIP (loudly): this KVM has no in-kernel irqchip; SynIC plans cannot run here\n");
+		return;
+	}
+	struct kvmcpu_result *plan = kc_result_new();
+	CHECK(plan != NULL);
+	if (!plan)
+		return;
+	memcpy(plan->entries, base->entries, base->nentries * sizeof(base->entries[0]));
+	plan->nentries = base->nentries;
+	struct kvmcpu_error err;
+	struct kvmcpu_vm *vm = NULL;
+	/* No vCPUs: KVM_CREATE_IRQCHIP is allowed only before the first one. */
+	CHECK_EQ(kvmcpu_vm_new_for(plan, NULL, 0, 0, &vm, &err), 0);
+	CHECK_EQ(ioctl(kvmcpu_vm_fd(vm), KVM_CREATE_IRQCHIP, 0), 0);
+	kvmcpu_vm_free(vm);
+	struct kvmcpu_cap synic = { .cap = KVM_CAP_HYPERV_SYNIC2, .name = "KVM_CAP_HYPERV_SYNIC2" };
+	kc_result_add_cap(plan, &synic);
+	CHECK_EQ(kvmcpu_vm_new_for(plan, NULL, 0, 0, &vm, &err), 0);
+	errno = 0;
+	CHECK_EQ(ioctl(kvmcpu_vm_fd(vm), KVM_CREATE_IRQCHIP, 0), -1);
+	CHECK_EQ(errno, EEXIST);
+	kvmcpu_vm_free(vm);
+	kvmcpu_result_free(plan);
+}
+
 int main(void)
 {
 	test_device_errors();
@@ -49,6 +95,7 @@ int main(void)
 	struct kvmcpu_host *host = live_host();
 	struct kvmcpu_result *r = resolve_spec(host, "Haswell", NULL);
 	struct kvmcpu_error err;
+	test_irqchip_for_synic(r);
 
 	struct kvmcpu_vm *vm = NULL;
 	CHECK_EQ(kvmcpu_vm_new(NULL, 2, 1 << 20, &vm, &err), 0);
@@ -81,15 +128,27 @@ int main(void)
 	CHECK_STR_CONTAINS(err.message, "KVM_SET_MSRS BOGUS_MSR (0xdeadbeef)");
 	printf("bad MSR: %s\n", err.message);
 
-	/* A table KVM_SET_CPUID2 cannot take: XTILEDATA without permission (see compare.c). */
+	/*
+	 * AMX tile data (XCR0 bit 18): the VM helper asks for the guest permission, so
+	 * KVM_SET_CPUID2 takes it exactly when the host's kernel supports AMX state.
+	 */
 	memcpy(bad, r, sizeof(*bad));
 	struct kvmcpu_cpuid_entry *xs = kc_result_get(bad, 0xd, 0);
+	CHECK(xs != NULL);
 	if (xs) {
 		xs->eax |= 1u << 18;
+		uint64_t supported = 0;
+		bool amx = !syscall(SYS_arch_prctl, 0x1021 /* ARCH_GET_XCOMP_SUPP */, &supported) &&
+			   (supported & (1u << 18));
 		int rc = apply_fresh(bad, &err);
-		if (rc)
+		if (amx) {
+			CHECK_EQ(rc, 0);
+		} else {
+			CHECK_EQ(rc, -EPERM);
 			CHECK_STR_CONTAINS(err.message, "KVM_SET_CPUID2");
-		printf("XTILEDATA without permission: %s\n", rc ? err.message : "accepted");
+		}
+		printf("XTILEDATA (host AMX state %s): %s\n", amx ? "yes" : "no",
+		       rc ? err.message : "accepted");
 	}
 	free(bad); /* shallow copies: the notices belong to r */
 

@@ -73,6 +73,7 @@ static void test_errors(void)
 	expect_error("0 0 1 0 0 0\nmsr 10a 10000000000000000\n", "is not a hex number of at most 64 bits");
 	expect_error("# only a comment\n", "host.txt: no CPUID entries");
 	expect_error("0 0 1 0 0 0\nkernel\n", "kernel and module lines take one word");
+	expect_error("0 0 1 0 0 0\nmodule kvm\x1b[31m\n", "kernel and module names are printable ASCII");
 }
 
 static void test_truncated_json(void)
