@@ -119,6 +119,7 @@ struct kc_hv_spec {
 	kc_hv_set on;           /* enabled by name, with what they require */
 	kc_hv_set off;          /* disabled by name, with what requires them */
 	kc_hv_set named_on;     /* named explicitly (for error messages) */
+	uint8_t named_pos[KC_HV_NFLAGS]; /* 1-based token that named each flag last */
 	uint32_t spinlocks;
 	bool spinlocks_given;
 	char vendor[13];

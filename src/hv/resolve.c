@@ -136,15 +136,16 @@ static int named_cause(const struct kc_hv_spec *s, int id)
 static int refuse(struct hv_job *j, int id, const char *why, struct kvmcpu_error *err)
 {
 	int cause = named_cause(j->spec, id);
+	unsigned pos = j->spec->named_pos[cause];
 	if (cause == id)
 		return kc_fail(err, -EOPNOTSUPP, "remove it from the spec, or use a preset, which "
 						 "drops what the host lacks",
-			       "%s: the host cannot provide %s: %s", j->spec_text,
-			       kc_hv_flags[id].name, why);
+			       "%s: the host cannot provide %s (token %u): %s", j->spec_text,
+			       kc_hv_flags[id].name, pos, why);
 	return kc_fail(err, -EOPNOTSUPP, "remove it from the spec, or use a preset, which drops "
 					 "what the host lacks",
-		       "%s: %s requires %s, which the host cannot provide: %s", j->spec_text,
-		       kc_hv_flags[cause].name, kc_hv_flags[id].name, why);
+		       "%s: %s (token %u) requires %s, which the host cannot provide: %s",
+		       j->spec_text, kc_hv_flags[cause].name, pos, kc_hv_flags[id].name, why);
 }
 
 /* Drops flag @id and what requires it, or fails when the user named any of them. */
@@ -182,9 +183,11 @@ static int check_nested_only(struct hv_job *j, struct kvmcpu_error *err)
 		const struct kvmcpu_hv_flag *f = &kc_hv_flags[i];
 		if (!(j->set & KC_HV_BIT(i)) || !f->nested_only || j->nested)
 			continue;
+		int cause = named_cause(j->spec, i);
 		return kc_fail(err, -EINVAL, "add nested_virt (--nested), or leave the flag out",
-			       "%s: %s is for a guest that runs its own hypervisor, and nested_virt "
-			       "is off", j->spec_text, f->name);
+			       "%s: %s (from token %u) is for a guest that runs its own hypervisor, "
+			       "and nested_virt is off", j->spec_text, f->name,
+			       j->spec->named_pos[cause]);
 	}
 	return 0;
 }

@@ -100,12 +100,15 @@ static const char *set_names(kc_hv_set set, char *buf, size_t len)
 	return buf;
 }
 
-static void enable(struct kc_hv_spec *s, kc_hv_set set)
+static void enable(struct kc_hv_spec *s, kc_hv_set set, unsigned pos)
 {
 	kc_hv_set all = kc_hv_closure(set);
 	s->on |= all;
 	s->off &= ~all;
 	s->named_on |= set;
+	for (int i = 0; i < KC_HV_NFLAGS; i++)
+		if (set & KC_HV_BIT(i))
+			s->named_pos[i] = (uint8_t)(pos > 255 ? 255 : pos);
 }
 
 static int disable(struct kc_hv_spec *s, kc_hv_set set, const struct tok *t,
@@ -179,7 +182,7 @@ static int parse_spinlocks(struct kc_hv_spec *s, const struct tok *t, const char
 	if (s->spinlocks == KC_HV_SPINLOCKS_NEVER)
 		spinlocks_never(s);
 	else
-		enable(s, KC_HV_BIT(KC_HV_SPINLOCKS));
+		enable(s, KC_HV_BIT(KC_HV_SPINLOCKS), t->pos);
 	return 0;
 }
 
@@ -221,7 +224,7 @@ static int parse_assignment(struct kc_hv_spec *s, const struct tok *t, size_t eq
 		return unknown_token(t, k, klen, err);
 	if (span_eq_name(v, vlen, "on") || span_eq_name(v, vlen, "yes") ||
 	    span_eq_name(v, vlen, "true")) {
-		enable(s, set);
+		enable(s, set, t->pos);
 		return 0;
 	}
 	if (span_eq_name(v, vlen, "off") || span_eq_name(v, vlen, "no") ||
@@ -255,7 +258,7 @@ static int parse_token(struct kc_hv_spec *s, const struct tok *t, struct kvmcpu_
 		return kc_fail(err, -EINVAL, "write spinlocks=N (N >= 0xFFF) or spinlocks=never",
 			       "'spinlocks' without a value (token %u of hv=%s)", t->pos, t->spec);
 	if (set) {
-		enable(s, set);
+		enable(s, set, t->pos);
 		return 0;
 	}
 	if (t->len > 3 && (!strncmp(t->s, "no_", 3) || !strncmp(t->s, "no-", 3))) {

@@ -255,13 +255,13 @@ static void test_errors(void)
 	expect_error("passthrough", false, H_NONE, -EOPNOTSUPP, "hv=none", NULL);
 	expect_error("none+relaxed", false, H_NONE, -EOPNOTSUPP, "hv=none", NULL);
 	/* Named flags the host cannot provide. */
-	expect_error("windows+evmcs", true, H_AMD, -EOPNOTSUPP, "evmcs", "Intel VMX");
+	expect_error("windows+evmcs", true, H_AMD, -EOPNOTSUPP, "evmcs (token 2)", "Intel VMX");
 	expect_error("windows+evmcs", true, H_NOEVMCS, -EOPNOTSUPP, "evmcs",
 		     "0x40000004.EAX bit 14");
 	expect_error("default+no_nonarch_coresharing", false, H_EVMCS, -EOPNOTSUPP,
 		     "no_nonarch_coresharing", "bit 18");
 	/* Nested-only flags without nested_virt. */
-	expect_error("windows+evmcs", false, H_EVMCS, -EINVAL, "evmcs", "nested_virt");
+	expect_error("windows+evmcs", false, H_EVMCS, -EINVAL, "evmcs (from token 2)", "nested_virt");
 	expect_error("none+emsr_bitmap", false, H_AMD, -EINVAL, "emsr_bitmap", "nested_virt");
 }
 
@@ -411,7 +411,7 @@ static void test_synthetic_hosts(void)
 		kvmcpu_result_free(r);
 	}
 	r = run_on("windows+stimer", h, &rc, &err);
-	CHECK(!r && rc == -EOPNOTSUPP && strstr(err.message, "stimer requires synic"),
+	CHECK(!r && rc == -EOPNOTSUPP && strstr(err.message, "stimer (token 2) requires synic"),
 	      "named stimer on a host without SynIC2: %s", err.message);
 	kvmcpu_result_free(r);
 	kvmcpu_host_free(h);
