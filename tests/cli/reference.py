@@ -95,3 +95,21 @@ def all_ones_host_text():
     for msr in (0x10A, 0xCF, 0x345):
         lines.append("msr %x ffffffffffffffff" % msr)
     return "\n".join(lines) + "\n"
+
+
+def words_from_entries(doc):
+    """Feature word values read back from the CPUID entries of a `cpuid --json`
+    document (what the guest will see), and from `words` for the MSR words."""
+    entries = {(e["function"], e["index"]): e for e in doc["entries"]}
+    out = {}
+    for w in doc["words"]:
+        info = WORDS[w["name"]]
+        if info["type"] != "cpuid":
+            out[w["name"]] = w["value"]
+            continue
+        e = entries.get((info["leaf"], info["subleaf"] or 0))
+        v = e[info["register"]] if e else 0
+        if w["name"] == "FEAT_24_0_EBX":
+            v &= ~0xFF  # bits 7:0 are the AVX10 version, not features
+        out[w["name"]] = v
+    return out

@@ -81,7 +81,7 @@ def main():
             where = "%s on %s" % (name, fixture)
             got = run_json("cpuid", "--cpu", name, "--host", path)
             model = reference.expected_words(name)
-            words = {w["name"]: w["value"] for w in got["words"]}
+            words = reference.words_from_entries(got)
             for w, v in words.items():
                 if w in reference.DERIVED:
                     continue
