@@ -57,6 +57,10 @@ static const char *bits_text(const struct kvmcpu_hv_flag *f, char *buf, size_t l
 	}
 	if (!strcmp(kvmcpu_hv_flag_name(f), "spinlocks"))
 		snprintf(buf, len, "4.EBX=N");
+	/* 0x4000000A EAX[15:0] is a version range (low 7:0, high 15:8), not two flags. */
+	if (!strcmp(kvmcpu_hv_flag_name(f), "evmcs"))
+		snprintf(buf, len, "4.EAX[14] A.EAX[15:0]=0x%04x",
+			 kvmcpu_hv_flag_bits(f, 0x4000000a, KVMCPU_EAX) & 0xffff);
 	if (!buf[0])
 		snprintf(buf, len, "-");
 	return buf;
