@@ -103,13 +103,13 @@ static void print_text(const struct kvmcpu_host *h)
 		printf("host %s (%s): Hyper-V emulation %s%s%s\n\n", kvmcpu_host_origin(h),
 		       *kvmcpu_host_vendor(h) ? kvmcpu_host_vendor(h) : "unknown vendor",
 		       hv ? "yes" : "no", hv ? "" : ": ", hv ? "" : why);
-	printf("%-22s %-26s %-22s %-5s %s\n", "FLAG", "BITS", "REQUIRES", "HOST", "PRESETS");
+	printf("%-22s %-30s %-22s %-5s %s\n", "FLAG", "BITS", "REQUIRES", "HOST", "PRESETS");
 	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++) {
 		const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_at(i);
 		const char *host = "-";
 		if (h)
 			host = kvmcpu_hv_flag_host_support(f, h, NULL, 0) ? "yes" : "no";
-		printf("%-22s %-26s %-22s %-5s %s\n", kvmcpu_hv_flag_name(f),
+		printf("%-22s %-30s %-22s %-5s %s\n", kvmcpu_hv_flag_name(f),
 		       bits_text(f, bits, sizeof(bits)), deps_text(f, deps, sizeof(deps)), host,
 		       presets_text(f, presets, sizeof(presets)));
 	}
