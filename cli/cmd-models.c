@@ -10,8 +10,9 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: kvmcpu models [--host FILE] [--json]\n\n"
-		   "Lists every CPU model with its vendor, family/model/stepping and psABI level,\n"
-		   "and whether the host can run it (or which of the model's features it lacks).\n\n"
+		   "Lists every CPU model with its vendor, family/model/stepping, its x86-64 psABI\n"
+		   "level and the level it gives on this host (PSABI/HERE), and whether the host\n"
+		   "can run it (or which of the model's features it lacks).\n\n"
 		   "  --host FILE  a recorded host (JSON or text); default: this machine's /dev/kvm\n"
 		   "  --json       one JSON array of objects\n"
 		   "  -h, --help   this text\n\n"
@@ -21,6 +22,7 @@ static void usage(FILE *f)
 
 struct row {
 	const struct kvmcpu_model *m;
+	const char *psabi_here; /* the level the guest meets on this host */
 	bool runnable;
 	char missing[2048];
 };
@@ -34,6 +36,7 @@ static int check_model(const struct kvmcpu_host *host, struct row *row)
 	kvmcpu_error_clear(&err);
 	row->missing[0] = '\0';
 	row->runnable = false;
+	row->psabi_here = "";
 	if (kvmcpu_config_new(&cfg, &err) ||
 	    kvmcpu_config_set_cpu(cfg, kvmcpu_model_name(row->m), &err) ||
 	    kvmcpu_resolve(cfg, host, &r, &err)) {
@@ -57,6 +60,7 @@ static int check_model(const struct kvmcpu_host *host, struct row *row)
 		used += len;
 	}
 	row->runnable = used == 0;
+	row->psabi_here = kvmcpu_result_psabi(r);
 	kvmcpu_result_free(r);
 	kvmcpu_config_free(cfg);
 	return 0;
@@ -71,6 +75,7 @@ static void print_json(struct row *rows, size_t n)
 		const struct kvmcpu_model *m = rows[i].m;
 		jw_obj_begin(&w);
 		cli_json_model_identity(&w, m, m);
+		jw_kv_str(&w, "psabi_on_host", *rows[i].psabi_here ? rows[i].psabi_here : NULL);
 		jw_kv_bool(&w, "runnable", rows[i].runnable);
 		jw_key(&w, "missing");
 		jw_arr_begin_line(&w);
@@ -84,11 +89,19 @@ static void print_json(struct row *rows, size_t n)
 	jw_end(&w);
 }
 
+/* "x86-64-v2-AES" -> "v2-AES"; "" -> "-". */
+static const char *short_level(const char *level)
+{
+	if (!*level)
+		return "-";
+	return strncmp(level, "x86-64-", 7) ? level : level + 7;
+}
+
 static void print_table(const struct row *rows, size_t n, const struct kvmcpu_host *host)
 {
 	size_t ok = 0;
-	printf("%-34s %-12s %6s %5s %4s  %-13s %s\n", "MODEL", "VENDOR", "FAMILY", "MODEL", "STEP",
-	       "PSABI", "ON THIS HOST");
+	printf("%-34s %-12s %6s %5s %4s  %-11s %s\n", "MODEL", "VENDOR", "FAMILY", "MODEL", "STEP",
+	       "PSABI/HERE", "ON THIS HOST");
 	for (size_t i = 0; i < n; i++) {
 		const struct kvmcpu_model *m = rows[i].m;
 		char name[64];
@@ -97,9 +110,11 @@ static void print_table(const struct row *rows, size_t n, const struct kvmcpu_ho
 				 kvmcpu_model_alias_of(m));
 		else
 			snprintf(name, sizeof(name), "%s", kvmcpu_model_name(m));
-		printf("%-34s %-12s %6u %5u %4u  %-13s %s%s\n", name, kvmcpu_model_vendor(m),
-		       kvmcpu_model_family(m), kvmcpu_model_model(m), kvmcpu_model_stepping(m),
-		       *kvmcpu_model_psabi(m) ? kvmcpu_model_psabi(m) : "-",
+		char levels[32];
+		snprintf(levels, sizeof(levels), "%s/%s", short_level(kvmcpu_model_psabi(m)),
+			 short_level(rows[i].psabi_here));
+		printf("%-34s %-12s %6u %5u %4u  %-11s %s%s\n", name, kvmcpu_model_vendor(m),
+		       kvmcpu_model_family(m), kvmcpu_model_model(m), kvmcpu_model_stepping(m), levels,
 		       rows[i].runnable ? "runnable" : "missing: ", rows[i].runnable ? "" : rows[i].missing);
 		ok += rows[i].runnable;
 	}

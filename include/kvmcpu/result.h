@@ -37,6 +37,12 @@ KVMCPU_API const struct kvmcpu_cpuid_entry *
 kvmcpu_result_cpuid_find(const struct kvmcpu_result *r, uint32_t function, uint32_t index);
 /** The model the result was built from (NULL for host/max). */
 KVMCPU_API const struct kvmcpu_model *kvmcpu_result_model(const struct kvmcpu_result *r);
+/**
+ * The highest x86-64 psABI level ("x86-64-v1" .. "x86-64-v4") the guest's
+ * features meet, or "" when not even x86-64-v1: what this model gives software
+ * on this host (a model's own level is kvmcpu_model_psabi()).
+ */
+KVMCPU_API const char *kvmcpu_result_psabi(const struct kvmcpu_result *r);
 /** The guest value of feature word @word (index into kvmcpu_word_at). */
 KVMCPU_API uint64_t kvmcpu_result_word(const struct kvmcpu_result *r, size_t word);
 

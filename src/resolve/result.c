@@ -236,3 +236,18 @@ const char *kvmcpu_notice_kind_name(enum kvmcpu_notice_kind kind)
 	}
 	return "unknown";
 }
+
+const char *kvmcpu_result_psabi(const struct kvmcpu_result *r)
+{
+	/* The level models are additive: the first one whose features the guest has wins. */
+	static const char *const levels[] = { "x86-64-v4", "x86-64-v3", "x86-64-v2", "x86-64-v1" };
+	for (size_t i = 0; i < KC_ARRAY_SIZE(levels); i++) {
+		const struct kvmcpu_model *m = kvmcpu_model_find(levels[i]);
+		bool met = m != NULL;
+		for (unsigned w = 0; met && w < KC_NWORDS; w++)
+			met = !(m->words[w] & ~r->words[w]);
+		if (met)
+			return levels[i];
+	}
+	return "";
+}

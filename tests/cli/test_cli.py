@@ -54,6 +54,14 @@ def test_models(c):
     c.check({"hle", "rtm"} <= set(by["Haswell"]["missing"]), "Haswell misses hle rtm")
     c.eq(by["Skylake-Server"]["runnable"], False, "Skylake-Server not runnable on Haswell")
     c.eq((by["Haswell"]["family"], by["Haswell"]["model"]), (6, 60), "Haswell FMS")
+    # The i7-4770 has AVX2/BMI/FMA/MOVBE/F16C/LZCNT but no AVX-512: a v4 model gives v3 there.
+    c.eq(by["Skylake-Server"]["psabi"], "x86-64-v4", "Skylake-Server's own level")
+    c.eq(by["Skylake-Server"]["psabi_on_host"], "x86-64-v3", "Skylake-Server on Haswell")
+    c.eq(by["Westmere"]["psabi_on_host"], "x86-64-v2", "Westmere on Haswell")
+    c.eq(by["x86-64-v2-AES"]["psabi_on_host"], "x86-64-v2", "v2-AES is not on the v3 chain")
+    nehalem = {r["name"]: r for r in run_json("models", "--host", os.path.join(HOSTS, "intel-nehalem.txt"))}
+    # Nehalem has SSE4.2/POPCNT/CX16/LAHF but no AVX: v2 at most.
+    c.eq(nehalem["Skylake-Server"]["psabi_on_host"], "x86-64-v2", "Skylake-Server on Nehalem")
     rc, out, _ = run("models", "--host", HSW)
     c.eq(rc, 0, "models exit 0")
     c.check("Haswell-noTSX -> Haswell-v2" in out and "runnable" in out, "models table")
