@@ -9,11 +9,12 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu models [--host FILE] [--json]\n\n"
+	fprintf(f, "Usage: kvmcpu models [--host FILE] [--runnable] [--json]\n\n"
 		   "Lists every CPU model with its vendor, family/model/stepping, its x86-64 psABI\n"
 		   "level and the level it gives on this host (PSABI/HERE), and whether the host\n"
 		   "can run it (or which of the model's features it lacks).\n\n"
 		   "  --host FILE  a recorded host (JSON or text); default: this machine's /dev/kvm\n"
+		   "  --runnable   list only the models the host runs\n"
 		   "  --json       one JSON array of objects\n"
 		   "  -h, --help   this text\n\n"
 		   "Exit status: 0 when at least one model runs, 1 when none does, 2 bad input,\n"
@@ -97,7 +98,8 @@ static const char *short_level(const char *level)
 	return strncmp(level, "x86-64-", 7) ? level : level + 7;
 }
 
-static void print_table(const struct row *rows, size_t n, const struct kvmcpu_host *host)
+static void print_table(const struct row *rows, size_t n, size_t total,
+			const struct kvmcpu_host *host)
 {
 	size_t ok = 0;
 	printf("%-34s %-12s %6s %5s %4s  %-11s %s\n", "MODEL", "VENDOR", "FAMILY", "MODEL", "STEP",
@@ -118,7 +120,7 @@ static void print_table(const struct row *rows, size_t n, const struct kvmcpu_ho
 		       rows[i].runnable ? "runnable" : "missing: ", rows[i].runnable ? "" : rows[i].missing);
 		ok += rows[i].runnable;
 	}
-	printf("\n%zu of %zu models runnable on %s\n", ok, n, kvmcpu_host_origin(host));
+	printf("\n%zu of %zu models runnable on %s\n", ok, total, kvmcpu_host_origin(host));
 }
 
 int cmd_models(int argc, char **argv)
@@ -126,11 +128,12 @@ int cmd_models(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "host", required_argument, NULL, 'H' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "runnable", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *host_path = NULL;
-	bool json = false;
+	bool json = false, only_runnable = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -139,6 +142,9 @@ int cmd_models(int argc, char **argv)
 			break;
 		case 'j':
 			json = true;
+			break;
+		case 'r':
+			only_runnable = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -160,15 +166,18 @@ int cmd_models(int argc, char **argv)
 		fprintf(stderr, "kvmcpu models: out of memory\n");
 		return EXIT_HOST;
 	}
+	size_t shown = 0;
 	for (size_t i = 0; i < n; i++) {
-		rows[i].m = kvmcpu_model_at(i);
-		check_model(host, &rows[i]);
-		runnable += rows[i].runnable;
+		rows[shown].m = kvmcpu_model_at(i);
+		check_model(host, &rows[shown]);
+		runnable += rows[shown].runnable;
+		if (rows[shown].runnable || !only_runnable)
+			shown++;
 	}
 	if (json)
-		print_json(rows, n);
+		print_json(rows, shown);
 	else
-		print_table(rows, n, host);
+		print_table(rows, shown, n, host);
 	free(rows);
 	kvmcpu_host_free(host);
 	return runnable ? EXIT_OK : EXIT_NEGATIVE;

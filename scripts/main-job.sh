@@ -10,13 +10,13 @@ section() { printf '\n==> %s\n' "$*"; }
 
 if [ ! -e /dev/kvm ]; then
 	echo "make run: /dev/kvm is absent on this machine; showing a recorded host instead." >&2
-	section "kvmcpu models --host tests/hosts/intel-skylake-server.txt"
-	"$kvmcpu" models --host tests/hosts/intel-skylake-server.txt
+	section "kvmcpu models --runnable --host tests/hosts/intel-skylake-server.txt"
+	"$kvmcpu" models --runnable --host tests/hosts/intel-skylake-server.txt
 	section "kvmcpu cpuid --cpu Skylake-Server --host tests/hosts/intel-skylake-server.txt"
 	exec "$kvmcpu" cpuid --cpu Skylake-Server --host tests/hosts/intel-skylake-server.txt
 fi
-section "kvmcpu models (this host)"
-"$kvmcpu" models
+section "kvmcpu models --runnable (the models this host runs)"
+"$kvmcpu" models --runnable
 section "kvmcpu cpuid --cpu $model --explain (this host)"
 "$kvmcpu" cpuid --cpu "$model" --explain || exit $?
 section "kvmcpu run --cpu $model (a probe guest on this host's KVM)"

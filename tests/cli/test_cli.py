@@ -62,6 +62,10 @@ def test_models(c):
     nehalem = {r["name"]: r for r in run_json("models", "--host", os.path.join(HOSTS, "intel-nehalem.txt"))}
     # Nehalem has SSE4.2/POPCNT/CX16/LAHF but no AVX: v2 at most.
     c.eq(nehalem["Skylake-Server"]["psabi_on_host"], "x86-64-v2", "Skylake-Server on Nehalem")
+    only = run_json("models", "--host", HSW, "--runnable")
+    c.check(only and all(r["runnable"] for r in only), "--runnable lists only runnable models")
+    c.eq(sorted(r["name"] for r in only), sorted(n for n, r in by.items() if r["runnable"]),
+         "--runnable lists every runnable model")
     rc, out, _ = run("models", "--host", HSW)
     c.eq(rc, 0, "models exit 0")
     c.check("Haswell-noTSX -> Haswell-v2" in out and "runnable" in out, "models table")
