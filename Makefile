@@ -34,6 +34,11 @@ test: all $(ASANDIR)/build.ninja
 	$(MESON) test -C $(ASANDIR) --print-errorlogs --num-processes 2 --no-suite slow --no-suite conformance
 	@scripts/test-summary.py $(BUILDDIR) $(ASANDIR)
 
+# The unit, cli, hv, kvm and fuzz suites built with ASan+UBSan (build-dev.ini), alone.
+asan: $(ASANDIR)/build.ninja
+	$(MESON) compile -C $(ASANDIR) $(NINJA_V)
+	$(MESON) test -C $(ASANDIR) --print-errorlogs --num-processes 2 --no-suite slow --no-suite conformance
+
 test-fast: all
 	$(MESON) test -C $(BUILDDIR) --print-errorlogs --no-suite slow --no-suite conformance
 
