@@ -136,12 +136,9 @@ static void json_bits(struct jw *w, const struct kvmcpu_hv_flag *f, bool host)
 		if (!m)
 			continue;
 		jw_obj_begin(w);
-		jw_key(w, "leaf");
-		jw_u64(w, hv_regs[r].leaf);
-		jw_key(w, "reg");
-		jw_str(w, cli_reg_name(hv_regs[r].reg));
-		jw_key(w, "mask");
-		jw_u64(w, m);
+		jw_kv_u64(w, "leaf", hv_regs[r].leaf);
+		jw_kv_str(w, "reg", cli_reg_name(hv_regs[r].reg));
+		jw_kv_u64(w, "mask", m);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -151,17 +148,14 @@ static void json_flag(struct jw *w, const struct kvmcpu_hv_flag *f, const struct
 {
 	char why[256];
 	jw_obj_begin(w);
-	jw_key(w, "name");
-	jw_str(w, kvmcpu_hv_flag_name(f));
-	jw_key(w, "qemu");
-	jw_str(w, kvmcpu_hv_flag_qemu_name(f));
+	jw_kv_str(w, "name", kvmcpu_hv_flag_name(f));
+	jw_kv_str(w, "qemu", kvmcpu_hv_flag_qemu_name(f));
 	jw_key(w, "aliases");
 	jw_arr_begin(w);
 	for (size_t i = 0; i < kvmcpu_hv_flag_alias_count(f); i++)
 		jw_str(w, kvmcpu_hv_flag_alias_at(f, i));
 	jw_arr_end(w);
-	jw_key(w, "summary");
-	jw_str(w, kvmcpu_hv_flag_summary(f));
+	jw_kv_str(w, "summary", kvmcpu_hv_flag_summary(f));
 	jw_key(w, "bits");
 	json_bits(w, f, false);
 	jw_key(w, "host_bits");
@@ -171,22 +165,16 @@ static void json_flag(struct jw *w, const struct kvmcpu_hv_flag *f, const struct
 	for (size_t i = 0; i < kvmcpu_hv_flag_dep_count(f); i++)
 		jw_str(w, kvmcpu_hv_flag_name(kvmcpu_hv_flag_dep_at(f, i)));
 	jw_arr_end(w);
-	jw_key(w, "host_cap");
-	jw_str(w, kvmcpu_hv_flag_host_cap(f));
-	jw_key(w, "legacy_cap");
-	jw_str(w, kvmcpu_hv_flag_legacy_cap(f));
-	jw_key(w, "vcpu_cap");
-	jw_str(w, kvmcpu_hv_flag_vcpu_cap(f));
-	jw_key(w, "intel_only");
-	jw_bool(w, kvmcpu_hv_flag_intel_only(f));
-	jw_key(w, "nested_only");
-	jw_bool(w, kvmcpu_hv_flag_nested_only(f));
+	jw_kv_str(w, "host_cap", kvmcpu_hv_flag_host_cap(f));
+	jw_kv_str(w, "legacy_cap", kvmcpu_hv_flag_legacy_cap(f));
+	jw_kv_str(w, "vcpu_cap", kvmcpu_hv_flag_vcpu_cap(f));
+	jw_kv_bool(w, "intel_only", kvmcpu_hv_flag_intel_only(f));
+	jw_kv_bool(w, "nested_only", kvmcpu_hv_flag_nested_only(f));
 	jw_key(w, "host_supported");
 	if (h) {
 		int ok = kvmcpu_hv_flag_host_support(f, h, why, sizeof(why));
 		jw_bool(w, ok);
-		jw_key(w, "host_reason");
-		jw_str(w, ok ? NULL : why);
+		jw_kv_str(w, "host_reason", ok ? NULL : why);
 	} else {
 		jw_null(w);
 		jw_key(w, "host_reason");
@@ -200,10 +188,8 @@ static void json_flag(struct jw *w, const struct kvmcpu_hv_flag *f, const struct
 		if (!plain && !nested)
 			continue;
 		jw_obj_begin(w);
-		jw_key(w, "preset");
-		jw_str(w, kvmcpu_hv_preset_name(p));
-		jw_key(w, "nested_only");
-		jw_bool(w, !plain);
+		jw_kv_str(w, "preset", kvmcpu_hv_preset_name(p));
+		jw_kv_bool(w, "nested_only", !plain);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -216,14 +202,12 @@ static void print_json(const struct kvmcpu_host *h)
 	struct jw w;
 	jw_init(&w, stdout);
 	jw_obj_begin(&w);
-	jw_key(&w, "host");
-	jw_str(&w, h ? kvmcpu_host_origin(h) : NULL);
+	jw_kv_str(&w, "host", h ? kvmcpu_host_origin(h) : NULL);
 	jw_key(&w, "hyperv");
 	if (h) {
 		int ok = kvmcpu_hv_host_available(h, why, sizeof(why));
 		jw_bool(&w, ok);
-		jw_key(&w, "hyperv_reason");
-		jw_str(&w, ok ? NULL : why);
+		jw_kv_str(&w, "hyperv_reason", ok ? NULL : why);
 	} else {
 		jw_null(&w);
 		jw_key(&w, "hyperv_reason");
@@ -233,10 +217,8 @@ static void print_json(const struct kvmcpu_host *h)
 	jw_arr_begin(&w);
 	for (size_t p = 0; p < kvmcpu_hv_preset_count(); p++) {
 		jw_obj_begin(&w);
-		jw_key(&w, "name");
-		jw_str(&w, kvmcpu_hv_preset_name(p));
-		jw_key(&w, "summary");
-		jw_str(&w, kvmcpu_hv_preset_summary(p));
+		jw_kv_str(&w, "name", kvmcpu_hv_preset_name(p));
+		jw_kv_str(&w, "summary", kvmcpu_hv_preset_summary(p));
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);

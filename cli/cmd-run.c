@@ -255,30 +255,18 @@ static void print_json(const struct kvmcpu_host *host, const struct kvmcpu_confi
 	struct jw w;
 	jw_init(&w, stdout);
 	jw_obj_begin(&w);
-	jw_key(&w, "cpu");
-	jw_str(&w, kvmcpu_config_cpu(cfg));
-	jw_key(&w, "hv");
-	jw_str(&w, kvmcpu_config_hv(cfg));
-	jw_key(&w, "nested_virt");
-	jw_bool(&w, kvmcpu_config_nested(cfg));
-	jw_key(&w, "host");
-	jw_str(&w, kvmcpu_host_origin(host));
-	jw_key(&w, "module");
-	jw_str(&w, kvmcpu_host_module(host));
-	jw_key(&w, "passed");
-	jw_bool(&w, passed);
-	jw_key(&w, "strict");
-	jw_bool(&w, strict);
-	jw_key(&w, "calibrated");
-	jw_bool(&w, kvmcpu_probe_calibrated(rep));
-	jw_key(&w, "mismatch_bits");
-	jw_u64(&w, kvmcpu_probe_mismatch_bits(rep));
-	jw_key(&w, "forced_bits");
-	jw_u64(&w, kvmcpu_probe_forced_bits(rep));
-	jw_key(&w, "cpuid_count");
-	jw_u64(&w, kvmcpu_probe_cpuid_count(rep));
-	jw_key(&w, "elapsed_ms");
-	jw_u64(&w, (uint64_t)(ms + 0.5));
+	jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
+	jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
+	jw_kv_bool(&w, "nested_virt", kvmcpu_config_nested(cfg));
+	jw_kv_str(&w, "host", kvmcpu_host_origin(host));
+	jw_kv_str(&w, "module", kvmcpu_host_module(host));
+	jw_kv_bool(&w, "passed", passed);
+	jw_kv_bool(&w, "strict", strict);
+	jw_kv_bool(&w, "calibrated", kvmcpu_probe_calibrated(rep));
+	jw_kv_u64(&w, "mismatch_bits", kvmcpu_probe_mismatch_bits(rep));
+	jw_kv_u64(&w, "forced_bits", kvmcpu_probe_forced_bits(rep));
+	jw_kv_u64(&w, "cpuid_count", kvmcpu_probe_cpuid_count(rep));
+	jw_kv_u64(&w, "elapsed_ms", (uint64_t)(ms + 0.5));
 	jw_key(&w, "registers");
 	jw_arr_begin(&w);
 	for (size_t i = 0; i < kvmcpu_probe_row_count(rep); i++)
@@ -289,19 +277,13 @@ static void print_json(const struct kvmcpu_host *host, const struct kvmcpu_confi
 	for (size_t i = 0; i < kvmcpu_probe_msr_count(rep); i++) {
 		const struct kvmcpu_probe_msr *m = kvmcpu_probe_msr_at(rep, i);
 		jw_obj_begin(&w);
-		jw_key(&w, "index");
-		jw_u64(&w, m->index);
-		jw_key(&w, "readable");
-		jw_bool(&w, m->readable);
-		jw_key(&w, "value");
-		jw_u64(&w, m->value);
-		jw_key(&w, "planned");
-		jw_bool(&w, m->planned);
-		jw_key(&w, "refused");
-		jw_bool(&w, m->refused);
+		jw_kv_u64(&w, "index", m->index);
+		jw_kv_bool(&w, "readable", m->readable);
+		jw_kv_u64(&w, "value", m->value);
+		jw_kv_bool(&w, "planned", m->planned);
+		jw_kv_bool(&w, "refused", m->refused);
 		if (m->planned) {
-			jw_key(&w, "expected");
-			jw_u64(&w, m->expected);
+			jw_kv_u64(&w, "expected", m->expected);
 		}
 		jw_obj_end(&w);
 	}

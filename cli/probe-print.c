@@ -66,32 +66,20 @@ void pp_json_row(struct jw *w, const struct kvmcpu_probe_row *row)
 {
 	char names[512];
 	jw_obj_begin(w);
-	jw_key(w, "leaf");
-	jw_u64(w, row->function);
-	jw_key(w, "subleaf");
-	jw_u64(w, row->index);
-	jw_key(w, "reg");
-	jw_str(w, cli_reg_name(row->reg));
-	jw_key(w, "in_table");
-	jw_bool(w, row->in_table);
-	jw_key(w, "configured");
-	jw_u64(w, row->configured);
-	jw_key(w, "seen");
-	jw_u64(w, row->seen);
-	jw_key(w, "rule");
-	jw_str(w, row->rule[0] ? row->rule : NULL);
-	jw_key(w, "ignored");
-	jw_u64(w, row->ignored);
-	jw_key(w, "unhonoured");
-	jw_u64(w, row->unhonoured);
-	jw_key(w, "forced");
-	jw_u64(w, row->forced);
-	jw_key(w, "mismatch");
-	jw_u64(w, row->mismatch);
+	jw_kv_u64(w, "leaf", row->function);
+	jw_kv_u64(w, "subleaf", row->index);
+	jw_kv_str(w, "reg", cli_reg_name(row->reg));
+	jw_kv_bool(w, "in_table", row->in_table);
+	jw_kv_u64(w, "configured", row->configured);
+	jw_kv_u64(w, "seen", row->seen);
+	jw_kv_str(w, "rule", row->rule[0] ? row->rule : NULL);
+	jw_kv_u64(w, "ignored", row->ignored);
+	jw_kv_u64(w, "unhonoured", row->unhonoured);
+	jw_kv_u64(w, "forced", row->forced);
+	jw_kv_u64(w, "mismatch", row->mismatch);
 	pp_bit_names(row->function, row->index, row->reg, row->forced | row->mismatch, names,
 		     sizeof(names));
-	jw_key(w, "differing_features");
-	jw_str(w, names);
+	jw_kv_str(w, "differing_features", names);
 	jw_obj_end(w);
 }
 
@@ -105,18 +93,12 @@ void pp_json_calibration(struct jw *w, const struct kvmcpu_probe_calibration *ca
 			continue;
 		pp_bit_names(c->function, c->index, c->reg, c->unhonoured, names, sizeof(names));
 		jw_obj_begin(w);
-		jw_key(w, "leaf");
-		jw_u64(w, c->function);
-		jw_key(w, "subleaf");
-		jw_u64(w, c->index);
-		jw_key(w, "reg");
-		jw_str(w, cli_reg_name(c->reg));
-		jw_key(w, "tested");
-		jw_u64(w, c->tested);
-		jw_key(w, "host_forced");
-		jw_u64(w, c->unhonoured);
-		jw_key(w, "features");
-		jw_str(w, names);
+		jw_kv_u64(w, "leaf", c->function);
+		jw_kv_u64(w, "subleaf", c->index);
+		jw_kv_str(w, "reg", cli_reg_name(c->reg));
+		jw_kv_u64(w, "tested", c->tested);
+		jw_kv_u64(w, "host_forced", c->unhonoured);
+		jw_kv_str(w, "features", names);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
