@@ -319,6 +319,12 @@ static int emit_warnings(struct hv_job *j)
 		rc = kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0, "vendor_id",
 				      "vendor '%s': Linux guests use the enlightenments only when the "
 				      "vendor is 'Microsoft Hv'", j->spec->vendor);
+	/* With enforce_cpuid KVM refuses the hypercalls whose privilege bits are clear:
+	 * PostMessage/SignalEvent (0x40000003 EBX bits 4-5) are the VMM's to grant. */
+	if (!rc && (j->set & KC_HV_BIT(KC_HV_SYNIC)) && (j->set & KC_HV_BIT(KC_HV_ENFORCE_CPUID)))
+		rc = kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0, "enforce_cpuid",
+				      "with synic, KVM now refuses HvPostMessage/HvSignalEvent: a VMM "
+				      "that serves VMBus sets 0x40000003 EBX bits 4-5 itself");
 	if (!rc && (j->set & KC_HV_BIT(KC_HV_NO_NONARCH_CORESHARING)))
 		rc = kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0,
 				      "no_nonarch_coresharing",

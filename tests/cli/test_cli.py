@@ -163,6 +163,17 @@ def test_kvm_not_accessible(c):
             "permission message and hint: " + p.stderr)
 
 
+def test_enforce_cpuid_warning(c):
+    """enforce_cpuid with SynIC warns that PostMessage/SignalEvent are the VMM's to grant."""
+    host = os.path.join(HOSTS, "hv-intel-evmcs.txt")
+    def warned(spec):
+        j = run_json("cpuid", "--cpu", "Skylake-Server", "--hv", spec, "--host", host)
+        return any(n["kind"] == "warning" and n["subject"] == "enforce_cpuid" for n in j["notices"])
+    c.check(warned("windows+enforce_cpuid"), "windows+enforce_cpuid warns")
+    c.check(not warned("windows"), "windows alone does not warn")
+    c.check(not warned("none+vpindex+enforce_cpuid"), "no warning without synic")
+
+
 def test_bad_host_files(c):
     with tempfile.TemporaryDirectory() as tmp:
         bad = os.path.join(tmp, "bad.txt")
@@ -223,6 +234,7 @@ def main():
     test_cpuid(c)
     test_nested_vmx(c)
     test_kvm_not_accessible(c)
+    test_enforce_cpuid_warning(c)
     test_bad_host_files(c)
     test_host_round_trip(c)
     test_man_page(c)
