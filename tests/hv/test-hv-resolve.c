@@ -8,7 +8,7 @@
 #include <errno.h>
 
 #include "hv/hv-priv.h"
-#include "hvtest.h"
+#include "check.h"
 #include "resolve/result-priv.h"
 
 enum host_id { H_EVMCS = 0, H_NOEVMCS, H_AMD, H_NONE, NHOSTS };
@@ -21,12 +21,15 @@ static const char *const host_files[NHOSTS] = {
 static const bool host_intel[NHOSTS] = { true, true, false, false };
 static struct kvmcpu_host *hosts[NHOSTS];
 
+/* Loads @rel under the source tree (KVMCPU_SRCDIR, set by meson test). */
 static struct kvmcpu_host *load_host(const char *rel)
 {
+	const char *src = getenv("KVMCPU_SRCDIR");
 	char path[1024];
 	struct kvmcpu_error err = { 0 };
 	struct kvmcpu_host *h = NULL;
-	if (kvmcpu_host_load(hvt_src_path(rel, path, sizeof(path)), &h, &err)) {
+	snprintf(path, sizeof(path), "%s/%s", src ? src : ".", rel);
+	if (kvmcpu_host_load(path, &h, &err)) {
 		fprintf(stderr, "cannot load %s: %s\n", path, err.message);
 		exit(1);
 	}
@@ -164,16 +167,16 @@ static void check_case(const struct want *w)
 	struct kvmcpu_result *r = run(w->spec, w->nested, w->host, &rc, &err);
 	snprintf(what, sizeof(what), "hv=%s%s on %s", w->spec ? w->spec : "(none)",
 		 w->nested ? " nested" : "", host_files[w->host]);
-	CHECK(r != NULL, "%s: failed: %s", what, err.message);
+	CHECK_MSG(r != NULL, "%s: failed: %s", what, err.message);
 	if (!r)
 		return;
 	const struct kvmcpu_cpuid_entry *e0 = leaf(r, 0x40000000);
 	if (!w->max) {
 		/* KVM's leaves stay where they are. */
-		CHECK(e0 && e0->ebx == 0x4B4D564B && e0->eax == 0x40000001, "%s: KVM leaf moved",
-		      what);
-		CHECK(!leaf(r, 0x40000003) && !leaf(r, 0x40000100), "%s: Hyper-V leaves present",
-		      what);
+		CHECK_MSG(e0 && e0->ebx == 0x4B4D564B && e0->eax == 0x40000001, "%s: KVM leaf moved",
+		          what);
+		CHECK_MSG(!leaf(r, 0x40000003) && !leaf(r, 0x40000100), "%s: Hyper-V leaves present",
+		          what);
 		kvmcpu_result_free(r);
 		return;
 	}
@@ -182,7 +185,7 @@ static void check_case(const struct want *w)
 	do {                                                                           \
 		const struct kvmcpu_cpuid_entry *e_ = leaf(r, l);                      \
 		snprintf(buf, sizeof(buf), "%s: 0x%08x.%s", what, (unsigned)(l), #reg); \
-		CHECK(e_ != NULL, "%s: leaf missing", buf);                            \
+		CHECK_MSG(e_ != NULL, "%s: leaf missing", buf);                            \
 		if (e_)                                                                \
 			CHECK_HEX(e_->reg, want, buf);                                 \
 	} while (0)
@@ -209,23 +212,23 @@ static void check_case(const struct want *w)
 		REG(0x4000000A, eax, w->eaxA);
 		REG(0x4000000A, ebx, 0);
 	} else {
-		CHECK(!leaf(r, 0x4000000A) && !leaf(r, 0x40000006), "%s: nested leaves present",
-		      what);
+		CHECK_MSG(!leaf(r, 0x4000000A) && !leaf(r, 0x40000006), "%s: nested leaves present",
+		          what);
 	}
 	/* Mandatory bits set, bit 12 ("nested within Hyper-V") never. */
 	const struct kvmcpu_cpuid_entry *e3 = leaf(r, 0x40000003), *e4 = leaf(r, 0x40000004);
-	CHECK(e3 && (e3->eax & 0x60) == 0x60, "%s: 3.EAX bits 5 and 6", what);
-	CHECK(e4 && !(e4->eax & 0x1000), "%s: 4.EAX bit 12 set", what);
+	CHECK_MSG(e3 && (e3->eax & 0x60) == 0x60, "%s: 3.EAX bits 5 and 6", what);
+	CHECK_MSG(e4 && !(e4->eax & 0x1000), "%s: 4.EAX bit 12 set", what);
 	/* KVM's leaves moved to 0x40000100. */
 	REG(0x40000100, eax, 0x40000101);
 	REG(0x40000100, ebx, 0x4B4D564B);
 	REG(0x40000101, eax, 0x01007EFB);
 	if (w->dropped)
-		CHECK(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, w->dropped, NULL),
-		      "%s: no drop notice for %s", what, w->dropped);
+		CHECK_MSG(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, w->dropped, NULL),
+		          "%s: no drop notice for %s", what, w->dropped);
 	else if (!w->spec || strcmp(w->spec, "passthrough"))
-		CHECK(count_notices(r, KVMCPU_NOTICE_HV_DROPPED) == 0, "%s: unexpected drops",
-		      what);
+		CHECK_MSG(count_notices(r, KVMCPU_NOTICE_HV_DROPPED) == 0, "%s: unexpected drops",
+		          what);
 #undef REG
 	kvmcpu_result_free(r);
 }
@@ -236,14 +239,14 @@ static void expect_error(const char *spec, bool nested, enum host_id hid, int co
 	int rc;
 	struct kvmcpu_error err;
 	struct kvmcpu_result *r = run(spec, nested, hid, &rc, &err);
-	CHECK(r == NULL && rc == code, "hv=%s on %s: rc %d, want %d", spec, host_files[hid], rc,
-	      code);
+	CHECK_MSG(r == NULL && rc == code, "hv=%s on %s: rc %d, want %d", spec, host_files[hid], rc,
+	          code);
 	if (n1)
-		CHECK(strstr(err.message, n1) || strstr(err.hint, n1),
-		      "hv=%s: '%s' / '%s' lacks '%s'", spec, err.message, err.hint, n1);
+		CHECK_MSG(strstr(err.message, n1) || strstr(err.hint, n1),
+		          "hv=%s: '%s' / '%s' lacks '%s'", spec, err.message, err.hint, n1);
 	if (n2)
-		CHECK(strstr(err.message, n2) || strstr(err.hint, n2),
-		      "hv=%s: '%s' / '%s' lacks '%s'", spec, err.message, err.hint, n2);
+		CHECK_MSG(strstr(err.message, n2) || strstr(err.hint, n2),
+		          "hv=%s: '%s' / '%s' lacks '%s'", spec, err.message, err.hint, n2);
 	kvmcpu_result_free(r);
 }
 
@@ -270,13 +273,13 @@ static void test_implicit_no_hyperv(void)
 	int rc;
 	struct kvmcpu_error err;
 	struct kvmcpu_result *r = run(NULL, true, H_NONE, &rc, &err);
-	CHECK(r != NULL, "nested without hv= on the no-Hyper-V host: %s", err.message);
+	CHECK_MSG(r != NULL, "nested without hv= on the no-Hyper-V host: %s", err.message);
 	if (!r)
 		return;
-	CHECK(!leaf(r, 0x40000003), "no Hyper-V leaves");
-	CHECK(leaf(r, 0x40000000) && leaf(r, 0x40000000)->ebx == 0x4B4D564B, "KVM leaf stays");
-	CHECK(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "stimer", "KVM_CAP_HYPERV is 0"),
-	      "stimer drop explained");
+	CHECK_MSG(!leaf(r, 0x40000003), "no Hyper-V leaves");
+	CHECK_MSG(leaf(r, 0x40000000) && leaf(r, 0x40000000)->ebx == 0x4B4D564B, "KVM leaf stays");
+	CHECK_MSG(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "stimer", "KVM_CAP_HYPERV is 0"),
+	          "stimer drop explained");
 	kvmcpu_result_free(r);
 }
 
@@ -285,7 +288,7 @@ static void test_plan(void)
 	int rc;
 	struct kvmcpu_error err;
 	struct kvmcpu_result *r = run("windows+enforce_cpuid", true, H_EVMCS, &rc, &err);
-	CHECK(r != NULL, "windows+enforce_cpuid nested: %s", err.message);
+	CHECK_MSG(r != NULL, "windows+enforce_cpuid nested: %s", err.message);
 	if (!r)
 		return;
 	static const struct {
@@ -298,36 +301,36 @@ static void test_plan(void)
 		{ 148, "KVM_CAP_HYPERV_SYNIC2", 0, false },
 		{ 199, "KVM_CAP_HYPERV_ENFORCE_CPUID", 1, false },
 	};
-	CHECK(kvmcpu_result_cap_count(r) == 3, "cap count %zu", kvmcpu_result_cap_count(r));
+	CHECK_MSG(kvmcpu_result_cap_count(r) == 3, "cap count %zu", kvmcpu_result_cap_count(r));
 	for (size_t i = 0; i < 3 && i < kvmcpu_result_cap_count(r); i++) {
 		const struct kvmcpu_cap *c = kvmcpu_result_cap_at(r, i);
-		CHECK(c->cap == caps[i].nr && !strcmp(c->name, caps[i].name), "cap %zu is %s", i,
-		      c->name);
-		CHECK(c->args[0] == caps[i].arg0 && c->args0_is_out_u16 == caps[i].out,
-		      "cap %s args", c->name);
-		CHECK(c->before_cpuid, "cap %s before KVM_SET_CPUID2", c->name);
+		CHECK_MSG(c->cap == caps[i].nr && !strcmp(c->name, caps[i].name), "cap %zu is %s", i,
+		          c->name);
+		CHECK_MSG(c->args[0] == caps[i].arg0 && c->args0_is_out_u16 == caps[i].out,
+		          "cap %s args", c->name);
+		CHECK_MSG(c->before_cpuid, "cap %s before KVM_SET_CPUID2", c->name);
 	}
-	CHECK(kvmcpu_result_msr_count(r) == 2, "msr count %zu", kvmcpu_result_msr_count(r));
+	CHECK_MSG(kvmcpu_result_msr_count(r) == 2, "msr count %zu", kvmcpu_result_msr_count(r));
 	if (kvmcpu_result_msr_count(r) == 2) {
 		const struct kvmcpu_msr *m0 = kvmcpu_result_msr_at(r, 0);
 		const struct kvmcpu_msr *m1 = kvmcpu_result_msr_at(r, 1);
 		const struct kvmcpu_msr *vp = m0->index == 0x40000002 ? m0 : m1;
 		const struct kvmcpu_msr *sc = m0->index == 0x40000080 ? m0 : m1;
-		CHECK(vp->index == 0x40000002 && vp->per_vcpu_index, "VP_INDEX per vCPU");
-		CHECK(sc->index == 0x40000080 && sc->value == 1 && !sc->per_vcpu_index,
-		      "SCONTROL = 1");
+		CHECK_MSG(vp->index == 0x40000002 && vp->per_vcpu_index, "VP_INDEX per vCPU");
+		CHECK_MSG(sc->index == 0x40000080 && sc->value == 1 && !sc->per_vcpu_index,
+		          "SCONTROL = 1");
 	}
 	kvmcpu_result_free(r);
 
 	/* AMD nested windows: no eVMCS cap; default: SynIC2 only; none: nothing. */
 	r = run("windows", true, H_AMD, &rc, &err);
-	CHECK(r && kvmcpu_result_cap_count(r) == 1 &&
+	CHECK_MSG(r && kvmcpu_result_cap_count(r) == 1 &&
 		      kvmcpu_result_cap_at(r, 0)->cap == 148,
-	      "AMD windows nested: only SYNIC2");
+	          "AMD windows nested: only SYNIC2");
 	kvmcpu_result_free(r);
 	r = run("none", false, H_EVMCS, &rc, &err);
-	CHECK(r && kvmcpu_result_cap_count(r) == 0 && kvmcpu_result_msr_count(r) == 0,
-	      "none: empty plan");
+	CHECK_MSG(r && kvmcpu_result_cap_count(r) == 0 && kvmcpu_result_msr_count(r) == 0,
+	          "none: empty plan");
 	kvmcpu_result_free(r);
 }
 
@@ -337,22 +340,22 @@ static void test_kvm_leaves_and_vendor(void)
 	struct kvmcpu_error err;
 	struct kvmcpu_result *r = run("windows+no_kvm_leaves+vendor_id=MyHv", false, H_EVMCS, &rc,
 				      &err);
-	CHECK(r != NULL, "no_kvm_leaves: %s", err.message);
+	CHECK_MSG(r != NULL, "no_kvm_leaves: %s", err.message);
 	if (!r)
 		return;
-	CHECK(!leaf(r, 0x40000100) && !leaf(r, 0x40000101), "KVM leaves hidden");
+	CHECK_MSG(!leaf(r, 0x40000100) && !leaf(r, 0x40000101), "KVM leaves hidden");
 	const struct kvmcpu_cpuid_entry *e = leaf(r, 0x40000000);
-	CHECK(e && e->ebx == 0x7648794D && e->ecx == 0 && e->edx == 0, "vendor MyHv zero-padded");
-	CHECK(has_notice(r, KVMCPU_NOTICE_WARNING, "vendor_id", "Microsoft Hv"), "vendor warning");
+	CHECK_MSG(e && e->ebx == 0x7648794D && e->ecx == 0 && e->edx == 0, "vendor MyHv zero-padded");
+	CHECK_MSG(has_notice(r, KVMCPU_NOTICE_WARNING, "vendor_id", "Microsoft Hv"), "vendor warning");
 	kvmcpu_result_free(r);
 
 	r = run("none+no_kvm_leaves", false, H_EVMCS, &rc, &err);
-	CHECK(r && !leaf(r, 0x40000000) && !leaf(r, 0x40000001), "none+no_kvm_leaves hides KVM");
+	CHECK_MSG(r && !leaf(r, 0x40000000) && !leaf(r, 0x40000001), "none+no_kvm_leaves hides KVM");
 	kvmcpu_result_free(r);
 
 	r = run("passthrough", false, H_AMD, &rc, &err);
-	CHECK(r && has_notice(r, KVMCPU_NOTICE_WARNING, "passthrough", "migration"),
-	      "passthrough warns about migration");
+	CHECK_MSG(r && has_notice(r, KVMCPU_NOTICE_WARNING, "passthrough", "migration"),
+	          "passthrough warns about migration");
 	kvmcpu_result_free(r);
 }
 
@@ -397,34 +400,34 @@ static void test_synthetic_hosts(void)
 	/* No SynIC2: the preset loses synic, stimer, stimer_direct, each explained. */
 	struct kvmcpu_host *h = host_from(H_EVMCS, "KVM_CAP_HYPERV_SYNIC2", true);
 	struct kvmcpu_result *r = run_on("windows", h, &rc, &err);
-	CHECK(r != NULL, "windows without SynIC2: %s", err.message);
+	CHECK_MSG(r != NULL, "windows without SynIC2: %s", err.message);
 	if (r) {
 		CHECK_HEX(leaf(r, 0x40000003)->eax, 0xAF3, "no SynIC2: 3.EAX");
 		CHECK_HEX(leaf(r, 0x40000003)->edx, 0x100, "no SynIC2: 3.EDX");
-		CHECK(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "synic", "KVM_CAP_HYPERV_SYNIC2 is 0"),
-		      "synic drop reason");
-		CHECK(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "stimer", "requires synic"),
-		      "stimer drop reason");
-		CHECK(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "stimer_direct", "requires synic"),
-		      "stimer_direct drop reason");
-		CHECK(kvmcpu_result_cap_count(r) == 0, "no SYNIC2 in the plan");
+		CHECK_MSG(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "synic", "KVM_CAP_HYPERV_SYNIC2 is 0"),
+		          "synic drop reason");
+		CHECK_MSG(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "stimer", "requires synic"),
+		          "stimer drop reason");
+		CHECK_MSG(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "stimer_direct", "requires synic"),
+		          "stimer_direct drop reason");
+		CHECK_MSG(kvmcpu_result_cap_count(r) == 0, "no SYNIC2 in the plan");
 		kvmcpu_result_free(r);
 	}
 	r = run_on("windows+stimer", h, &rc, &err);
-	CHECK(!r && rc == -EOPNOTSUPP && strstr(err.message, "stimer (token 2) requires synic"),
-	      "named stimer on a host without SynIC2: %s", err.message);
+	CHECK_MSG(!r && rc == -EOPNOTSUPP && strstr(err.message, "stimer (token 2) requires synic"),
+	          "named stimer on a host without SynIC2: %s", err.message);
 	kvmcpu_result_free(r);
 	kvmcpu_host_free(h);
 
 	/* A kernel without KVM_GET_SUPPORTED_HV_CPUID: capabilities stand in where they can. */
 	h = host_from(H_EVMCS, NULL, false);
 	r = run_on("default", h, &rc, &err);
-	CHECK(r != NULL, "legacy default: %s", err.message);
+	CHECK_MSG(r != NULL, "legacy default: %s", err.message);
 	if (r) {
 		/* runtime and frequencies have no capability as evidence: dropped. */
 		CHECK_HEX(leaf(r, 0x40000003)->eax, 0x27E, "legacy: 3.EAX");
-		CHECK(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "runtime", "no KVM_GET_SUPPORTED_HV"),
-		      "legacy runtime drop reason");
+		CHECK_MSG(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "runtime", "no KVM_GET_SUPPORTED_HV"),
+		          "legacy runtime drop reason");
 		kvmcpu_result_free(r);
 	}
 	kvmcpu_host_free(h);
@@ -451,7 +454,7 @@ static void test_qemu_example(void)
 	int rc;
 	struct kvmcpu_error err;
 	struct kvmcpu_result *r = run(qemu, false, H_EVMCS, &rc, &err);
-	CHECK(r != NULL, "QEMU example: %s", err.message);
+	CHECK_MSG(r != NULL, "QEMU example: %s", err.message);
 	if (r) {
 		CHECK_HEX(leaf(r, 0x40000000)->eax, 0x40000005, "QEMU example max");
 		CHECK_HEX(leaf(r, 0x40000003)->eax, 0xAFF, "QEMU example 3.EAX");
@@ -466,7 +469,7 @@ static void test_qemu_example(void)
 	char nested[sizeof(qemu) + 40];
 	snprintf(nested, sizeof(nested), "%s+hv-evmcs+hv-reenlightenment", qemu);
 	r = run(nested, true, H_EVMCS, &rc, &err);
-	CHECK(r != NULL, "QEMU nested example: %s", err.message);
+	CHECK_MSG(r != NULL, "QEMU nested example: %s", err.message);
 	if (r) {
 		CHECK_HEX(leaf(r, 0x40000000)->eax, 0x4000000A, "QEMU nested max");
 		CHECK_HEX(leaf(r, 0x40000003)->eax, 0x2AFF, "QEMU nested 3.EAX");
@@ -490,5 +493,5 @@ int main(void)
 	test_qemu_example();
 	for (int i = 0; i < NHOSTS; i++)
 		kvmcpu_host_free(hosts[i]);
-	return hvt_finish("test-hv-resolve");
+	return check_finish("test-hv-resolve");
 }

@@ -3,7 +3,7 @@
 #include <errno.h>
 
 #include "hv/hv-priv.h"
-#include "hvtest.h"
+#include "check.h"
 
 #define F(id) KC_HV_BIT(KC_HV_##id)
 
@@ -12,7 +12,7 @@ static struct kc_hv_spec *parse_ok(const char *text)
 	struct kc_hv_spec *s = NULL;
 	struct kvmcpu_error err = { 0 };
 	int rc = kc_hv_spec_parse(text, &s, &err);
-	CHECK(rc == 0 && s, "'%s' should parse: %s", text, err.message);
+	CHECK_MSG(rc == 0 && s, "'%s' should parse: %s", text, err.message);
 	return s;
 }
 
@@ -22,16 +22,16 @@ static void parse_fails(const char *text, int code, const char *n1, const char *
 	struct kc_hv_spec *s = (struct kc_hv_spec *)1;
 	struct kvmcpu_error err = { 0 };
 	int rc = kc_hv_spec_parse(text, &s, &err);
-	CHECK(rc == code, "'%s': rc %d, want %d (%s)", text ? text : "(null)", rc, code,
-	      err.message);
-	CHECK(s == NULL, "'%s': out must stay NULL on failure", text ? text : "(null)");
-	CHECK(err.code == code, "'%s': err.code %d", text ? text : "(null)", err.code);
+	CHECK_MSG(rc == code, "'%s': rc %d, want %d (%s)", text ? text : "(null)", rc, code,
+	          err.message);
+	CHECK_MSG(s == NULL, "'%s': out must stay NULL on failure", text ? text : "(null)");
+	CHECK_MSG(err.code == code, "'%s': err.code %d", text ? text : "(null)", err.code);
 	if (n1)
-		CHECK(strstr(err.message, n1) || strstr(err.hint, n1),
-		      "'%s': message '%s' / hint '%s' lacks '%s'", text, err.message, err.hint, n1);
+		CHECK_MSG(strstr(err.message, n1) || strstr(err.hint, n1),
+		          "'%s': message '%s' / hint '%s' lacks '%s'", text, err.message, err.hint, n1);
 	if (n2)
-		CHECK(strstr(err.message, n2) || strstr(err.hint, n2),
-		      "'%s': message '%s' / hint '%s' lacks '%s'", text, err.message, err.hint, n2);
+		CHECK_MSG(strstr(err.message, n2) || strstr(err.hint, n2),
+		          "'%s': message '%s' / hint '%s' lacks '%s'", text, err.message, err.hint, n2);
 }
 
 static void test_presets(void)
@@ -52,8 +52,8 @@ static void test_presets(void)
 		struct kc_hv_spec *s = parse_ok(cases[i].text);
 		if (!s)
 			continue;
-		CHECK(s->preset == cases[i].preset, "'%s' preset %d", cases[i].text, s->preset);
-		CHECK(s->preset_given == cases[i].given, "'%s' preset_given", cases[i].text);
+		CHECK_MSG(s->preset == cases[i].preset, "'%s' preset %d", cases[i].text, s->preset);
+		CHECK_MSG(s->preset_given == cases[i].given, "'%s' preset_given", cases[i].text);
 		CHECK_HEX(s->spinlocks, 0xFFFFFFFFu, cases[i].text);
 		kc_hv_spec_free(s);
 	}
@@ -91,7 +91,7 @@ static void test_names_and_aliases(void)
 		if (!s)
 			continue;
 		CHECK_HEX(s->on, cases[i].on, cases[i].text);
-		CHECK((s->on & s->off) == 0, "'%s': on and off overlap", cases[i].text);
+		CHECK_MSG((s->on & s->off) == 0, "'%s': on and off overlap", cases[i].text);
 		kc_hv_spec_free(s);
 	}
 }
@@ -122,7 +122,7 @@ static void test_values(void)
 	struct kc_hv_spec *s = parse_ok("default+spinlocks=0x1fff");
 	if (s) {
 		CHECK_HEX(s->spinlocks, 0x1FFF, "spinlocks=0x1fff");
-		CHECK(s->spinlocks_given, "spinlocks given");
+		CHECK_MSG(s->spinlocks_given, "spinlocks given");
 		kc_hv_spec_free(s);
 	}
 	s = parse_ok("default+spinlocks=8191");
@@ -147,14 +147,14 @@ static void test_values(void)
 	}
 	s = parse_ok("windows+vendor_id=KVMKVMKVM+no_kvm_leaves");
 	if (s) {
-		CHECK(s->vendor_given && !strcmp(s->vendor, "KVMKVMKVM"), "vendor '%s'", s->vendor);
-		CHECK(s->no_kvm_leaves, "no_kvm_leaves");
+		CHECK_MSG(s->vendor_given && !strcmp(s->vendor, "KVMKVMKVM"), "vendor '%s'", s->vendor);
+		CHECK_MSG(s->no_kvm_leaves, "no_kvm_leaves");
 		kc_hv_spec_free(s);
 	}
 	s = parse_ok("windows+hv-vendor-id=ABCDEFGHIJKL+no_kvm_leaves+kvm_leaves");
 	if (s) {
-		CHECK(!strcmp(s->vendor, "ABCDEFGHIJKL"), "12-char vendor '%s'", s->vendor);
-		CHECK(!s->no_kvm_leaves, "kvm_leaves re-enables");
+		CHECK_MSG(!strcmp(s->vendor, "ABCDEFGHIJKL"), "12-char vendor '%s'", s->vendor);
+		CHECK_MSG(!s->no_kvm_leaves, "kvm_leaves re-enables");
 		kc_hv_spec_free(s);
 	}
 }
@@ -233,10 +233,10 @@ static void test_table_is_tlfs_exact(void)
 		{ "enforce_cpuid", 0, 0, 0, 0, 0, "hypercall" },
 	};
 	size_t n = sizeof(want) / sizeof(want[0]);
-	CHECK(kvmcpu_hv_flag_count() == n, "flag count %zu, want %zu", kvmcpu_hv_flag_count(), n);
+	CHECK_MSG(kvmcpu_hv_flag_count() == n, "flag count %zu, want %zu", kvmcpu_hv_flag_count(), n);
 	for (size_t i = 0; i < n; i++) {
 		const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_find(want[i].name);
-		CHECK(f && !strcmp(kvmcpu_hv_flag_name(f), want[i].name), "find %s", want[i].name);
+		CHECK_MSG(f && !strcmp(kvmcpu_hv_flag_name(f), want[i].name), "find %s", want[i].name);
 		if (!f)
 			continue;
 		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000003, KVMCPU_EAX), want[i].eax3, want[i].name);
@@ -249,25 +249,25 @@ static void test_table_is_tlfs_exact(void)
 		for (size_t d = 0; d < kvmcpu_hv_flag_dep_count(f); d++)
 			snprintf(deps + strlen(deps), sizeof(deps) - strlen(deps), "%s%s", d ? "," : "",
 				 kvmcpu_hv_flag_name(kvmcpu_hv_flag_dep_at(f, d)));
-		CHECK(!strcmp(deps, want[i].deps), "%s requires '%s', want '%s'", want[i].name, deps,
-		      want[i].deps);
+		CHECK_MSG(!strcmp(deps, want[i].deps), "%s requires '%s', want '%s'", want[i].name, deps,
+		          want[i].deps);
 		for (size_t a = 0; a < kvmcpu_hv_flag_alias_count(f); a++)
-			CHECK(kvmcpu_hv_flag_find(kvmcpu_hv_flag_alias_at(f, a)) == f, "alias %s",
-			      kvmcpu_hv_flag_alias_at(f, a));
+			CHECK_MSG(kvmcpu_hv_flag_find(kvmcpu_hv_flag_alias_at(f, a)) == f, "alias %s",
+			          kvmcpu_hv_flag_alias_at(f, a));
 	}
 	/* Capabilities: host evidence and per-vCPU enables. */
-	CHECK(!strcmp(kvmcpu_hv_flag_vcpu_cap(kvmcpu_hv_flag_find("synic")),
+	CHECK_MSG(!strcmp(kvmcpu_hv_flag_vcpu_cap(kvmcpu_hv_flag_find("synic")),
 		      "KVM_CAP_HYPERV_SYNIC2"), "synic enables SYNIC2");
-	CHECK(!strcmp(kvmcpu_hv_flag_host_cap(kvmcpu_hv_flag_find("evmcs")),
+	CHECK_MSG(!strcmp(kvmcpu_hv_flag_host_cap(kvmcpu_hv_flag_find("evmcs")),
 		      "KVM_CAP_HYPERV_ENLIGHTENED_VMCS"), "evmcs needs the eVMCS cap");
-	CHECK(!strcmp(kvmcpu_hv_flag_vcpu_cap(kvmcpu_hv_flag_find("enforce_cpuid")),
+	CHECK_MSG(!strcmp(kvmcpu_hv_flag_vcpu_cap(kvmcpu_hv_flag_find("enforce_cpuid")),
 		      "KVM_CAP_HYPERV_ENFORCE_CPUID"), "enforce_cpuid enables its cap");
-	CHECK(kvmcpu_hv_flag_intel_only(kvmcpu_hv_flag_find("evmcs")), "evmcs Intel only");
-	CHECK(kvmcpu_hv_flag_find("hv-vpindex") == kvmcpu_hv_flag_find("vpindex"), "QEMU name");
-	CHECK(kvmcpu_hv_flag_find("nonsense") == NULL, "unknown flag");
-	CHECK(kvmcpu_hv_flag_at(n) == NULL, "flag_at out of range");
-	CHECK(kvmcpu_hv_preset_count() == 4 && !strcmp(kvmcpu_hv_preset_name(2), "windows"),
-	      "presets");
+	CHECK_MSG(kvmcpu_hv_flag_intel_only(kvmcpu_hv_flag_find("evmcs")), "evmcs Intel only");
+	CHECK_MSG(kvmcpu_hv_flag_find("hv-vpindex") == kvmcpu_hv_flag_find("vpindex"), "QEMU name");
+	CHECK_MSG(kvmcpu_hv_flag_find("nonsense") == NULL, "unknown flag");
+	CHECK_MSG(kvmcpu_hv_flag_at(n) == NULL, "flag_at out of range");
+	CHECK_MSG(kvmcpu_hv_preset_count() == 4 && !strcmp(kvmcpu_hv_preset_name(2), "windows"),
+	          "presets");
 }
 
 int main(void)
@@ -278,5 +278,5 @@ int main(void)
 	test_disable_takes_dependents();
 	test_values();
 	test_errors();
-	return hvt_finish("test-hv-spec");
+	return check_finish("test-hv-spec");
 }

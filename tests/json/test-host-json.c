@@ -10,18 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "host/host-priv.h"
 #include "util/util.h"
-
-static int failures;
-
-#define CHECK(cond)                                                              \
-	do {                                                                     \
-		if (!(cond)) {                                                   \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                              \
-		}                                                                \
-	} while (0)
 
 /* Saves @h in @format into a malloc'd string. */
 static char *save(const struct kvmcpu_host *h, enum kvmcpu_host_format format)
@@ -31,10 +22,8 @@ static char *save(const struct kvmcpu_host *h, enum kvmcpu_host_format format)
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
 
-	if (!f || kvmcpu_host_save(h, f, format, &err)) {
-		fprintf(stderr, "save failed: %s\n", f ? err.message : "open_memstream");
-		failures++;
-	}
+	CHECK_MSG(f && !kvmcpu_host_save(h, f, format, &err), "save failed: %s",
+		  f ? err.message : "open_memstream");
 	if (f)
 		fclose(f);
 	return buf;
@@ -44,13 +33,10 @@ static struct kvmcpu_host *load(const char *data, const char *origin)
 {
 	struct kvmcpu_error err;
 	struct kvmcpu_host *h = NULL;
+	int r = kvmcpu_host_load_mem(data, strlen(data), origin, &h, &err);
 
-	if (kvmcpu_host_load_mem(data, strlen(data), origin, &h, &err)) {
-		fprintf(stderr, "%s: load failed: %s\n", origin, err.message);
-		failures++;
-		return NULL;
-	}
-	return h;
+	CHECK_MSG(r == 0, "%s: load failed: %s", origin, err.message);
+	return r ? NULL : h;
 }
 
 static bool same_entries(const struct kvmcpu_cpuid_entry *a, size_t na,
@@ -94,12 +80,8 @@ static bool same_host(const struct kvmcpu_host *a, const struct kvmcpu_host *b, 
 	for (size_t i = 0; !diff && i < a->nmsrs; i++)
 		if (a->msrs[i].index != b->msrs[i].index || a->msrs[i].value != b->msrs[i].value)
 			diff = "msr";
-	if (diff) {
-		fprintf(stderr, "%s: hosts differ in %s\n", what, diff);
-		failures++;
-		return false;
-	}
-	return true;
+	CHECK_MSG(diff == NULL, "%s: hosts differ in %s", what, diff);
+	return diff == NULL;
 }
 
 /* JSON and text round trips of one host; also checks that saving is stable. */
@@ -117,10 +99,7 @@ static void round_trip(const struct kvmcpu_host *h, const char *name)
 	if (json2) {
 		const char *a = strstr(json, "\"kernel\""), *b = strstr(json2, "\"kernel\"");
 
-		if (!a || !b || strcmp(a, b)) {
-			fprintf(stderr, "%s: second JSON save differs\n", name);
-			failures++;
-		}
+		CHECK_MSG(a && b && !strcmp(a, b), "%s: second JSON save differs", name);
 	}
 
 	snprintf(what, sizeof(what), "%s via text", name);
@@ -133,10 +112,9 @@ static void round_trip(const struct kvmcpu_host *h, const char *name)
 	} else {
 		text2 = NULL;
 	}
-	if (text2 && strcmp(strstr(text, "# kernel:"), strstr(text2, "# kernel:"))) {
-		fprintf(stderr, "%s: second text save differs\n", name);
-		failures++;
-	}
+	if (text2)
+		CHECK_MSG(!strcmp(strstr(text, "# kernel:"), strstr(text2, "# kernel:")),
+			  "%s: second text save differs", name);
 	kvmcpu_host_free(from_json);
 	kvmcpu_host_free(from_text);
 	free(json);
@@ -155,25 +133,23 @@ static void test_fixture_round_trips(void)
 
 	snprintf(dir, sizeof(dir), "%s/tests/hosts", src ? src : ".");
 	dp = opendir(dir);
-	if (!dp) {
-		fprintf(stderr, "cannot open %s (set KVMCPU_SRCDIR)\n", dir);
-		failures++;
+	CHECK_MSG(dp != NULL, "cannot open %s (set KVMCPU_SRCDIR)", dir);
+	if (!dp)
 		return;
-	}
 	while ((d = readdir(dp))) {
 		size_t len = strlen(d->d_name);
 		struct kvmcpu_error err;
 		struct kvmcpu_host *h;
 		char path[1024];
+		int r;
 
 		if (len < 5 || strcmp(d->d_name + len - 4, ".txt"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		if (kvmcpu_host_load(path, &h, &err)) {
-			fprintf(stderr, "%s: %s\n", path, err.message);
-			failures++;
+		r = kvmcpu_host_load(path, &h, &err);
+		CHECK_MSG(r == 0, "%s: %s", path, err.message);
+		if (r)
 			continue;
-		}
 		CHECK(h->ncpuid > 10);
 		round_trip(h, d->d_name);
 		kvmcpu_host_free(h);
@@ -260,18 +236,9 @@ static void test_exact_output(void)
 	char *json = save(h, KVMCPU_HOST_JSON), *text = save(h, KVMCPU_HOST_TEXT);
 	char *ej = save(empty, KVMCPU_HOST_JSON);
 
-	if (strcmp(json, expected_json)) {
-		fprintf(stderr, "JSON output differs:\n%s", json);
-		failures++;
-	}
-	if (strcmp(text, expected_text)) {
-		fprintf(stderr, "text output differs:\n%s", text);
-		failures++;
-	}
-	if (strcmp(ej, expected_empty)) {
-		fprintf(stderr, "empty host JSON differs:\n%s", ej);
-		failures++;
-	}
+	CHECK_MSG(!strcmp(json, expected_json), "JSON output differs:\n%s", json);
+	CHECK_MSG(!strcmp(text, expected_text), "text output differs:\n%s", text);
+	CHECK_MSG(!strcmp(ej, expected_empty), "empty host JSON differs:\n%s", ej);
 	round_trip(h, "small host");
 	kvmcpu_host_free(h);
 	h = small_host(false);
@@ -362,11 +329,12 @@ static void test_real_recording(void)
 	size_t len;
 	int64_t cap = 0;
 	uint64_t msr = 0;
+	bool loaded;
 
 	snprintf(path, sizeof(path), "%s/tests/json/data/kvm-pvm-amd.json", src ? src : ".");
-	if (kvmcpu_host_load(path, &h, &err) || kc_read_file(path, &file, &len, &err)) {
-		fprintf(stderr, "%s: %s\n", path, err.message);
-		failures++;
+	loaded = !kvmcpu_host_load(path, &h, &err) && !kc_read_file(path, &file, &len, &err);
+	CHECK_MSG(loaded, "%s: %s", path, err.message);
+	if (!loaded) {
 		kvmcpu_host_free(h);
 		return;
 	}
@@ -402,11 +370,8 @@ static void expect_error(const char *doc, const char *message, int line)
 
 	kvmcpu_error_clear(&err);
 	r = kc_host_parse_json(h, doc, strlen(doc), "t.json", &err);
-	if (r != -EINVAL || strcmp(err.message, message)) {
-		fprintf(stderr, "%s:%d:\n  got      (%d) %s\n  expected %s\n", __FILE__, line, r,
-			err.message, message);
-		failures++;
-	}
+	CHECK_MSG(r == -EINVAL && !strcmp(err.message, message),
+		  "from line %d:\n  got      (%d) %s\n  expected %s", line, r, err.message, message);
 	kvmcpu_host_free(h);
 }
 
@@ -604,10 +569,5 @@ int main(void)
 	test_real_recording();
 	test_errors();
 	test_truncated_recordings();
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("host formats: all checks passed\n");
-	return 0;
+	return check_finish("test-host-json");
 }

@@ -9,17 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "util/json.h"
-
-static int failures;
-
-#define CHECK(cond)                                                              \
-	do {                                                                     \
-		if (!(cond)) {                                                   \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                              \
-		}                                                                \
-	} while (0)
 
 /* Parses a C string (or @len bytes when not 0) and returns the tree or NULL. */
 static struct kc_json *parse(const char *text, size_t len, struct kvmcpu_error *err)
@@ -131,17 +122,14 @@ static void test_errors(void)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct kc_json *v = parse(bad[i].input, bad[i].len, &err);
 
+		CHECK_MSG(v == NULL, "case %zu: parsed, expected: %s", i, bad[i].message);
 		if (v) {
-			fprintf(stderr, "case %zu: parsed, expected: %s\n", i, bad[i].message);
-			failures++;
 			kc_json_free(v);
 			continue;
 		}
-		if (err.code != -EINVAL || strcmp(err.message, bad[i].message)) {
-			fprintf(stderr, "case %zu:\n  got      (%d) %s\n  expected %s\n", i,
-				err.code, err.message, bad[i].message);
-			failures++;
-		}
+		CHECK_MSG(err.code == -EINVAL && !strcmp(err.message, bad[i].message),
+			  "case %zu:\n  got      (%d) %s\n  expected %s", i, err.code, err.message,
+			  bad[i].message);
 	}
 }
 
@@ -172,16 +160,13 @@ static void test_truncations(void)
 	/* Every proper prefix fails with a message; the ones cut mid-value say truncated. */
 	for (n = 1; n < sizeof(doc) - 1; n++) {
 		v = parse(doc, n, &err);
+		CHECK_MSG(v == NULL, "prefix of %zu bytes parsed", n);
 		if (v) {
-			fprintf(stderr, "prefix of %zu bytes parsed\n", n);
-			failures++;
 			kc_json_free(v);
 			continue;
 		}
-		if (!strstr(err.message, "unexpected end of input (truncated JSON?)")) {
-			fprintf(stderr, "prefix of %zu bytes: %s\n", n, err.message);
-			failures++;
-		}
+		CHECK_MSG(strstr(err.message, "unexpected end of input (truncated JSON?)") != NULL,
+			  "prefix of %zu bytes: %s", n, err.message);
 	}
 }
 
@@ -192,16 +177,12 @@ static void check_string(const char *json, const char *expected, size_t expected
 	const char *s;
 	size_t len = 0;
 
-	if (!v) {
-		fprintf(stderr, "%s: %s\n", json, err.message);
-		failures++;
+	CHECK_MSG(v != NULL, "%s: %s", json, err.message);
+	if (!v)
 		return;
-	}
 	s = kc_json_str(v, &len);
-	if (!s || len != expected_len || memcmp(s, expected, len) || s[len] != '\0') {
-		fprintf(stderr, "%s: wrong string (length %zu)\n", json, len);
-		failures++;
-	}
+	CHECK_MSG(s && len == expected_len && !memcmp(s, expected, len) && s[len] == '\0',
+		  "%s: wrong string (length %zu)", json, len);
 	kc_json_free(v);
 }
 
@@ -463,10 +444,5 @@ int main(void)
 	test_nesting();
 	test_large_object();
 	test_write_string();
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("json reader: all checks passed\n");
-	return 0;
+	return check_finish("test-json");
 }

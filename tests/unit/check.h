@@ -42,6 +42,30 @@ static int check_count;
 		}                                                                       \
 	} while (0)
 
+/* CHECK with a printf-style explanation: CHECK_MSG(cond, fmt, ...). */
+#define CHECK_MSG(cond, ...)                                                            \
+	do {                                                                            \
+		check_count++;                                                          \
+		if (!(cond)) {                                                          \
+			check_failures++;                                               \
+			fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__);                                   \
+			fputc('\n', stderr);                                            \
+		}                                                                       \
+	} while (0)
+
+/* CHECK_EQ for register-sized values, named by @what (a string) in the message. */
+#define CHECK_HEX(got, want, what)                                                      \
+	do {                                                                            \
+		uint64_t vg_ = (uint64_t)(got), vw_ = (uint64_t)(want);                 \
+		check_count++;                                                          \
+		if (vg_ != vw_) {                                                       \
+			check_failures++;                                               \
+			fprintf(stderr, "%s:%d: %s: %s == %s failed: got 0x%" PRIx64 ", want 0x%" PRIx64 "\n", \
+				__FILE__, __LINE__, (what), #got, #want, vg_, vw_);     \
+		}                                                                       \
+	} while (0)
+
 /* The plain closing line every runner understands. */
 static inline int check_finish(const char *name)
 {
