@@ -76,13 +76,13 @@ enum kvmcpu_notice_kind {
 	KVMCPU_NOTICE_WARNING,       /* anything the user should read (not migration-safe, ...) */
 };
 
-/** One explained change. @subject is a feature or flag name. */
+/** One explained change. The strings live as long as the result. */
 struct kvmcpu_notice {
 	enum kvmcpu_notice_kind kind;
-	char subject[48];
-	char reason[208];
-	int word;        /* feature word index, or -1 */
-	uint64_t mask;   /* bits in that word */
+	const char *subject; /* a feature or flag name, or "FEAT_... bit N" */
+	const char *reason;
+	int word;            /* feature word index, or -1 */
+	uint64_t mask;       /* bits in that word */
 };
 KVMCPU_API size_t kvmcpu_result_notice_count(const struct kvmcpu_result *r);
 KVMCPU_API const struct kvmcpu_notice *kvmcpu_result_notice_at(const struct kvmcpu_result *r,

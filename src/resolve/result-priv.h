@@ -23,6 +23,7 @@ struct kvmcpu_result {
 	size_t ncaps;
 	struct kvmcpu_notice *notices;
 	size_t nnotices, capnotices;
+	struct kc_text_chunk *texts;      /* formatted notice strings, freed with the result */
 	const struct kvmcpu_model *model;
 	uint64_t words[KC_NWORDS]; /* guest feature words */
 };
@@ -45,12 +46,17 @@ int kc_result_add_msr(struct kvmcpu_result *r, uint32_t index, uint64_t value, c
 		      bool per_vcpu_index);
 /* Appends a capability to the plan. -ENOSPC when full. */
 int kc_result_add_cap(struct kvmcpu_result *r, const struct kvmcpu_cap *cap);
-/* Records an explained change with a fixed reason (no formatting). -ENOMEM on failure. */
+/*
+ * Records an explained change whose @subject and @reason are static strings
+ * (feature names, fixed texts): they are not copied. -ENOMEM on failure.
+ */
 int kc_result_notice_text(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int word,
 			  uint64_t mask, const char *subject, const char *reason);
+/* A copy of @text that lives as long as @r, or NULL when out of memory. */
+const char *kc_result_keep(struct kvmcpu_result *r, const char *text);
 /* Allocates an empty result. */
 struct kvmcpu_result *kc_result_new(void);
-/* Records an explained change. -ENOMEM on allocation failure. */
+/* Records an explained change; @subject and the formatted reason are copied. */
 int kc_result_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int word,
 		     uint64_t mask, const char *subject, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));

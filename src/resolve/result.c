@@ -9,10 +9,42 @@
 #include "resolve/result-priv.h"
 #include "util/util.h"
 
+/* Formatted notice strings are packed into chunks that never move. */
+struct kc_text_chunk {
+	struct kc_text_chunk *next;
+	size_t used;
+	char data[4096 - 2 * sizeof(void *)];
+};
+
+const char *kc_result_keep(struct kvmcpu_result *r, const char *text)
+{
+	size_t len = strlen(text) + 1;
+	if (len > sizeof(r->texts->data))
+		len = sizeof(r->texts->data);
+	if (!r->texts || r->texts->used + len > sizeof(r->texts->data)) {
+		struct kc_text_chunk *c = malloc(sizeof(*c));
+		if (!c)
+			return NULL;
+		c->next = r->texts;
+		c->used = 0;
+		r->texts = c;
+	}
+	char *p = r->texts->data + r->texts->used;
+	memcpy(p, text, len - 1);
+	p[len - 1] = '\0';
+	r->texts->used += len;
+	return p;
+}
+
 void kvmcpu_result_free(struct kvmcpu_result *r)
 {
 	if (!r)
 		return;
+	while (r->texts) {
+		struct kc_text_chunk *next = r->texts->next;
+		free(r->texts);
+		r->texts = next;
+	}
 	free(r->notices);
 	free(r);
 }
@@ -115,6 +147,7 @@ struct kvmcpu_result *kc_result_new(void)
 	r->nentries = r->nmsrs = r->ncaps = 0;
 	r->notices = NULL;
 	r->nnotices = r->capnotices = 0;
+	r->texts = NULL;
 	r->model = NULL;
 	memset(r->words, 0, sizeof(r->words));
 	return r;
@@ -135,7 +168,8 @@ static struct kvmcpu_notice *new_notice(struct kvmcpu_result *r, enum kvmcpu_not
 	n->kind = kind;
 	n->word = word;
 	n->mask = mask;
-	kc_strlcpy(n->subject, subject ? subject : "", sizeof(n->subject));
+	n->subject = subject ? subject : "";
+	n->reason = "";
 	return n;
 }
 
@@ -145,21 +179,23 @@ int kc_result_notice_text(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind,
 	struct kvmcpu_notice *n = new_notice(r, kind, word, mask, subject);
 	if (!n)
 		return -ENOMEM;
-	kc_strlcpy(n->reason, reason, sizeof(n->reason));
+	n->reason = reason;
 	return 0;
 }
 
 int kc_result_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int word,
 		     uint64_t mask, const char *subject, const char *fmt, ...)
 {
-	struct kvmcpu_notice *n = new_notice(r, kind, word, mask, subject);
-	if (!n)
-		return -ENOMEM;
+	char reason[256];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(n->reason, sizeof(n->reason), fmt, ap);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	return 0;
+	const char *kept_subject = kc_result_keep(r, subject ? subject : "");
+	const char *kept_reason = kc_result_keep(r, reason);
+	if (!kept_subject || !kept_reason)
+		return -ENOMEM;
+	return kc_result_notice_text(r, kind, word, mask, kept_subject, kept_reason);
 }
 
 const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid(const struct kvmcpu_result *r,

@@ -41,7 +41,8 @@ static int notice_word(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, un
 			continue;
 		char subject[48];
 		snprintf(subject, sizeof(subject), "%s bit %u", kc_words[w].name, b);
-		if (kc_result_notice_text(r, kind, (int)w, 1ull << b, subject, reason))
+		const char *kept = kc_result_keep(r, subject);
+		if (!kept || kc_result_notice_text(r, kind, (int)w, 1ull << b, kept, reason))
 			return -ENOMEM;
 	}
 	return 0;
@@ -193,7 +194,7 @@ struct dep_ctx {
 static int dep_notice(const struct kc_feature_dep *d, uint64_t gone, void *ctx)
 {
 	const struct dep_ctx *dc = ctx;
-	char reason[sizeof(((struct kvmcpu_notice *)0)->reason)];
+	char reason[208];
 	size_t n = append(reason, sizeof(reason), 0, "cleared: needs ");
 	unsigned named = 0;
 	for (unsigned i = kc_word_features[d->from_word]; i < kc_word_features[d->from_word + 1]; i++) {
@@ -206,7 +207,8 @@ static int dep_notice(const struct kc_feature_dep *d, uint64_t gone, void *ctx)
 		n = append(reason, sizeof(reason), n, kc_words[d->from_word].name);
 	n = append(reason, sizeof(reason), n, ", which is off ");
 	append(reason, sizeof(reason), n, dc->where);
-	return notice_word(dc->r, KVMCPU_NOTICE_DEPENDENCY, d->to_word, gone, reason);
+	const char *kept = kc_result_keep(dc->r, reason);
+	return kept ? notice_word(dc->r, KVMCPU_NOTICE_DEPENDENCY, d->to_word, gone, kept) : -ENOMEM;
 }
 
 /* Dependencies, host mask, dependencies again (a feature whose prerequisite the host lacks goes). */
