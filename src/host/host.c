@@ -103,10 +103,7 @@ int kvmcpu_host_add_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry
 	h->words_valid = false;
 	int r = add_entry(&h->cpuid, &h->ncpuid, &h->capcpuid, e);
 	if (!r && e->function == 0 && e->index == 0) {
-		memcpy(h->vendor, &e->ebx, 4);
-		memcpy(h->vendor + 4, &e->edx, 4);
-		memcpy(h->vendor + 8, &e->ecx, 4);
-		h->vendor[12] = '\0';
+		kc_vendor_from_regs(e->ebx, e->ecx, e->edx, h->vendor);
 	}
 	return r;
 }

@@ -557,7 +557,7 @@ int kvmcpu_hv_flag_host_support(const struct kvmcpu_hv_flag *f, const struct kvm
 		why[0] = '\0';
 	if (!f || !host)
 		return 0;
-	bool intel = kc_hv_vendor_is_intel(kvmcpu_host_vendor(host));
+	bool intel = kc_vendor_is_intel_compatible(kvmcpu_host_vendor(host));
 	if (!kc_hv_host_has_hyperv(host, why, len))
 		return 0;
 	return kc_hv_host_supports(f, host, intel, why, len) ? 1 : 0;

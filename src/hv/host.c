@@ -36,12 +36,6 @@ static uint32_t hv_reg(const struct kvmcpu_host *host, uint32_t leaf, enum kvmcp
 	}
 }
 
-bool kc_hv_vendor_is_intel(const char *vendor)
-{
-	/* SVM vendors; every other x86 vendor with virtualization uses VMX. */
-	return !vendor || (strcmp(vendor, "AuthenticAMD") && strcmp(vendor, "HygonGenuine"));
-}
-
 bool kc_hv_host_has_hyperv(const struct kvmcpu_host *host, char *why, size_t len)
 {
 	int64_t v = host_cap(host, "KVM_CAP_HYPERV");

@@ -135,7 +135,5 @@ bool kc_hv_host_supports(const struct kvmcpu_hv_flag *f, const struct kvmcpu_hos
 			 bool intel, char *why, size_t len);
 /* Whether the host's KVM emulates Hyper-V at all; @why explains a "no". */
 bool kc_hv_host_has_hyperv(const struct kvmcpu_host *host, char *why, size_t len);
-/* True when the vendor string belongs to an Intel-compatible (VMX) CPU. */
-bool kc_hv_vendor_is_intel(const char *vendor);
 
 #endif

@@ -70,6 +70,20 @@ int kc_apply_dependencies(uint64_t words[KC_NWORDS], kc_dep_cleared_fn cleared, 
 /* The index of the first feature whose mask overlaps (word, mask), or -1. */
 int kc_feature_by_bit(unsigned word, uint64_t mask);
 
+/* Whether feature @f is fully set in a feature word array. */
+static inline bool kc_words_have(const uint64_t words[KC_NWORDS], int f)
+{
+	return (words[kc_features[f].word] & kc_features[f].mask) == kc_features[f].mask;
+}
+
+static inline void kc_words_set(uint64_t words[KC_NWORDS], int f, bool on)
+{
+	if (on)
+		words[kc_features[f].word] |= kc_features[f].mask;
+	else
+		words[kc_features[f].word] &= ~kc_features[f].mask;
+}
+
 /* Word index of a CPUID word (leaf, subleaf, reg), or -1. */
 int kc_word_find_cpuid(uint32_t leaf, uint32_t subleaf, enum kvmcpu_reg reg);
 int kc_word_find_msr(uint32_t msr);

@@ -120,8 +120,7 @@ bool kvmcpu_model_has_feature(const struct kvmcpu_model *m, size_t feature)
 {
 	if (feature >= kc_nfeatures)
 		return false;
-	const struct kvmcpu_feature_info *f = &kc_features[feature];
-	return (m->words[f->word] & f->mask) == f->mask;
+	return kc_words_have(m->words, (int)feature);
 }
 
 size_t kvmcpu_word_count(void)

@@ -128,11 +128,8 @@ static bool intel_compatible(const struct kvmcpu_cpuid_entry *t, size_t n)
 	if (!e)
 		return false;
 	char v[13];
-	memcpy(v, &e->ebx, 4);
-	memcpy(v + 4, &e->edx, 4);
-	memcpy(v + 8, &e->ecx, 4);
-	v[12] = '\0';
-	return strcmp(v, "AuthenticAMD") && strcmp(v, "HygonGenuine");
+	kc_vendor_from_regs(e->ebx, e->ecx, e->edx, v);
+	return kc_vendor_is_intel_compatible(v);
 }
 
 static uint32_t range_base(uint32_t leaf)

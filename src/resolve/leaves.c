@@ -51,7 +51,7 @@ static int put_host_subleaves(struct kc_resolve *c, uint32_t fn)
 
 static bool guest_has(const struct kc_resolve *c, int f)
 {
-	return (c->r->words[kc_features[f].word] & kc_features[f].mask) == kc_features[f].mask;
+	return kc_words_have(c->r->words, f);
 }
 
 static void vendor_regs(const char *vendor, uint32_t *ebx, uint32_t *ecx, uint32_t *edx)

@@ -11,7 +11,7 @@
 
 static bool guest_has(const struct kc_resolve *c, int f)
 {
-	return (c->r->words[kc_features[f].word] & kc_features[f].mask) == kc_features[f].mask;
+	return kc_words_have(c->r->words, f);
 }
 
 static int add(struct kc_resolve *c, uint32_t index, uint64_t value, const char *name)
@@ -25,9 +25,8 @@ static int add(struct kc_resolve *c, uint32_t index, uint64_t value, const char 
 static uint64_t feature_bits(const struct kc_resolve *c, unsigned word)
 {
 	uint64_t m = c->model ? c->model->words[word] : 0;
-	for (size_t i = 0; i < kc_nfeatures; i++)
-		if (kc_features[i].word == word)
-			m |= kc_features[i].mask;
+	for (unsigned i = kc_word_features[word]; i < kc_word_features[word + 1]; i++)
+		m |= kc_features[i].mask;
 	return m;
 }
 

@@ -8,12 +8,6 @@
 #include "resolve/resolve-priv.h"
 #include "util/util.h"
 
-/* AMD and Hygon guests get SVM for nesting; every other vendor VMX. */
-static bool vendor_is_intel_like(const char *vendor)
-{
-	return strcmp(vendor, "AuthenticAMD") && strcmp(vendor, "HygonGenuine");
-}
-
 int kvmcpu_resolve(const struct kvmcpu_config *cfg, const struct kvmcpu_host *host,
 		   struct kvmcpu_result **out, struct kvmcpu_error *err)
 {
@@ -26,7 +20,7 @@ int kvmcpu_resolve(const struct kvmcpu_config *cfg, const struct kvmcpu_host *ho
 	c.model = cfg->kind == KC_CPU_MODEL ? cfg->model : NULL;
 	r->model = c.model;
 	kc_strlcpy(c.vendor, c.model ? c.model->vendor : kvmcpu_host_vendor(host), sizeof(c.vendor));
-	c.intel_like = vendor_is_intel_like(c.vendor);
+	c.intel_like = kc_vendor_is_intel_compatible(c.vendor);
 
 	int ret;
 	if (c.model) {
@@ -45,7 +39,7 @@ int kvmcpu_resolve(const struct kvmcpu_config *cfg, const struct kvmcpu_host *ho
 	/* Hyper-V enlightenments follow the host's hardware: eVMCS exists only on VMX hosts. */
 	if (!ret)
 		ret = kc_hv_resolve(cfg->hv_spec, cfg->nested,
-				    vendor_is_intel_like(kvmcpu_host_vendor(host)), host, r, err);
+				    kc_vendor_is_intel_compatible(kvmcpu_host_vendor(host)), host, r, err);
 	if (ret) {
 		if (err && !err->code)
 			kc_fail(err, ret, NULL, "resolving '%s' failed: %s", cfg->cpu, kvmcpu_strerror(ret));

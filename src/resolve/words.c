@@ -9,19 +9,6 @@
 /* CPUID[0x80000001].EDX bits that mirror CPUID[1].EDX on AMD (APM Vol. 3, E.4.2). */
 #define AMD_ALIAS_BITS 0x0183f3ffull
 
-static void set_feature(uint64_t words[KC_NWORDS], int f, bool on)
-{
-	if (on)
-		words[kc_features[f].word] |= kc_features[f].mask;
-	else
-		words[kc_features[f].word] &= ~kc_features[f].mask;
-}
-
-static bool has_feature(const uint64_t words[KC_NWORDS], int f)
-{
-	return (words[kc_features[f].word] & kc_features[f].mask) == kc_features[f].mask;
-}
-
 /* One notice per named feature of word @w in @bits, and one per unnamed bit. */
 static int notice_word(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, unsigned w,
 		       uint64_t bits, const char *reason)
@@ -92,8 +79,8 @@ static int clear_nested_words(struct kc_resolve *c)
 /* Records a rule's effect on one feature, when it changed what the model says. */
 static int force(struct kc_resolve *c, int f, bool on, const char *why)
 {
-	bool before = has_feature(c->want, f);
-	set_feature(c->want, f, on);
+	bool before = kc_words_have(c->want, f);
+	kc_words_set(c->want, f, on);
 	if (before == on)
 		return 0;
 	return kc_result_notice_text(c->r, KVMCPU_NOTICE_FORCED, (int)kc_features[f].word,
@@ -112,8 +99,8 @@ static int apply_model_rules(struct kc_resolve *c)
 				     KC_F_KVM_STEAL_TIME, KC_F_KVM_PV_EOI, KC_F_KVMCLOCK_STABLE_BIT };
 	int r = 0;
 	for (size_t i = 0; i < KC_ARRAY_SIZE(pv_on); i++)
-		set_feature(c->want, pv_on[i], true);
-	set_feature(c->want, KC_F_KVM_MSI_EXT_DEST_ID, false);
+		kc_words_set(c->want, pv_on[i], true);
+	kc_words_set(c->want, KC_F_KVM_MSI_EXT_DEST_ID, false);
 	r |= force(c, KC_F_X2APIC, true, "set: KVM's in-kernel APIC provides x2APIC on every model");
 	r |= force(c, KC_F_MONITOR, false, "cleared: KVM does not give guests MONITOR/MWAIT by default");
 	r |= force(c, KC_F_ACPI, false, "cleared: the ACPI thermal MSRs are not emulated by KVM");
@@ -132,7 +119,7 @@ static int apply_user_mods(struct kc_resolve *c)
 	for (unsigned i = 0; i < c->cfg->nmods; i++) {
 		const struct kc_cpu_mod *m = &c->cfg->mods[i];
 		const struct kvmcpu_feature_info *f = &kc_features[m->feature];
-		set_feature(c->want, m->feature, m->enable);
+		kc_words_set(c->want, m->feature, m->enable);
 		if (kc_result_notice_text(c->r, KVMCPU_NOTICE_USER, (int)f->word, f->mask, f->name,
 					  m->enable ? "enabled by the CPU spec" : "disabled by the CPU spec"))
 			return -ENOMEM;
@@ -145,7 +132,7 @@ static int check_user_enables(struct kc_resolve *c)
 {
 	for (unsigned i = 0; i < c->cfg->nmods; i++) {
 		const struct kc_cpu_mod *m = &c->cfg->mods[i];
-		if (!m->enable || has_feature(c->host_words, m->feature))
+		if (!m->enable || kc_words_have(c->host_words, m->feature))
 			continue;
 		const struct kvmcpu_feature_info *f = &kc_features[m->feature];
 		return kc_fail(c->err, -ENOTSUP, "remove it from the spec, or run on a host that has it",
@@ -164,7 +151,7 @@ static int check_nested(struct kc_resolve *c)
 	if (!c->cfg->nested)
 		return 0;
 	int f = c->intel_like ? KC_F_VMX : KC_F_SVM;
-	if (has_feature(c->host_words, f))
+	if (kc_words_have(c->host_words, f))
 		return 0;
 	/* The vendor may come from a recorded host: print it tamed. */
 	char vendor[13];
@@ -241,9 +228,9 @@ static int mask_with_host(struct kc_resolve *c)
 static void host_words_for_guest(struct kc_resolve *c)
 {
 	kc_host_words(c->host, c->host_words);
-	set_feature(c->host_words, KC_F_HYPERVISOR, true);
-	set_feature(c->host_words, KC_F_OVERFLOW_RECOV, true);
-	set_feature(c->host_words, KC_F_SUCCOR, true);
+	kc_words_set(c->host_words, KC_F_HYPERVISOR, true);
+	kc_words_set(c->host_words, KC_F_OVERFLOW_RECOV, true);
+	kc_words_set(c->host_words, KC_F_SUCCOR, true);
 }
 
 int kc_words_resolve_model(struct kc_resolve *c)
@@ -278,8 +265,8 @@ int kc_words_resolve_host(struct kc_resolve *c)
 	if (r)
 		return r;
 	/* host/max pass the host through; nested virtualization still needs nested_virt. */
-	set_feature(c->want, KC_F_VMX, c->cfg->nested && c->intel_like);
-	set_feature(c->want, KC_F_SVM, c->cfg->nested && !c->intel_like);
+	kc_words_set(c->want, KC_F_VMX, c->cfg->nested && c->intel_like);
+	kc_words_set(c->want, KC_F_SVM, c->cfg->nested && !c->intel_like);
 	r = apply_user_mods(c);
 	if (!r)
 		r = check_user_enables(c);

@@ -212,3 +212,16 @@ bool kc_leaf_is_indexed(uint32_t function)
 		return false;
 	}
 }
+
+void kc_vendor_from_regs(uint32_t ebx, uint32_t ecx, uint32_t edx, char out[13])
+{
+	memcpy(out, &ebx, 4);
+	memcpy(out + 4, &edx, 4);
+	memcpy(out + 8, &ecx, 4);
+	out[12] = '\0';
+}
+
+bool kc_vendor_is_intel_compatible(const char *vendor)
+{
+	return !vendor || (strcmp(vendor, "AuthenticAMD") && strcmp(vendor, "HygonGenuine"));
+}

@@ -51,4 +51,14 @@ void kc_strlcpy(char *dst, const char *src, size_t size);
  */
 bool kc_leaf_is_indexed(uint32_t function);
 
+/* The 12-character vendor string of CPUID leaf 0, which keeps it in EBX, EDX, ECX. */
+void kc_vendor_from_regs(uint32_t ebx, uint32_t ecx, uint32_t edx, char out[13]);
+
+/*
+ * KVM's guest_cpuid_is_intel_compatible: every vendor but AuthenticAMD and
+ * HygonGenuine. Such guests nest with VMX rather than SVM, and read a leaf
+ * past the limits as the highest basic leaf. NULL counts as Intel-compatible.
+ */
+bool kc_vendor_is_intel_compatible(const char *vendor);
+
 #endif
