@@ -97,18 +97,19 @@ static const char *presets_text(const struct kvmcpu_hv_flag *f, char *buf, size_
 
 static void print_text(const struct kvmcpu_host *h)
 {
-	char why[256], bits[96], deps[96], presets[96];
-	bool hv = h && kvmcpu_hv_host_available(h, why, sizeof(why));
+	char bits[96], deps[96], presets[96];
+	struct kvmcpu_error why;
+	bool hv = h && kvmcpu_hv_host_available(h, &why) == 1;
 	if (h)
 		printf("host %s (%s): Hyper-V emulation %s%s%s\n\n", kvmcpu_host_origin(h),
 		       *kvmcpu_host_vendor(h) ? kvmcpu_host_vendor(h) : "unknown vendor",
-		       hv ? "yes" : "no", hv ? "" : ": ", hv ? "" : why);
+		       hv ? "yes" : "no", hv ? "" : ": ", hv ? "" : why.message);
 	printf("%-22s %-30s %-22s %-5s %s\n", "FLAG", "BITS", "REQUIRES", "HOST", "PRESETS");
 	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++) {
 		const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_at(i);
 		const char *host = "-";
 		if (h)
-			host = kvmcpu_hv_flag_host_support(f, h, NULL, 0) ? "yes" : "no";
+			host = kvmcpu_hv_flag_host_support(f, h, NULL) == 1 ? "yes" : "no";
 		printf("%-22s %-30s %-22s %-5s %s\n", kvmcpu_hv_flag_name(f),
 		       bits_text(f, bits, sizeof(bits)), deps_text(f, deps, sizeof(deps)), host,
 		       presets_text(f, presets, sizeof(presets)));
@@ -118,12 +119,12 @@ static void print_text(const struct kvmcpu_host *h)
 	bool header = false;
 	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++) {
 		const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_at(i);
-		if (kvmcpu_hv_flag_host_support(f, h, why, sizeof(why)))
+		if (kvmcpu_hv_flag_host_support(f, h, &why) == 1)
 			continue;
 		if (!header)
 			printf("\nNot available on this host:\n");
 		header = true;
-		printf("  %-22s %s\n", kvmcpu_hv_flag_name(f), why);
+		printf("  %-22s %s\n", kvmcpu_hv_flag_name(f), why.message);
 	}
 }
 
@@ -146,7 +147,7 @@ static void json_bits(struct jw *w, const struct kvmcpu_hv_flag *f, bool host)
 
 static void json_flag(struct jw *w, const struct kvmcpu_hv_flag *f, const struct kvmcpu_host *h)
 {
-	char why[256];
+	struct kvmcpu_error why;
 	jw_obj_begin(w);
 	jw_kv_str(w, "name", kvmcpu_hv_flag_name(f));
 	jw_kv_str(w, "qemu", kvmcpu_hv_flag_qemu_name(f));
@@ -172,9 +173,9 @@ static void json_flag(struct jw *w, const struct kvmcpu_hv_flag *f, const struct
 	jw_kv_bool(w, "nested_only", kvmcpu_hv_flag_nested_only(f));
 	jw_key(w, "host_supported");
 	if (h) {
-		int ok = kvmcpu_hv_flag_host_support(f, h, why, sizeof(why));
+		bool ok = kvmcpu_hv_flag_host_support(f, h, &why) == 1;
 		jw_bool(w, ok);
-		jw_kv_str(w, "host_reason", ok ? NULL : why);
+		jw_kv_str(w, "host_reason", ok ? NULL : why.message);
 	} else {
 		jw_null(w);
 		jw_key(w, "host_reason");
@@ -198,16 +199,16 @@ static void json_flag(struct jw *w, const struct kvmcpu_hv_flag *f, const struct
 
 static void print_json(const struct kvmcpu_host *h)
 {
-	char why[256];
+	struct kvmcpu_error why;
 	struct jw w;
 	jw_init(&w, stdout);
 	jw_obj_begin(&w);
 	jw_kv_str(&w, "host", h ? kvmcpu_host_origin(h) : NULL);
 	jw_key(&w, "hyperv");
 	if (h) {
-		int ok = kvmcpu_hv_host_available(h, why, sizeof(why));
+		bool ok = kvmcpu_hv_host_available(h, &why) == 1;
 		jw_bool(&w, ok);
-		jw_kv_str(&w, "hyperv_reason", ok ? NULL : why);
+		jw_kv_str(&w, "hyperv_reason", ok ? NULL : why.message);
 	} else {
 		jw_null(&w);
 		jw_key(&w, "hyperv_reason");

@@ -43,6 +43,12 @@ static void print_bits(FILE *f, const struct kvmcpu_hv_flag *fl, bool host)
 	}
 	if (!any)
 		fprintf(f, host ? "none (KVM always has it)" : "none");
+	for (size_t r = 0; !host && r < NREGS; r++) {
+		uint32_t m = kvmcpu_hv_flag_clear_bits(fl, regs[r].leaf, regs[r].reg);
+		for (int b = 0; b < 32; b++)
+			if (m & (1u << b))
+				fprintf(f, "; clears %s bit %d", regs[r].label, b);
+	}
 }
 
 static void print_flag(FILE *f, const struct kvmcpu_hv_flag *fl)
@@ -67,10 +73,8 @@ static void print_flag(FILE *f, const struct kvmcpu_hv_flag *fl)
 	print_bits(f, fl, true);
 	if (kvmcpu_hv_flag_host_cap(fl))
 		fprintf(f, "; `%s` > 0", kvmcpu_hv_flag_host_cap(fl));
-	fprintf(f, "\n- Kernels without KVM_GET_SUPPORTED_HV_CPUID: %s%s%s\n",
-		kvmcpu_hv_flag_legacy_cap(fl) ? "`" : "",
-		kvmcpu_hv_flag_legacy_cap(fl) ? kvmcpu_hv_flag_legacy_cap(fl) : "not available",
-		kvmcpu_hv_flag_legacy_cap(fl) ? "` > 0" : "");
+	fprintf(f, "\n- Kernels before 5.0 (no KVM_GET_SUPPORTED_HV_CPUID): %s\n",
+		kvmcpu_hv_flag_legacy_cap(fl) ? kvmcpu_hv_flag_legacy_cap(fl) : "not available");
 	if (kvmcpu_hv_flag_vcpu_cap(fl))
 		fprintf(f, "- vCPU capability: `%s`\n", kvmcpu_hv_flag_vcpu_cap(fl));
 	if (kvmcpu_hv_flag_intel_only(fl) || kvmcpu_hv_flag_nested_only(fl))
@@ -84,17 +88,23 @@ static void print_flag(FILE *f, const struct kvmcpu_hv_flag *fl)
 	fprintf(f, "\n");
 }
 
-/* The leaf values a fixed preset gives on a host that supports all of it. */
+/* The leaf values a fixed preset gives on a host that supports all of it: the OR of its
+ * flags' bits minus the OR of their clear bits (avic clears vapic's hint). */
 static void preset_values(size_t p, bool nested, uint32_t v[NREGS])
 {
+	uint32_t clear[NREGS] = { 0 };
 	memset(v, 0, sizeof(uint32_t) * NREGS);
 	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++) {
 		const struct kvmcpu_hv_flag *fl = kvmcpu_hv_flag_at(i);
 		if (!kvmcpu_hv_preset_contains(p, fl, nested))
 			continue;
-		for (size_t r = 0; r < NREGS; r++)
+		for (size_t r = 0; r < NREGS; r++) {
 			v[r] |= kvmcpu_hv_flag_bits(fl, regs[r].leaf, regs[r].reg);
+			clear[r] |= kvmcpu_hv_flag_clear_bits(fl, regs[r].leaf, regs[r].reg);
+		}
 	}
+	for (size_t r = 0; r < NREGS; r++)
+		v[r] &= ~clear[r];
 }
 
 static void print_presets(FILE *f)
@@ -155,7 +165,7 @@ static const char intro[] =
 	"- `NAME` enables a flag and what it requires; `no_NAME` disables it and what requires it.\n"
 	"  Disabling a flag that an earlier named flag requires is an error naming both.\n"
 	"  `NAME=on` / `NAME=off` (QEMU style) work too.\n"
-	"- `spinlocks=N` (decimal or 0x-hex, 0xFFF..0xFFFFFFFF) or `spinlocks=never` (0xFFFFFFFF).\n"
+	"- `spinlocks=N` (decimal or 0x-hex, 1..0xFFFFFFFF) or `spinlocks=never` (0xFFFFFFFF).\n"
 	"- `vendor_id=TEXT` (1 to 12 printable characters) replaces \"Microsoft Hv\" in\n"
 	"  0x40000000; Linux guests then ignore the enlightenments.\n"
 	"- `no_kvm_leaves` hides KVM's own signature leaves; `kvm_leaves` brings them back.\n"
@@ -164,7 +174,10 @@ static const char intro[] =
 	"  accepted. QEMU's `hv-time` stands for `time` + `reference_tsc_page`.\n"
 	"- `hypercall` and `vpindex` (0x40000003 EAX bits 5 and 6) are mandatory whenever a\n"
 	"  Hyper-V leaf exists: `no_hypercall` and `no_vpindex` are errors; use `hv=none`.\n\n"
-	"With no `hv=` at all, a guest with nested_virt gets `windows`; other guests get none.\n"
+	"With no `hv=` at all, a guest with nested_virt gets `windows`, and every result says so\n"
+	"in a warning notice (`hv`): such a guest sees a Hyper-V (\"Microsoft Hv\"), not KVM.\n"
+	"Give `hv=none` to keep KVM's identity. On a host without Hyper-V emulation that\n"
+	"guest gets no Hyper-V leaves, and one notice says so. Other guests get none.\n"
 	"Examples: `hv=windows+no_evmcs`, `hv=windows+enforce_cpuid`, `hv=default+spinlocks=0x1fff`.\n\n";
 
 static const char host_text[] =
@@ -173,17 +186,30 @@ static const char host_text[] =
 	"  emulation. Any spec but `none` is an error that names `hv=none`; nested_virt without\n"
 	"  `hv=` drops the implied `windows` flags with a notice.\n"
 	"- Otherwise each flag needs the bits listed under \"Host evidence\" in the host's\n"
-	"  `KVM_GET_SUPPORTED_HV_CPUID` answer, and its capability when it has one. Kernels that\n"
-	"  lack that ioctl (before 5.0) are judged by one capability per flag; flags without such\n"
-	"  a capability count as unsupported there.\n"
+	"  Hyper-V CPUID answer, and its capability when it has one, as QEMU checks. The answer\n"
+	"  comes from `KVM_GET_SUPPORTED_HV_CPUID` on the system fd when\n"
+	"  `KVM_CAP_SYS_HYPERV_CPUID` > 0 (kernels 5.11 and later). Kernels 5.0 to 5.10 have it\n"
+	"  only on a vCPU fd (`KVM_CAP_HYPERV_CPUID` > 0): the live probe asks a scratch vCPU of a\n"
+	"  VM with an in-kernel irqchip. That form leaves out the eVMCS recommendation until\n"
+	"  eVMCS is enabled, so, as in QEMU, `KVM_CAP_HYPERV_ENLIGHTENED_VMCS` > 0 stands for it.\n"
+	"  Kernels before 5.0 have neither: like QEMU, the probe builds the answer from the\n"
+	"  capabilities and the Hyper-V MSRs `KVM_GET_MSR_INDEX_LIST` names (each flag's\n"
+	"  \"Kernels before 5.0\" line); flags with no such evidence are unavailable there. A\n"
+	"  recording says which source it holds through its `KVM_CAP_SYS_HYPERV_CPUID` and\n"
+	"  `KVM_CAP_HYPERV_CPUID` values.\n"
 	"- A flag that came from a preset and that the host cannot provide is dropped with what\n"
 	"  requires it; `kvmcpu cpuid --explain` and the JSON `hv_dropped` list say which and\n"
 	"  why. A flag named in the spec (or required by one) that the host cannot provide is an\n"
 	"  error.\n"
 	"- Direct synthetic timers follow the host's 0x40000003 EDX bit 19. eVMCS needs the\n"
-	"  host's 0x40000004 EAX bit 14, a version range holding 1, and\n"
-	"  `KVM_CAP_HYPERV_ENLIGHTENED_VMCS`: `windows` with nested_virt on AMD, or on Intel with\n"
-	"  kvm_intel nested=0, drops eVMCS instead of failing at vCPU setup.\n\n"
+	"  host's 0x40000004 EAX bit 14, `KVM_CAP_HYPERV_ENLIGHTENED_VMCS`, and a version range\n"
+	"  holding 1 (0x4000000A EAX[15:0] of the system answer): `windows` with nested_virt on\n"
+	"  AMD, or on Intel with kvm_intel nested=0, drops eVMCS instead of failing at vCPU\n"
+	"  setup. The range KVM writes back when the vCPU enables eVMCS is checked again there;\n"
+	"  when it does not hold 1, `kvmcpu_result_apply()` fails and names it.\n"
+	"- Flags that a named flag requires are enabled with it; each shows in the result as a\n"
+	"  notice (`--explain`, JSON `notices`): `hv=none+stimer` reports synic, time, vpindex\n"
+	"  and hypercall as prerequisites.\n\n"
 	"## Nested and non-nested guests\n\n"
 	"`evmcs`, `tlbflush_direct` and `emsr_bitmap` serve a guest that runs its own hypervisor\n"
 	"and need nested_virt. `windows` adds `evmcs` and `reenlightenment` with nested_virt,\n"
@@ -207,9 +233,10 @@ static const char host_text[] =
 	"0x40000000..0x400000FF a Hyper-V meaning; Linux finds KVM in the next block. Omitted "
 	"with `no_kvm_leaves` |\n\n"
 	"## vCPU plan\n\n"
-	"Before KVM_SET_CPUID2, on each vCPU: `KVM_CAP_HYPERV_ENLIGHTENED_VMCS` (evmcs; args[0]\n"
-	"points to a u16 that receives the supported version range), `KVM_CAP_HYPERV_SYNIC2`\n"
-	"(synic), `KVM_CAP_HYPERV_ENFORCE_CPUID` with args[0] = 1 (enforce_cpuid). Then\n"
+	"Before KVM_SET_CPUID2, on each vCPU, in QEMU's order: `KVM_CAP_HYPERV_SYNIC2` (synic),\n"
+	"`KVM_CAP_HYPERV_ENLIGHTENED_VMCS` (evmcs; args[0] points to a u16 that receives the\n"
+	"supported version range, which must hold 1), `KVM_CAP_HYPERV_ENFORCE_CPUID` with\n"
+	"args[0] = 1 (enforce_cpuid). Then\n"
 	"KVM_SET_MSRS: HV_X64_MSR_VP_INDEX (0x40000002) = the vCPU index when the host has\n"
 	"`KVM_CAP_HYPERV_VP_INDEX`, and HV_X64_MSR_SCONTROL (0x40000080) = 1 with synic.\n"
 	"`kvmcpu_result_apply()` does all of it. SynIC lives in KVM's in-kernel local APIC:\n"
@@ -221,9 +248,11 @@ static const char host_text[] =
 	"hypervisor (HvNotifyLongSpinWait, which KVM turns into a directed yield). The default\n"
 	"0xFFFFFFFF never notifies, which suits guests whose vCPUs are pinned or rarely\n"
 	"preempted. On overcommitted hosts a finite count lets KVM run the lock holder: KVM\n"
-	"suggests 0xFFF (4095), the smallest accepted value; 0x1FFF halves the rate of exits.\n"
-	"Below 0xFFF the guest would exit on short, harmless spins, so such values are refused.\n"
-	"With `enforce_cpuid`, KVM refuses the notification when EBX is 0xFFFFFFFF.\n\n";
+	"suggests 0xFFF (4095); 0x1FFF halves the rate of exits. Any count from 1 to\n"
+	"0xFFFFFFFF is accepted, since neither KVM nor the TLFS sets a minimum; below 0xFFF the\n"
+	"result carries a warning, because the guest then exits on short, harmless spins.\n"
+	"0 is refused. With `enforce_cpuid`, KVM refuses the notification when EBX is\n"
+	"0xFFFFFFFF.\n\n";
 
 static void print_page(FILE *f)
 {

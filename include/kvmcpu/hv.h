@@ -15,80 +15,288 @@ extern "C" {
 #endif
 
 /*
- * The Hyper-V enlightenment flags a spec ("windows+no_evmcs+spinlocks=0x1fff")
- * can name, and the presets. The handles point into a const table and are
- * never freed. docs/hyperv-enlightenments.md is printed from the same table.
+ * The Hyper-V enlightenment flags an hv= spec ("windows+no_evmcs+spinlocks=0x1fff")
+ * can name, and the presets built from them. docs/hyperv-enlightenments.md is
+ * printed from the same table.
+ *
+ * Lifetime: a struct kvmcpu_hv_flag handle points into a constant table inside
+ * the library. It is valid for as long as the library is loaded and is never
+ * freed; every string these calls return is static as well.
+ *
+ * Thread safety: every call here only reads constant data or the host it is
+ * given, so any thread may call them at any time, concurrently, as long as no
+ * other thread modifies or frees that host meanwhile.
+ *
+ * NULL: a NULL flag handle is allowed everywhere and reads as "no flag" (NULL,
+ * 0 or false, as each call says); the two host queries return -EINVAL for a
+ * NULL flag or host.
  */
 struct kvmcpu_hv_flag;
 
-/** Number of flags in the table. */
-KVMCPU_API size_t kvmcpu_hv_flag_count(void);
-/** The flag at @index, or NULL when out of range. */
-KVMCPU_API const struct kvmcpu_hv_flag *kvmcpu_hv_flag_at(size_t index);
 /**
- * Finds a flag by name, alias or QEMU spelling ("vpindex", "vp_index",
- * "hv-vpindex"); NULL when unknown. A QEMU name that stands for two flags
- * ("hv-time") returns the first of them.
+ * kvmcpu_hv_flag_count() - Number of flags in the table.
+ *
+ * Return: the count; kvmcpu_hv_flag_at() accepts 0 .. count - 1.
+ */
+KVMCPU_API size_t kvmcpu_hv_flag_count(void);
+
+/**
+ * kvmcpu_hv_flag_at() - The flag at a table position.
+ * @index: 0 .. kvmcpu_hv_flag_count() - 1; the order is the documentation's.
+ *
+ * Return: the flag, or NULL when @index is out of range.
+ */
+KVMCPU_API const struct kvmcpu_hv_flag *kvmcpu_hv_flag_at(size_t index);
+
+/**
+ * kvmcpu_hv_flag_find() - Finds a flag by any accepted spelling.
+ * @name: canonical name, alias or QEMU spelling ("vpindex", "vp_index",
+ *        "hv-vpindex"); case-insensitive, '-' and '_' alike. NULL is allowed.
+ *
+ * A QEMU name that stands for two flags ("hv-time": time and
+ * reference_tsc_page) gives the first of them.
+ *
+ * Return: the flag, or NULL when @name is NULL or unknown.
  */
 KVMCPU_API const struct kvmcpu_hv_flag *kvmcpu_hv_flag_find(const char *name);
 
+/**
+ * kvmcpu_hv_flag_name() - The canonical spec name ("stimer_direct").
+ * @f: the flag, or NULL.
+ *
+ * Return: a static string, or NULL when @f is NULL.
+ */
 KVMCPU_API const char *kvmcpu_hv_flag_name(const struct kvmcpu_hv_flag *f);
-/** QEMU's property name ("hv-relaxed"), or NULL when QEMU has none. */
+
+/**
+ * kvmcpu_hv_flag_qemu_name() - QEMU's property name ("hv-relaxed").
+ * @f: the flag, or NULL.
+ *
+ * Return: a static string; NULL when QEMU has no such property (hypercall) or
+ * @f is NULL.
+ */
 KVMCPU_API const char *kvmcpu_hv_flag_qemu_name(const struct kvmcpu_hv_flag *f);
-/** Other accepted spellings, 0 <= i < kvmcpu_hv_flag_alias_count(). */
+
+/**
+ * kvmcpu_hv_flag_alias_count() - Number of other accepted spellings.
+ * @f: the flag, or NULL.
+ *
+ * Return: the count (0 for NULL); kvmcpu_hv_flag_alias_at() takes 0 .. count - 1.
+ */
 KVMCPU_API size_t kvmcpu_hv_flag_alias_count(const struct kvmcpu_hv_flag *f);
+
+/**
+ * kvmcpu_hv_flag_alias_at() - One other accepted spelling ("vp_index").
+ * @f: the flag, or NULL.
+ * @i: 0 .. kvmcpu_hv_flag_alias_count(@f) - 1.
+ *
+ * Return: a static string, or NULL when @i is out of range or @f is NULL.
+ */
 KVMCPU_API const char *kvmcpu_hv_flag_alias_at(const struct kvmcpu_hv_flag *f, size_t i);
-/** One line: what the flag gives the guest. */
+
+/**
+ * kvmcpu_hv_flag_summary() - One line: what the flag gives the guest.
+ * @f: the flag, or NULL.
+ *
+ * Return: a static string, or NULL when @f is NULL.
+ */
 KVMCPU_API const char *kvmcpu_hv_flag_summary(const struct kvmcpu_hv_flag *f);
-/** MSRs and hypercalls the guest gains; Intel/AMD and nested notes. */
+
+/**
+ * kvmcpu_hv_flag_msrs() - The MSRs and hypercalls the guest gains.
+ * @f: the flag, or NULL.
+ *
+ * Return: a static string, "" when there is nothing to say or @f is NULL.
+ */
 KVMCPU_API const char *kvmcpu_hv_flag_msrs(const struct kvmcpu_hv_flag *f);
+
+/**
+ * kvmcpu_hv_flag_note() - Intel/AMD, nested and migration notes.
+ * @f: the flag, or NULL.
+ *
+ * Return: a static string, "" when there is nothing to say or @f is NULL.
+ */
 KVMCPU_API const char *kvmcpu_hv_flag_note(const struct kvmcpu_hv_flag *f);
 
 /**
- * The bits the flag sets in (@leaf, @reg) of the guest CPUID: leaf 0x40000003
- * EAX/EBX/EDX, 0x40000004 EAX or 0x4000000A EAX; 0 elsewhere.
+ * kvmcpu_hv_flag_bits() - The bits the flag sets in the guest CPUID.
+ * @f: the flag, or NULL.
+ * @leaf: 0x40000003, 0x40000004 or 0x4000000A.
+ * @reg: the register; the flags set 0x40000003 EAX/EBX/EDX, 0x40000004 EAX and
+ *       0x4000000A EAX.
+ *
+ * Another flag of the same guest may take some of them away again, see
+ * kvmcpu_hv_flag_clear_bits().
+ *
+ * Return: the mask; 0 for any other leaf or register, or when @f is NULL.
  */
 KVMCPU_API uint32_t kvmcpu_hv_flag_bits(const struct kvmcpu_hv_flag *f, uint32_t leaf,
 					enum kvmcpu_reg reg);
-/** The bits KVM_GET_SUPPORTED_HV_CPUID must show in (@leaf, @reg) for the host to support it. */
+
+/**
+ * kvmcpu_hv_flag_clear_bits() - The bits the flag removes from what the others set.
+ * @f: the flag, or NULL.
+ * @leaf: as for kvmcpu_hv_flag_bits().
+ * @reg: as for kvmcpu_hv_flag_bits().
+ *
+ * avic clears 0x40000004 EAX bit 3, the hint vapic sets: with avic on the guest
+ * is to leave EOIs to APICv/AVIC (QEMU does the same). A guest register is the
+ * OR of its flags' bits, minus the OR of their clear bits.
+ *
+ * Return: the mask, 0 when the flag clears nothing there or @f is NULL.
+ */
+KVMCPU_API uint32_t kvmcpu_hv_flag_clear_bits(const struct kvmcpu_hv_flag *f, uint32_t leaf,
+					      enum kvmcpu_reg reg);
+
+/**
+ * kvmcpu_hv_flag_host_bits() - The bits the host's Hyper-V CPUID answer must show.
+ * @f: the flag, or NULL.
+ * @leaf: as for kvmcpu_hv_flag_bits().
+ * @reg: as for kvmcpu_hv_flag_bits().
+ *
+ * Return: the mask every bit of which the host must report for the flag
+ * (besides kvmcpu_hv_flag_host_cap()), 0 when none or @f is NULL.
+ */
 KVMCPU_API uint32_t kvmcpu_hv_flag_host_bits(const struct kvmcpu_hv_flag *f, uint32_t leaf,
 					     enum kvmcpu_reg reg);
-/** Direct dependencies: the flags this one requires. */
+
+/**
+ * kvmcpu_hv_flag_dep_count() - Number of flags this one requires directly.
+ * @f: the flag, or NULL.
+ *
+ * Enabling a flag in a spec enables what it requires, transitively; those show
+ * as "enabled as a prerequisite" notices in the result.
+ *
+ * Return: the count (0 for NULL).
+ */
 KVMCPU_API size_t kvmcpu_hv_flag_dep_count(const struct kvmcpu_hv_flag *f);
+
+/**
+ * kvmcpu_hv_flag_dep_at() - One flag this one requires directly.
+ * @f: the flag, or NULL.
+ * @i: 0 .. kvmcpu_hv_flag_dep_count(@f) - 1.
+ *
+ * Return: the required flag, or NULL when @i is out of range or @f is NULL.
+ */
 KVMCPU_API const struct kvmcpu_hv_flag *kvmcpu_hv_flag_dep_at(const struct kvmcpu_hv_flag *f,
 							      size_t i);
-/** The KVM capability the host must report besides the bits (NULL when none). */
+
+/**
+ * kvmcpu_hv_flag_host_cap() - The capability the host must report besides the bits.
+ * @f: the flag, or NULL.
+ *
+ * Return: a KVM_CAP_* name whose KVM_CHECK_EXTENSION value must be > 0, or NULL
+ * when none is needed or @f is NULL.
+ */
 KVMCPU_API const char *kvmcpu_hv_flag_host_cap(const struct kvmcpu_hv_flag *f);
-/** The capability that proves support on kernels without KVM_GET_SUPPORTED_HV_CPUID. */
+
+/**
+ * kvmcpu_hv_flag_legacy_cap() - What proves the flag on a kernel before 5.0.
+ * @f: the flag, or NULL.
+ *
+ * Kernels without KVM_CAP_HYPERV_CPUID cannot answer KVM_GET_SUPPORTED_HV_CPUID;
+ * like QEMU, kvmcpu then builds the answer from capabilities and the Hyper-V
+ * MSRs that KVM_GET_MSR_INDEX_LIST names.
+ *
+ * Return: a static description such as "KVM_CAP_HYPERV_TIME" or "MSR 0x40000002
+ * in KVM_GET_MSR_INDEX_LIST"; NULL when nothing proves the flag there (it is
+ * unavailable on such kernels) or @f is NULL.
+ */
 KVMCPU_API const char *kvmcpu_hv_flag_legacy_cap(const struct kvmcpu_hv_flag *f);
-/** The capability enabled on each vCPU (KVM_ENABLE_CAP), or NULL. */
+
+/**
+ * kvmcpu_hv_flag_vcpu_cap() - The capability enabled on each vCPU for the flag.
+ * @f: the flag, or NULL.
+ *
+ * Return: a KVM_CAP_* name kvmcpu_result_apply() passes to KVM_ENABLE_CAP, or NULL
+ * when none or @f is NULL.
+ */
 KVMCPU_API const char *kvmcpu_hv_flag_vcpu_cap(const struct kvmcpu_hv_flag *f);
-/** Only for Intel-compatible (VMX) guests. */
+
+/**
+ * kvmcpu_hv_flag_intel_only() - Whether the flag exists only for VMX guests.
+ * @f: the flag, or NULL.
+ *
+ * Return: true for Intel-compatible (VMX) guests only (evmcs); false otherwise
+ * or when @f is NULL.
+ */
 KVMCPU_API bool kvmcpu_hv_flag_intel_only(const struct kvmcpu_hv_flag *f);
-/** Only meaningful when the guest runs its own hypervisor (nested_virt). */
+
+/**
+ * kvmcpu_hv_flag_nested_only() - Whether the flag needs nested_virt.
+ * @f: the flag, or NULL.
+ *
+ * Return: true when the flag only serves a guest that runs its own hypervisor;
+ * false otherwise or when @f is NULL.
+ */
 KVMCPU_API bool kvmcpu_hv_flag_nested_only(const struct kvmcpu_hv_flag *f);
 
 /**
- * Whether @host can provide the flag to a guest of the host's vendor. Returns
- * 1 when it can, 0 when it cannot (@why, when not NULL, gets the reason).
+ * kvmcpu_hv_flag_host_support() - Whether a host can give the flag to a guest.
+ * @f: the flag.
+ * @host: the host; the guest is taken to be of the host's vendor.
+ * @err: receives the reason when the answer is no, or the argument error; may
+ *       be NULL.
+ *
+ * Return: 1 when the host can provide the flag; -EOPNOTSUPP when it cannot,
+ * with the reason in @err->message (for instance "KVM_GET_SUPPORTED_HV_CPUID
+ * lacks 0x40000004.EAX bit 14"); -EINVAL when @f or @host is NULL.
  */
 KVMCPU_API int kvmcpu_hv_flag_host_support(const struct kvmcpu_hv_flag *f,
-					   const struct kvmcpu_host *host, char *why, size_t len);
+					   const struct kvmcpu_host *host,
+					   struct kvmcpu_error *err);
 
 /**
- * Whether the host's KVM emulates Hyper-V at all (KVM_CAP_HYPERV > 0, or a
- * recorded KVM_GET_SUPPORTED_HV_CPUID answer): 1 or 0 with the reason in @why.
+ * kvmcpu_hv_host_available() - Whether the host's KVM emulates Hyper-V at all.
+ * @host: the host.
+ * @err: receives the reason when the answer is no, or the argument error; may
+ *       be NULL.
+ *
+ * Yes when KVM_CAP_HYPERV > 0, or (when the capability was not recorded) when
+ * the host has a Hyper-V CPUID answer.
+ *
+ * Return: 1 when it does; -EOPNOTSUPP when it does not, with the reason in
+ * @err->message; -EINVAL when @host is NULL.
  */
-KVMCPU_API int kvmcpu_hv_host_available(const struct kvmcpu_host *host, char *why, size_t len);
+KVMCPU_API int kvmcpu_hv_host_available(const struct kvmcpu_host *host,
+					struct kvmcpu_error *err);
 
-/* Presets: "none", "default", "windows", "passthrough" (in this order). */
-KVMCPU_API size_t kvmcpu_hv_preset_count(void);
-KVMCPU_API const char *kvmcpu_hv_preset_name(size_t index);
-KVMCPU_API const char *kvmcpu_hv_preset_summary(size_t index);
 /**
- * Whether preset @index contains the flag for a guest with or without
- * nested_virt (Intel-compatible guest). For passthrough this is the candidate
- * set; the host decides the rest.
+ * kvmcpu_hv_preset_count() - Number of presets.
+ *
+ * The presets are "none", "default", "windows" and "passthrough", in this order.
+ *
+ * Return: the count.
+ */
+KVMCPU_API size_t kvmcpu_hv_preset_count(void);
+
+/**
+ * kvmcpu_hv_preset_name() - A preset's name, as a spec's first token takes it.
+ * @index: 0 .. kvmcpu_hv_preset_count() - 1.
+ *
+ * Return: a static string, or NULL when @index is out of range.
+ */
+KVMCPU_API const char *kvmcpu_hv_preset_name(size_t index);
+
+/**
+ * kvmcpu_hv_preset_summary() - One line on what the preset gives.
+ * @index: 0 .. kvmcpu_hv_preset_count() - 1.
+ *
+ * Return: a static string, or NULL when @index is out of range.
+ */
+KVMCPU_API const char *kvmcpu_hv_preset_summary(size_t index);
+
+/**
+ * kvmcpu_hv_preset_contains() - Whether a preset holds a flag.
+ * @index: the preset, 0 .. kvmcpu_hv_preset_count() - 1.
+ * @f: the flag, or NULL.
+ * @nested: for a guest with nested_virt (the answer is for an Intel-compatible
+ *          guest; AMD guests never get evmcs).
+ *
+ * For passthrough this is the candidate set; the host decides the rest.
+ *
+ * Return: true when it does; false otherwise, or when @index is out of range
+ * or @f is NULL.
  */
 KVMCPU_API bool kvmcpu_hv_preset_contains(size_t index, const struct kvmcpu_hv_flag *f,
 					  bool nested);

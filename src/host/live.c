@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "host/host-priv.h"
+#include "host/hv-legacy.h"
 #include "util/util.h"
 
 _Static_assert(sizeof(struct kvmcpu_cpuid_entry) == sizeof(struct kvm_cpuid_entry2),
@@ -87,23 +88,91 @@ static int read_supported_cpuid(struct kvmcpu_host *h, int fd, struct kvmcpu_err
 	return r ? kc_fail(err, r, NULL, "out of memory reading KVM_GET_SUPPORTED_CPUID") : 0;
 }
 
-static void read_hv_cpuid(struct kvmcpu_host *h, int fd)
+static int cap_value(int fd, int cap)
 {
-	/* The system-fd form needs KVM_CAP_SYS_HYPERV_CPUID; without it the host's
-	 * Hyper-V support is judged from capabilities alone. */
-	if (ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_SYS_HYPERV_CPUID) <= 0) {
-		kc_host_set_hv_known(h, false);
-		return;
-	}
-	struct kvm_cpuid2 *c;
-	if (get_cpuid2(fd, KVM_GET_SUPPORTED_HV_CPUID, &c)) {
-		kc_host_set_hv_known(h, false);
-		return;
-	}
+	int v = ioctl(fd, KVM_CHECK_EXTENSION, cap);
+	return v < 0 ? 0 : v;
+}
+
+static void add_hv_answer(struct kvmcpu_host *h, const struct kvm_cpuid2 *c)
+{
 	kc_host_set_hv_known(h, true);
 	for (unsigned i = 0; i < c->nent; i++)
 		kvmcpu_host_add_hv_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
+}
+
+/*
+ * Kernels 5.0-5.10 answer KVM_GET_SUPPORTED_HV_CPUID only on a vCPU fd. Ask a scratch
+ * vCPU whose VM has an in-kernel irqchip, as a VMM's vCPUs would: without it the answer
+ * leaves out direct synthetic timers. The answer is recorded as the kernel gave it.
+ */
+static int read_hv_cpuid_vcpu(struct kvmcpu_host *h, int fd)
+{
+	struct kvm_cpuid2 *c = NULL;
+	int vm = ioctl(fd, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		return -errno;
+	int r = ioctl(vm, KVM_CREATE_IRQCHIP, 0) < 0 ? -errno : 0;
+	int vcpu = r ? -1 : ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (!r && vcpu < 0)
+		r = -errno;
+	if (!r)
+		r = get_cpuid2(vcpu, KVM_GET_SUPPORTED_HV_CPUID, &c);
+	if (!r)
+		add_hv_answer(h, c);
 	free(c);
+	if (vcpu >= 0)
+		close(vcpu);
+	close(vm);
+	return r;
+}
+
+/* Kernels before 5.0: QEMU's stand-in from capabilities and KVM_GET_MSR_INDEX_LIST. */
+static void read_hv_cpuid_legacy(struct kvmcpu_host *h, int fd)
+{
+	struct kvm_msr_list probe = { .nmsrs = 0 };
+	if (ioctl(fd, KVM_GET_MSR_INDEX_LIST, &probe) < 0 && errno != E2BIG)
+		return;
+	unsigned n = probe.nmsrs;
+	struct kvm_msr_list *list = n && n <= 4096
+		? calloc(1, sizeof(*list) + n * sizeof(list->indices[0])) : NULL;
+	if (!list)
+		return;
+	list->nmsrs = n;
+	if (ioctl(fd, KVM_GET_MSR_INDEX_LIST, list) == 0) {
+		struct kvmcpu_cpuid_entry e[2];
+		kc_hv_legacy_answer(h, list->indices, list->nmsrs, e);
+		kc_host_set_hv_known(h, true);
+		kvmcpu_host_add_hv_cpuid(h, &e[0]);
+		kvmcpu_host_add_hv_cpuid(h, &e[1]);
+	}
+	free(list);
+}
+
+/*
+ * The Hyper-V CPUID answer, from the best source the kernel has (QEMU's order): the
+ * system ioctl (KVM_CAP_SYS_HYPERV_CPUID, 5.11+), the vCPU ioctl (KVM_CAP_HYPERV_CPUID,
+ * 5.0+), or the legacy stand-in. Needs the capabilities already read: the recording's
+ * capabilities tell later readers which source it was.
+ */
+static void read_hv_cpuid(struct kvmcpu_host *h, int fd)
+{
+	kc_host_set_hv_known(h, false);
+	if (cap_value(fd, KVM_CAP_HYPERV) <= 0)
+		return;
+	if (cap_value(fd, KVM_CAP_SYS_HYPERV_CPUID) > 0) {
+		struct kvm_cpuid2 *c;
+		if (!get_cpuid2(fd, KVM_GET_SUPPORTED_HV_CPUID, &c)) {
+			add_hv_answer(h, c);
+			free(c);
+		}
+		return;
+	}
+	if (cap_value(fd, KVM_CAP_HYPERV_CPUID) > 0) {
+		read_hv_cpuid_vcpu(h, fd);
+		return;
+	}
+	read_hv_cpuid_legacy(h, fd);
 }
 
 /* Feature MSRs: KVM_GET_MSR_FEATURE_INDEX_LIST, then KVM_GET_MSRS on the system fd. */
@@ -184,9 +253,9 @@ int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 	}
 	int r = read_supported_cpuid(h, fd, err);
 	if (!r) {
+		read_caps(h, fd);
 		read_hv_cpuid(h, fd);
 		read_feature_msrs(h, fd);
-		read_caps(h, fd);
 		struct utsname u;
 		char origin[280];
 		snprintf(origin, sizeof(origin), "live:%s", dev_path);

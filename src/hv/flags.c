@@ -24,7 +24,6 @@ const struct kvmcpu_hv_flag kc_hv_flags[KC_HV_NFLAGS] = {
 		.summary = "hypercall page and guest OS id MSRs (always on with any Hyper-V leaf)",
 		/* TLFS: AccessHypercallMsrs; Microsoft's requirements mark it mandatory. */
 		.bits = REGS(B(5), 0, 0, 0, 0), .host_bits = REGS(B(5), 0, 0, 0, 0),
-		.legacy_cap = "KVM_CAP_HYPERV",
 		.msrs = "0x40000000 GUEST_OS_ID, 0x40000001 HYPERCALL",
 		.note = "Mandatory: Windows ignores the reference TSC page and recent Linux "
 			"ignores Hyper-V altogether without it.",
@@ -35,7 +34,6 @@ const struct kvmcpu_hv_flag kc_hv_flags[KC_HV_NFLAGS] = {
 		.summary = "virtual processor index MSR (always on with any Hyper-V leaf)",
 		.bits = REGS(B(6), 0, 0, 0, 0), .host_bits = REGS(B(6), 0, 0, 0, 0),
 		.requires = KC_HV_BIT(KC_HV_HYPERCALL),
-		.legacy_cap = "KVM_CAP_HYPERV_VP_INDEX",
 		.msrs = "0x40000002 VP_INDEX (the VMM writes the vCPU index when KVM_CAP_HYPERV_VP_INDEX "
 			"is set)",
 		.note = "Mandatory (AccessVpIndex), like hypercall.",
@@ -54,7 +52,6 @@ const struct kvmcpu_hv_flag kc_hv_flags[KC_HV_NFLAGS] = {
 		.summary = "partition reference counter (100 ns clock)",
 		.bits = REGS(B(1), 0, 0, 0, 0), .host_bits = REGS(B(1), 0, 0, 0, 0),
 		.requires = KC_HV_BIT(KC_HV_HYPERCALL),
-		.legacy_cap = "KVM_CAP_HYPERV_TIME",
 		.msrs = "0x40000020 TIME_REF_COUNT",
 		.note = "QEMU's hv-time also sets the reference TSC page; the spec name hv-time "
 			"stands for both flags.",
@@ -65,7 +62,6 @@ const struct kvmcpu_hv_flag kc_hv_flags[KC_HV_NFLAGS] = {
 		.summary = "reference TSC page (clock read without exits)",
 		.bits = REGS(B(9), 0, 0, 0, 0), .host_bits = REGS(B(9), 0, 0, 0, 0),
 		.requires = KC_HV_BIT(KC_HV_TIME),
-		.legacy_cap = "KVM_CAP_HYPERV_TIME",
 		.msrs = "0x40000021 REFERENCE_TSC",
 		.note = "KVM fills the page only while the host clock is TSC-stable; the guest "
 			"falls back to TIME_REF_COUNT otherwise.",
@@ -81,29 +77,33 @@ const struct kvmcpu_hv_flag kc_hv_flags[KC_HV_NFLAGS] = {
 	[KC_HV_VAPIC] = {
 		.id = KC_HV_VAPIC, .name = "vapic", .qemu = "hv-vapic",
 		.summary = "APIC access MSRs and the VP assist page (PV EOI)",
-		/* AccessIntrCtrlRegs and the ApicAccessRecommended hint. */
-		.bits = REGS(B(4), 0, 0, B(3), 0), .host_bits = REGS(B(4), 0, 0, B(3), 0),
+		/* AccessIntrCtrlRegs and the ApicAccessRecommended hint; the host needs only the
+		 * former, as QEMU checks. avic takes the hint away again. */
+		.bits = REGS(B(4), 0, 0, B(3), 0), .host_bits = REGS(B(4), 0, 0, 0, 0),
 		.requires = KC_HV_BIT(KC_HV_HYPERCALL),
-		.legacy_cap = "KVM_CAP_HYPERV_VAPIC",
 		.msrs = "0x40000070 EOI, 0x40000071 ICR, 0x40000072 TPR, 0x40000073 VP_ASSIST_PAGE",
-		.note = "QEMU drops the 0x40000004 EAX bit 3 hint when hv-avic is on; KVM's own "
-			"supported set (and these presets) keep both.",
+		.note = "0x40000004 EAX bit 3 (ApicAccessRecommended: EOI through the MSR) is set only "
+			"while avic is off, as QEMU does: with avic the guest is to leave EOIs to "
+			"APICv/AVIC instead.",
 	},
 	[KC_HV_AVIC] = {
 		.id = KC_HV_AVIC, .name = "avic", .qemu = "hv-avic",
 		.aliases = { "apicv", "deprecate_autoeoi" },
 		.summary = "recommend against AutoEOI, so APICv/AVIC can stay active with SynIC",
 		.bits = REGS(0, 0, 0, B(9), 0), .host_bits = REGS(0, 0, 0, B(9), 0),
+		/* DeprecatingAutoEoi: a guest told to EOI through the MSR (vapic's hint) would
+		 * work against the APICv/AVIC this asks for, so the hint goes. */
+		.clears = REGS(0, 0, 0, B(3), 0),
 		.requires = KC_HV_BIT(KC_HV_HYPERCALL),
-		.legacy_cap = "KVM_CAP_HYPERV",
-		.note = "QEMU also spells it hv-apicv.",
+		.note = "Clears vapic's 0x40000004 EAX bit 3 (ApicAccessRecommended), as QEMU does. "
+			"QEMU also spells it hv-apicv.",
 	},
 	[KC_HV_SYNIC] = {
 		.id = KC_HV_SYNIC, .name = "synic", .qemu = "hv-synic",
 		.summary = "synthetic interrupt controller",
 		.bits = REGS(B(2), 0, 0, 0, 0), .host_bits = REGS(B(2), 0, 0, 0, 0),
 		.requires = KC_HV_BIT(KC_HV_VPINDEX),
-		.host_cap = "KVM_CAP_HYPERV_SYNIC2", .legacy_cap = "KVM_CAP_HYPERV_SYNIC2",
+		.host_cap = "KVM_CAP_HYPERV_SYNIC2",
 		.vcpu_cap = "KVM_CAP_HYPERV_SYNIC2",
 		.msrs = "0x40000080 SCONTROL .. 0x40000084 EOM, 0x40000090..0x4000009F SINT0..15 "
 			"(the VMM writes SCONTROL = 1)",
@@ -115,7 +115,6 @@ const struct kvmcpu_hv_flag kc_hv_flags[KC_HV_NFLAGS] = {
 		.summary = "synthetic timers (the largest idle-CPU saving for Windows)",
 		.bits = REGS(B(3), 0, 0, 0, 0), .host_bits = REGS(B(3), 0, 0, 0, 0),
 		.requires = KC_HV_BIT(KC_HV_SYNIC) | KC_HV_BIT(KC_HV_TIME),
-		.legacy_cap = "KVM_CAP_HYPERV_SYNIC2",
 		.msrs = "0x400000B0..0x400000B7 STIMER0..3 CONFIG/COUNT",
 	},
 	[KC_HV_STIMER_DIRECT] = {
@@ -133,17 +132,15 @@ const struct kvmcpu_hv_flag kc_hv_flags[KC_HV_NFLAGS] = {
 		.summary = "relaxed timing: no watchdog timeouts in the guest",
 		.bits = REGS(0, 0, 0, B(5), 0), .host_bits = REGS(0, 0, 0, B(5), 0),
 		.requires = KC_HV_BIT(KC_HV_HYPERCALL),
-		.legacy_cap = "KVM_CAP_HYPERV",
 	},
 	[KC_HV_SPINLOCKS] = {
 		.id = KC_HV_SPINLOCKS, .name = "spinlocks", .qemu = "hv-spinlocks",
 		.summary = "spinlock retry count before HvNotifyLongSpinWait (spinlocks=N)",
 		.requires = KC_HV_BIT(KC_HV_HYPERCALL),
-		.legacy_cap = "KVM_CAP_HYPERV_SPIN",
 		.msrs = "0x40000004 EBX = N; hypercall 0x0008 HvNotifyLongSpinWait",
-		.note = "spinlocks=never (0xFFFFFFFF, the default) never notifies; other values "
-			"must be at least 0xFFF (4095), below that the guest exits on every short "
-			"spin.",
+		.note = "Any count 1..0xFFFFFFFF; spinlocks=never (0xFFFFFFFF, the default) never "
+			"notifies. Below 0xFFF (4095, KVM's suggestion) kvmcpu warns: the guest "
+			"exits on every short spin.",
 	},
 	[KC_HV_RESET] = {
 		.id = KC_HV_RESET, .name = "reset", .qemu = "hv-reset",
@@ -167,7 +164,6 @@ const struct kvmcpu_hv_flag kc_hv_flags[KC_HV_NFLAGS] = {
 		/* RemoteTlbFlushRecommended and ExProcessorMasksRecommended. */
 		.bits = REGS(0, 0, 0, B(2) | B(11), 0), .host_bits = REGS(0, 0, 0, B(2) | B(11), 0),
 		.requires = KC_HV_BIT(KC_HV_VPINDEX),
-		.legacy_cap = "KVM_CAP_HYPERV_TLBFLUSH",
 		.msrs = "hypercalls 0x0002, 0x0003, 0x0013, 0x0014",
 	},
 	[KC_HV_TLBFLUSH_EXT] = {
@@ -183,7 +179,6 @@ const struct kvmcpu_hv_flag kc_hv_flags[KC_HV_NFLAGS] = {
 		/* ClusterIpiRecommended and ExProcessorMasksRecommended. */
 		.bits = REGS(0, 0, 0, B(10) | B(11), 0), .host_bits = REGS(0, 0, 0, B(10) | B(11), 0),
 		.requires = KC_HV_BIT(KC_HV_VPINDEX),
-		.legacy_cap = "KVM_CAP_HYPERV_SEND_IPI",
 		.msrs = "hypercalls 0x000B, 0x0015",
 	},
 	[KC_HV_XMM_INPUT] = {
@@ -211,7 +206,6 @@ const struct kvmcpu_hv_flag kc_hv_flags[KC_HV_NFLAGS] = {
 		.bits = REGS(0, 0, 0, B(14), 0x0101), .host_bits = REGS(0, 0, 0, B(14), 0),
 		.requires = KC_HV_BIT(KC_HV_VAPIC),
 		.host_cap = "KVM_CAP_HYPERV_ENLIGHTENED_VMCS",
-		.legacy_cap = "KVM_CAP_HYPERV_ENLIGHTENED_VMCS",
 		.vcpu_cap = "KVM_CAP_HYPERV_ENLIGHTENED_VMCS",
 		.msrs = "the eVMCS pointer lives in the VP assist page",
 		.note = "Intel VMX only: AMD has no eVMCS (KVM_ENABLE_CAP fails with ENOTTY). The "
@@ -261,7 +255,6 @@ const struct kvmcpu_hv_flag kc_hv_flags[KC_HV_NFLAGS] = {
 		.summary = "KVM refuses Hyper-V MSRs and hypercalls the CPUID leaves do not grant",
 		.requires = KC_HV_BIT(KC_HV_HYPERCALL),
 		.host_cap = "KVM_CAP_HYPERV_ENFORCE_CPUID",
-		.legacy_cap = "KVM_CAP_HYPERV_ENFORCE_CPUID",
 		.vcpu_cap = "KVM_CAP_HYPERV_ENFORCE_CPUID",
 		.note = "Sets no CPUID bit. Hardening: without it a guest may use every Hyper-V "
 			"MSR KVM implements once 0x40000001 says Hv#1.",
@@ -510,6 +503,12 @@ uint32_t kvmcpu_hv_flag_host_bits(const struct kvmcpu_hv_flag *f, uint32_t leaf,
 	return f ? reg_bits(f->host_bits, leaf, reg) : 0;
 }
 
+uint32_t kvmcpu_hv_flag_clear_bits(const struct kvmcpu_hv_flag *f, uint32_t leaf,
+				   enum kvmcpu_reg reg)
+{
+	return f ? reg_bits(f->clears, leaf, reg) : 0;
+}
+
 size_t kvmcpu_hv_flag_dep_count(const struct kvmcpu_hv_flag *f)
 {
 	return f ? (size_t)__builtin_popcount(f->requires) : 0;
@@ -530,11 +529,6 @@ const char *kvmcpu_hv_flag_host_cap(const struct kvmcpu_hv_flag *f)
 	return f ? f->host_cap : NULL;
 }
 
-const char *kvmcpu_hv_flag_legacy_cap(const struct kvmcpu_hv_flag *f)
-{
-	return f ? f->legacy_cap : NULL;
-}
-
 const char *kvmcpu_hv_flag_vcpu_cap(const struct kvmcpu_hv_flag *f)
 {
 	return f ? f->vcpu_cap : NULL;
@@ -548,26 +542,6 @@ bool kvmcpu_hv_flag_intel_only(const struct kvmcpu_hv_flag *f)
 bool kvmcpu_hv_flag_nested_only(const struct kvmcpu_hv_flag *f)
 {
 	return f && f->nested_only;
-}
-
-int kvmcpu_hv_flag_host_support(const struct kvmcpu_hv_flag *f, const struct kvmcpu_host *host,
-				char *why, size_t len)
-{
-	if (why && len)
-		why[0] = '\0';
-	if (!f || !host)
-		return 0;
-	bool intel = kc_vendor_is_intel_compatible(kvmcpu_host_vendor(host));
-	if (!kc_hv_host_has_hyperv(host, why, len))
-		return 0;
-	return kc_hv_host_supports(f, host, intel, why, len) ? 1 : 0;
-}
-
-int kvmcpu_hv_host_available(const struct kvmcpu_host *host, char *why, size_t len)
-{
-	if (why && len)
-		why[0] = '\0';
-	return host && kc_hv_host_has_hyperv(host, why, len) ? 1 : 0;
 }
 
 size_t kvmcpu_hv_preset_count(void)

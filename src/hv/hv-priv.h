@@ -66,9 +66,9 @@ struct kvmcpu_hv_flag {
 	const char *summary;
 	uint32_t bits[KC_HV_NREGS];  /* bits the flag sets in the guest */
 	uint32_t host_bits[KC_HV_NREGS]; /* bits KVM_GET_SUPPORTED_HV_CPUID must show */
+	uint32_t clears[KC_HV_NREGS];    /* bits the flag removes from what the others set */
 	kc_hv_set requires;          /* direct dependencies */
 	const char *host_cap;        /* capability that must be > 0 besides the bits, or NULL */
-	const char *legacy_cap;      /* evidence on kernels without KVM_GET_SUPPORTED_HV_CPUID */
 	const char *vcpu_cap;        /* per-vCPU KVM_ENABLE_CAP, or NULL */
 	const char *msrs;            /* MSRs and hypercalls the guest gains (docs only) */
 	const char *note;            /* Intel/AMD and nested notes (docs only) */
@@ -107,7 +107,8 @@ const char *kc_hv_preset_name(enum kc_hv_preset_id p);
 kc_hv_set kc_hv_preset_flags(enum kc_hv_preset_id p, bool nested, bool intel);
 
 #define KC_HV_SPINLOCKS_NEVER 0xFFFFFFFFu
-#define KC_HV_SPINLOCKS_MIN 0xFFFu
+/* KVM's own suggestion in 0x40000004 EBX; smaller counts are allowed but notify often. */
+#define KC_HV_SPINLOCKS_SUGGESTED 0xFFFu
 #define KC_HV_SPEC_MAX 400
 
 /* A parsed spec. The parser keeps "on" and "off" disjoint, so the final set is
@@ -128,12 +129,12 @@ struct kc_hv_spec {
 };
 
 /*
- * Host evidence for one flag: true when the host can provide it. @why gets the
- * reason when not (e.g. "KVM_GET_SUPPORTED_HV_CPUID lacks 0x40000004.EAX bit 14").
+ * Host evidence for one flag: 0 when the host can provide it, -EOPNOTSUPP with the
+ * reason in @err when not (e.g. "KVM_GET_SUPPORTED_HV_CPUID lacks 0x40000004.EAX bit 14").
  */
-bool kc_hv_host_supports(const struct kvmcpu_hv_flag *f, const struct kvmcpu_host *host,
-			 bool intel, char *why, size_t len);
-/* Whether the host's KVM emulates Hyper-V at all; @why explains a "no". */
-bool kc_hv_host_has_hyperv(const struct kvmcpu_host *host, char *why, size_t len);
+int kc_hv_host_supports(const struct kvmcpu_hv_flag *f, const struct kvmcpu_host *host,
+			bool intel, struct kvmcpu_error *err);
+/* Whether the host's KVM emulates Hyper-V at all: 0, or -EOPNOTSUPP with the reason in @err. */
+int kc_hv_host_has_hyperv(const struct kvmcpu_host *host, struct kvmcpu_error *err);
 
 #endif

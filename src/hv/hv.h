@@ -8,6 +8,7 @@
 #define KC_HV_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "kvmcpu/error.h"
 #include "kvmcpu/host.h"
@@ -30,5 +31,13 @@ void kc_hv_spec_free(struct kc_hv_spec *spec);
 int kc_hv_resolve(const struct kc_hv_spec *spec, bool nested, bool intel,
 		  const struct kvmcpu_host *host, struct kvmcpu_result *r,
 		  struct kvmcpu_error *err);
+
+/*
+ * Whether the eVMCS version range @range (low byte the lowest, high byte the highest
+ * version; what KVM writes back when KVM_CAP_HYPERV_ENLIGHTENED_VMCS is enabled, and
+ * what 0x4000000A EAX[15:0] reports) holds version 1, the version guests are offered.
+ * 0, or -EOPNOTSUPP with a message that starts with @where.
+ */
+int kc_hv_evmcs_range_check(uint16_t range, const char *where, struct kvmcpu_error *err);
 
 #endif

@@ -6,6 +6,7 @@
  * move of KVM's own leaves to 0x40000100.
  */
 #include <errno.h>
+#include <linux/kvm.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,11 +40,6 @@ static const char syndbg_vendor[13] = "Microsoft VS";
  */
 #define HV_LIMIT_VPS 0xFFFFFFFFu
 #define HV_LIMIT_LPS 0x40u
-
-/* eVMCS version range handed back by KVM_ENABLE_CAP(KVM_CAP_HYPERV_ENLIGHTENED_VMCS). */
-#define KVM_CAP_HYPERV_SYNIC2_NR 148
-#define KVM_CAP_HYPERV_ENLIGHTENED_VMCS_NR 163
-#define KVM_CAP_HYPERV_ENFORCE_CPUID_NR 199
 
 #define HV_X64_MSR_VP_INDEX 0x40000002u
 #define HV_X64_MSR_SCONTROL 0x40000080u
@@ -194,13 +190,13 @@ static int check_nested_only(struct hv_job *j, struct kvmcpu_error *err)
 
 static int check_host(struct hv_job *j, struct kvmcpu_error *err)
 {
-	char why[200];
+	struct kvmcpu_error why;
 	for (int i = 0; i < KC_HV_NFLAGS; i++) {
 		if (!(j->set & KC_HV_BIT(i)))
 			continue;
-		if (kc_hv_host_supports(&kc_hv_flags[i], j->host, j->intel, why, sizeof(why)))
+		if (!kc_hv_host_supports(&kc_hv_flags[i], j->host, j->intel, &why))
 			continue;
-		int rc = drop_flag(j, i, why, err);
+		int rc = drop_flag(j, i, why.message, err);
 		if (rc)
 			return rc;
 	}
@@ -213,10 +209,11 @@ static uint32_t spinlock_count(const struct hv_job *j)
 		return j->spec->spinlocks;
 	if (j->spec && j->spec->preset == KC_HV_PRESET_PASSTHROUGH &&
 	    (j->set & KC_HV_BIT(KC_HV_SPINLOCKS))) {
-		/* passthrough takes KVM's suggestion (0xFFF) when it is a usable count. */
+		/* passthrough takes KVM's suggestion (0xFFF); 0 is "no suggestion" (the legacy
+		 * stand-in of kernels before 5.0 has none). */
 		const struct kvmcpu_cpuid_entry *e = kvmcpu_host_hv_cpuid_find(j->host, 0x40000004,
 									      0);
-		if (e && e->ebx >= KC_HV_SPINLOCKS_MIN)
+		if (e && e->ebx)
 			return e->ebx;
 	}
 	return KC_HV_SPINLOCKS_NEVER;
@@ -230,6 +227,12 @@ static int emit_leaves(struct hv_job *j)
 		if (j->set & KC_HV_BIT(i))
 			for (int k = 0; k < KC_HV_NREGS; k++)
 				v[k] |= kc_hv_flags[i].bits[k];
+	/* avic takes back vapic's ApicAccessRecommended hint (QEMU: bit 3 only while
+	 * vapic is on and avic is off). */
+	for (int i = 0; i < KC_HV_NFLAGS; i++)
+		if (j->set & KC_HV_BIT(i))
+			for (int k = 0; k < KC_HV_NREGS; k++)
+				v[k] &= ~kc_hv_flags[i].clears[k];
 	v[KC_HV_3EAX] |= kc_hv_flags[KC_HV_HYPERCALL].bits[KC_HV_3EAX] |
 			 kc_hv_flags[KC_HV_VPINDEX].bits[KC_HV_3EAX];
 	v[KC_HV_4EAX] &= ~HV_NESTED_PARTITION_BIT;
@@ -278,23 +281,24 @@ static int add_cap(struct kvmcpu_result *r, uint32_t nr, const char *name, uint6
 	return kc_result_add_cap(r, &cap);
 }
 
-/* The vCPU plan, in the order QEMU uses and KVM accepts: eVMCS, SynIC2, enforcement,
+/* The vCPU plan, in the order QEMU's hyperv_init_vcpu uses: SynIC2, eVMCS, enforcement,
  * all before KVM_SET_CPUID2; then the MSRs KVM_SET_MSRS writes. */
 static int emit_plan(struct hv_job *j)
 {
 	struct kvmcpu_result *r = j->r;
 	int64_t vpcap = 0;
 	int rc = 0;
-	/* args[0] of the eVMCS enable is a pointer to a u16 that receives the version range;
-	 * a NULL pointer gets EFAULT after the capability is already on. */
-	if (j->set & KC_HV_BIT(KC_HV_EVMCS))
-		rc = add_cap(r, KVM_CAP_HYPERV_ENLIGHTENED_VMCS_NR,
-			     "KVM_CAP_HYPERV_ENLIGHTENED_VMCS", 0, true);
 	/* SynIC2 (args[0] = 0): unlike SynIC v1, KVM leaves the SIMP/SIEFP pages alone. */
-	if (!rc && (j->set & KC_HV_BIT(KC_HV_SYNIC)))
-		rc = add_cap(r, KVM_CAP_HYPERV_SYNIC2_NR, "KVM_CAP_HYPERV_SYNIC2", 0, false);
+	if (j->set & KC_HV_BIT(KC_HV_SYNIC))
+		rc = add_cap(r, KVM_CAP_HYPERV_SYNIC2, "KVM_CAP_HYPERV_SYNIC2", 0, false);
+	/* args[0] of the eVMCS enable is a pointer to a u16 that receives the version range
+	 * (checked to hold 1 when applied); a NULL pointer gets EFAULT after the capability
+	 * is already on. */
+	if (!rc && (j->set & KC_HV_BIT(KC_HV_EVMCS)))
+		rc = add_cap(r, KVM_CAP_HYPERV_ENLIGHTENED_VMCS, "KVM_CAP_HYPERV_ENLIGHTENED_VMCS",
+			     0, true);
 	if (!rc && (j->set & KC_HV_BIT(KC_HV_ENFORCE_CPUID)))
-		rc = add_cap(r, KVM_CAP_HYPERV_ENFORCE_CPUID_NR, "KVM_CAP_HYPERV_ENFORCE_CPUID", 1,
+		rc = add_cap(r, KVM_CAP_HYPERV_ENFORCE_CPUID, "KVM_CAP_HYPERV_ENFORCE_CPUID", 1,
 			     false);
 	if (rc)
 		return rc;
@@ -325,11 +329,36 @@ static int emit_warnings(struct hv_job *j)
 		rc = kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0, "enforce_cpuid",
 				      "with synic, KVM now refuses HvPostMessage/HvSignalEvent: a VMM "
 				      "that serves VMBus sets 0x40000003 EBX bits 4-5 itself");
+	uint32_t spin = spinlock_count(j);
+	if (!rc && spin < KC_HV_SPINLOCKS_SUGGESTED)
+		rc = kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0, "spinlocks",
+				      "spinlocks=0x%X is below 0xFFF, KVM's suggestion: the guest "
+				      "calls HvNotifyLongSpinWait after %u spins, so even short "
+				      "waits on a lock exit to the host", spin, spin);
 	if (!rc && (j->set & KC_HV_BIT(KC_HV_NO_NONARCH_CORESHARING)))
 		rc = kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0,
 				      "no_nonarch_coresharing",
 				      "the no-core-sharing promise holds only on hosts without SMT");
 	return rc;
+}
+
+/* Every flag pulled in by what a named flag requires: one notice each, naming the flag. */
+static int note_prerequisites(struct hv_job *j)
+{
+	if (!j->spec)
+		return 0;
+	kc_hv_set pulled = kc_hv_closure(j->spec->named_on) & ~j->spec->named_on & j->set;
+	for (int i = 0; i < KC_HV_NFLAGS; i++) {
+		if (!(pulled & KC_HV_BIT(i)))
+			continue;
+		int cause = named_cause(j->spec, i);
+		int rc = kc_result_notice(j->r, KVMCPU_NOTICE_FORCED, -1, 0, kc_hv_flags[i].name,
+					  "enabled as a prerequisite: %s requires it",
+					  kc_hv_flags[cause].name);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 static int no_hyperv(struct hv_job *j, const char *why, struct kvmcpu_error *err)
@@ -338,24 +367,32 @@ static int no_hyperv(struct hv_job *j, const char *why, struct kvmcpu_error *err
 		return kc_fail(err, -EOPNOTSUPP,
 			       "use hv=none: this host can give the guest no Hyper-V leaves",
 			       "%s: %s", j->spec_text, why);
-	/* nested_virt alone implies the windows preset; nothing of it can be provided. */
-	for (int i = 0; i < KC_HV_NFLAGS; i++) {
-		if (!(j->set & KC_HV_BIT(i)))
-			continue;
-		int rc = kc_result_notice(j->r, KVMCPU_NOTICE_HV_DROPPED, -1, 0,
-					  kc_hv_flags[i].name, "host cannot provide it: %s", why);
-		if (rc)
-			return rc;
-	}
+	/* nested_virt alone implies the windows preset, which the user never named: one
+	 * notice for all of it, not one per flag. */
 	j->set = 0;
-	return place_kvm_leaves(j, false);
+	int rc = kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0, "hv",
+				  "nested_virt without hv= implies hv=windows, but %s: the guest "
+				  "gets no Hyper-V leaves", why);
+	return rc ? rc : place_kvm_leaves(j, false);
+}
+
+/* nested_virt without hv= gives the guest a Hyper-V identity; say so on every result. */
+static int note_implicit(struct hv_job *j)
+{
+	if (!j->implicit)
+		return 0;
+	return kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0, "hv",
+				"nested_virt without hv= implies hv=windows: the guest sees a "
+				"Hyper-V (\"Microsoft Hv\") with the flags above; give hv=none to "
+				"keep KVM's own identity, or hv=SPEC to choose");
 }
 
 int kc_hv_resolve(const struct kc_hv_spec *spec, bool nested, bool intel,
 		  const struct kvmcpu_host *host, struct kvmcpu_result *r,
 		  struct kvmcpu_error *err)
 {
-	char text[KC_HV_SPEC_MAX + 64], why[200];
+	char text[KC_HV_SPEC_MAX + 64];
+	struct kvmcpu_error why;
 	struct hv_job j = { .spec = spec, .nested = nested, .intel = intel, .host = host, .r = r };
 	if (!spec && !nested)
 		return 0;
@@ -375,8 +412,8 @@ int kc_hv_resolve(const struct kc_hv_spec *spec, bool nested, bool intel,
 	if (!j.set && !spin)
 		return place_kvm_leaves(&j, false);
 
-	if (!kc_hv_host_has_hyperv(host, why, sizeof(why)))
-		return no_hyperv(&j, why, err);
+	if (kc_hv_host_has_hyperv(host, &why))
+		return no_hyperv(&j, why.message, err);
 	int rc = check_nested_only(&j, err);
 	if (!rc)
 		rc = check_host(&j, err);
@@ -392,6 +429,10 @@ int kc_hv_resolve(const struct kc_hv_spec *spec, bool nested, bool intel,
 		rc = emit_plan(&j);
 	if (!rc)
 		rc = emit_warnings(&j);
+	if (!rc)
+		rc = note_prerequisites(&j);
+	if (!rc)
+		rc = note_implicit(&j);
 	if (rc == -ENOSPC)
 		return kc_fail(err, rc, NULL, "%s: the result has no room for the Hyper-V leaves",
 			       text);

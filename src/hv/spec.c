@@ -169,10 +169,12 @@ static int parse_spinlocks(struct kc_hv_spec *s, const struct tok *t, const char
 		return kc_fail(err, -EINVAL, "write a decimal or 0x-hex number, or 'never'",
 			       "malformed number in '%.*s' (token %u of hv=%s)", (int)t->len, t->s,
 			       t->pos, t->spec);
-	} else if (!parsed || n > KC_HV_SPINLOCKS_NEVER || n < KC_HV_SPINLOCKS_MIN) {
+	} else if (!parsed || n > KC_HV_SPINLOCKS_NEVER || n == 0) {
+		/* Neither KVM nor the TLFS sets a minimum; 0 would notify before the first spin
+		 * and KVM with enforce_cpuid refuses the notification then. */
 		return kc_fail(err, -ERANGE,
-			       "the retry count is 0xFFF (4095) .. 0xFFFFFFFF; 0xFFFFFFFF or "
-			       "'never' disables notifications",
+			       "the retry count is 1 .. 0xFFFFFFFF; 0xFFFFFFFF or 'never' disables "
+			       "notifications, 0xFFF is KVM's suggestion",
 			       "spinlocks value out of range in '%.*s' (token %u of hv=%s)",
 			       (int)t->len, t->s, t->pos, t->spec);
 	} else {
@@ -255,7 +257,7 @@ static int parse_token(struct kc_hv_spec *s, const struct tok *t, struct kvmcpu_
 	}
 	kc_hv_set set = kc_hv_lookup(t->s, t->len);
 	if (set == KC_HV_BIT(KC_HV_SPINLOCKS))
-		return kc_fail(err, -EINVAL, "write spinlocks=N (N >= 0xFFF) or spinlocks=never",
+		return kc_fail(err, -EINVAL, "write spinlocks=N (1 .. 0xFFFFFFFF) or spinlocks=never",
 			       "'spinlocks' without a value (token %u of hv=%s)", t->pos, t->spec);
 	if (set) {
 		enable(s, set, t->pos);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "hv/hv.h"
 #include "kvm/kvm-priv.h"
 #include "resolve/result-priv.h"
 #include "util/util.h"
@@ -64,6 +65,10 @@ static int enable_cap(int vcpu_fd, const struct kvmcpu_cap *cap, struct kvmcpu_e
 			       "KVM_ENABLE_CAP %s (%u) failed: %s", cap->name ? cap->name : "?",
 			       cap->cap, strerror(e));
 	}
+	/* Only the eVMCS enable writes back (its version range): it must hold version 1. */
+	if (cap->args0_is_out_u16)
+		return kc_hv_evmcs_range_check(out_u16, "KVM_ENABLE_CAP "
+					       "KVM_CAP_HYPERV_ENLIGHTENED_VMCS", err);
 	return 0;
 }
 

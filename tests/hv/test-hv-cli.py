@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 CLI = os.environ["KVMCPU_CLI"]
 HOSTS = os.path.join(os.environ["KVMCPU_SRCDIR"], "tests", "hosts")
@@ -108,7 +109,8 @@ def test_cpuid():
     if doc:
         e3 = doc["by_leaf"][(0x40000003, 0)]
         e4 = doc["by_leaf"][(0x40000004, 0)]
-        check((e3["eax"], e3["edx"], e4["eax"]) == (0x2AFF, 0x80100, 0xE2C),
+        # 4.EAX: avic (bit 9) is on, so no ApicAccessRecommended (bit 3), as in QEMU.
+        check((e3["eax"], e3["edx"], e4["eax"]) == (0x2AFF, 0x80100, 0xE24),
               "AMD windows nested leaves")
         check(doc["by_leaf"][(0x40000000, 0)]["eax"] == 0x40000005, "AMD: max leaf 0x40000005")
         check(any(d["flag"] == "evmcs" and "Intel VMX" in d["reason"] for d in doc["hv_dropped"]),
@@ -119,16 +121,18 @@ def test_cpuid():
     doc = cpuid_json("--cpu", "Skylake-Server", "--hv", "windows", "--nested",
                      "--host", host("hv-intel-evmcs.txt"))
     if doc:
-        check(doc["by_leaf"][(0x40000004, 0)]["eax"] == 0x4E2C, "Intel nested 4.EAX")
+        check(doc["by_leaf"][(0x40000004, 0)]["eax"] == 0x4E24, "Intel nested 4.EAX")
         check(doc["by_leaf"][(0x4000000A, 0)]["eax"] == 0x101, "Intel nested A.EAX")
-        check([c["name"] for c in doc["caps"]][:1] == ["KVM_CAP_HYPERV_ENLIGHTENED_VMCS"],
-              "eVMCS first in the plan")
+        # QEMU's hyperv_init_vcpu order: SynIC2, then eVMCS.
+        check([c["name"] for c in doc["caps"]] ==
+              ["KVM_CAP_HYPERV_SYNIC2", "KVM_CAP_HYPERV_ENLIGHTENED_VMCS"],
+              "SynIC2 before eVMCS in the plan")
         check(doc["hv_dropped"] == [], "nothing dropped on the eVMCS host")
 
     doc = cpuid_json("--kvm", "hv=windows+no_evmcs,cpu=Skylake-Server,nested_virt",
                      "--host", host("hv-intel-evmcs.txt"))
     if doc:
-        check(doc["by_leaf"][(0x40000004, 0)]["eax"] == 0xE2C, "--kvm windows+no_evmcs 4.EAX")
+        check(doc["by_leaf"][(0x40000004, 0)]["eax"] == 0xE24, "--kvm windows+no_evmcs 4.EAX")
         check((0x4000000A, 0) not in doc["by_leaf"], "--kvm windows+no_evmcs: no nested leaf")
 
     rc, out, _ = run("cpuid", "--cpu", "EPYC-Rome", "--hv", "windows", "--nested", "--explain",
@@ -145,6 +149,96 @@ def test_cpuid():
     rc, _, err = run("cpuid", "--cpu", "EPYC-Rome", "--hv", "windows+evmcs", "--nested",
                      "--host", host("hv-amd.txt"))
     check(rc != 0 and "evmcs" in err, "named evmcs on AMD is an error")
+
+
+def notices(doc, kind=None, subject=None):
+    return [n for n in doc["notices"]
+            if (kind is None or n["kind"] == kind) and (subject is None or n["subject"] == subject)]
+
+
+def test_nested_without_hv():
+    """--nested alone implies hv=windows: every output says so, once."""
+    doc = cpuid_json("--cpu", "Skylake-Server", "--nested", "--host", host("hv-intel-evmcs.txt"))
+    if doc:
+        check(doc["by_leaf"][(0x40000000, 0)]["ebx"] == 0x7263694D, "--nested alone: Microsoft Hv")
+        hv = [n for n in doc["notices"] if n["subject"] == "hv"]
+        check(len(hv) == 1 and "implies hv=windows" in hv[0]["reason"],
+              f"--nested alone: one notice in JSON, got {hv}")
+    rc, out, err = run("cpuid", "--cpu", "Skylake-Server", "--nested",
+                       "--host", host("hv-intel-evmcs.txt"))
+    check(rc == 0 and "implies hv=windows" in err, "--nested alone: text output warns")
+    # A host without Hyper-V: one line, not one per flag of the implied preset. The host is
+    # hv-intel-evmcs.txt as a kernel without CONFIG_KVM_HYPERV shows it: KVM_CAP_HYPERV 0
+    # and no Hyper-V CPUID answer (api.rst: the ioctl fails there).
+    with open(host("hv-intel-evmcs.txt")) as f:
+        text = "".join(l.replace("cap KVM_CAP_HYPERV 1", "cap KVM_CAP_HYPERV 0")
+                       for l in f if not l.startswith("hv-cpuid "))
+    nohv = os.path.join(tempfile.mkdtemp(), "intel-nested-no-hyperv.txt")
+    with open(nohv, "w") as f:
+        f.write(text)
+    doc = cpuid_json("--cpu", "Skylake-Server", "--nested", "--host", nohv)
+    if doc:
+        check(doc["hv_dropped"] == [], "no-Hyper-V host: no per-flag drops")
+        hv = [n for n in doc["notices"] if n["subject"] == "hv"]
+        check(len(hv) == 1 and "KVM_CAP_HYPERV is 0" in hv[0]["reason"],
+              "no-Hyper-V host: one notice says why")
+    rc, out, err = run("cpuid", "--cpu", "Skylake-Server", "--nested", "--host", nohv)
+    check(rc == 0 and err.count("warning: hv:") == 1 and "Hyper-V flag dropped" not in out,
+          f"no-Hyper-V host, text: one warning line, got {err!r}")
+    for cmd in ("cpuid", "run", "verify"):
+        rc, out, _ = run(cmd, "--help")
+        check(rc == 0 and "hv=windows" in out, f"{cmd} --help says what --nested implies")
+    doc = cpuid_json("--cpu", "Skylake-Server", "--nested", "--hv", "none",
+                     "--host", host("hv-intel-evmcs.txt"))
+    if doc:
+        check(not notices(doc, subject="hv"), "--nested --hv none: no notice")
+
+
+def test_prerequisites():
+    rc, out, _ = run("cpuid", "--cpu", "Skylake-Server", "--hv", "none+stimer", "--explain",
+                     "--host", host("hv-intel-evmcs.txt"))
+    lines = [l for l in out.splitlines() if "prerequisite" in l]
+    for f in ("synic", "time", "vpindex"):
+        check(any(l.split()[1] == f and "stimer requires it" in l for l in lines),
+              f"--explain lists {f} as a prerequisite of stimer")
+    doc = cpuid_json("--cpu", "Skylake-Server", "--hv", "none+stimer",
+                     "--host", host("hv-intel-evmcs.txt"))
+    if doc:
+        subj = {n["subject"] for n in notices(doc, "forced") if "prerequisite" in n["reason"]}
+        check({"synic", "time", "vpindex"} <= subj, f"JSON notices list prerequisites: {subj}")
+
+
+def test_spinlocks():
+    doc = cpuid_json("--cpu", "Skylake-Server", "--hv", "default+spinlocks=0x100",
+                     "--host", host("hv-intel-evmcs.txt"))
+    if doc:
+        check(doc["by_leaf"][(0x40000004, 0)]["ebx"] == 0x100, "spinlocks=0x100 accepted")
+        check(any("below 0xFFF" in n["reason"] for n in notices(doc, subject="spinlocks")),
+              "spinlocks=0x100 warns")
+    rc, _, err = run("cpuid", "--cpu", "Skylake-Server", "--hv", "default+spinlocks=0",
+                     "--host", host("hv-intel-evmcs.txt"))
+    check(rc == 2 and "spinlocks" in err, "spinlocks=0 refused")
+
+
+def test_old_kernels():
+    """5.0-5.10 (vCPU ioctl) and pre-5.0 (legacy evidence) recordings."""
+    doc = cpuid_json("--cpu", "Skylake-Server", "--hv", "windows", "--nested",
+                     "--host", host("hv-intel-5.4-vcpu.txt"))
+    if doc:
+        check(doc["by_leaf"][(0x40000004, 0)]["eax"] == 0x4C2C, "5.4: eVMCS from the capability")
+        check(doc["by_leaf"][(0x4000000A, 0)]["eax"] == 0x101, "5.4: nested leaf")
+        check([d["flag"] for d in doc["hv_dropped"]] == ["avic"], "5.4: only avic dropped")
+    doc = cpuid_json("--cpu", "Skylake-Server", "--hv", "windows",
+                     "--host", host("hv-intel-4.19-legacy.txt"))
+    if doc:
+        check(doc["by_leaf"][(0x40000003, 0)]["eax"] == 0xAFF, "4.19: 3.EAX")
+        check(doc["by_leaf"][(0x40000004, 0)]["eax"] == 0x82C, "4.19: 4.EAX")
+        check(sorted(d["flag"] for d in doc["hv_dropped"]) == ["avic", "ipi", "stimer_direct"],
+              f"4.19 drops: {doc['hv_dropped']}")
+    doc = hv_json("hv-intel-4.19-legacy.txt")
+    check(flag(doc, "vpindex")["legacy_cap"] == "MSR 0x40000002 in KVM_GET_MSR_INDEX_LIST",
+          "hv --json: legacy evidence of vpindex")
+    check("before 5.0" in flag(doc, "ipi")["host_reason"], "4.19: reason names the source")
 
 
 def test_live():
@@ -166,6 +260,10 @@ test_hv_listing()
 test_hv_bad_input()
 test_live()
 test_cpuid()
+test_nested_without_hv()
+test_prerequisites()
+test_spinlocks()
+test_old_kernels()
 if failures:
     print(f"{len(failures)} checks failed", file=sys.stderr)
     sys.exit(1)

@@ -7,18 +7,21 @@
  */
 #include <errno.h>
 
+#include "host/hv-legacy.h"
 #include "hv/hv-priv.h"
 #include "check.h"
 #include "resolve/result-priv.h"
 
-enum host_id { H_EVMCS = 0, H_NOEVMCS, H_AMD, H_NONE, NHOSTS };
+enum host_id { H_EVMCS = 0, H_NOEVMCS, H_AMD, H_NONE, H_V54, H_L419, NHOSTS };
 static const char *const host_files[NHOSTS] = {
 	"tests/hosts/hv-intel-evmcs.txt",
 	"tests/hosts/hv-intel-noevmcs.txt",
 	"tests/hosts/hv-amd.txt",
 	"tests/hosts/hv-none-pvm.txt",
+	"tests/hosts/hv-intel-5.4-vcpu.txt",    /* vCPU ioctl only (5.0-5.10) */
+	"tests/hosts/hv-intel-4.19-legacy.txt", /* no HV-CPUID ioctl (before 5.0) */
 };
-static const bool host_intel[NHOSTS] = { true, true, false, false };
+static const bool host_intel[NHOSTS] = { true, true, false, false, true, true };
 static struct kvmcpu_host *hosts[NHOSTS];
 
 /* Loads @rel under the source tree (KVMCPU_SRCDIR, set by meson test). */
@@ -103,37 +106,37 @@ struct want {
 #define NEVER 0xFFFFFFFFu
 
 static const struct want table[] = {
-	/* default: 0x40000003 {0xA7F, 0, EDX 0x100}, 0x40000004 {0x208, never}, on every host
+	/* default: 0x40000003 {0xA7F, 0, EDX 0x100}, 0x40000004 {0x200, never}, on every host
 	 * with Hyper-V, nested or not. */
-	{ "default", false, H_EVMCS, 0x40000005, 0xA7F, 0, 0x100, 0x208, NEVER, 0, NULL },
-	{ "default", true, H_EVMCS, 0x40000005, 0xA7F, 0, 0x100, 0x208, NEVER, 0, NULL },
-	{ "default", false, H_NOEVMCS, 0x40000005, 0xA7F, 0, 0x100, 0x208, NEVER, 0, NULL },
-	{ "default", true, H_NOEVMCS, 0x40000005, 0xA7F, 0, 0x100, 0x208, NEVER, 0, NULL },
-	{ "default", false, H_AMD, 0x40000005, 0xA7F, 0, 0x100, 0x208, NEVER, 0, NULL },
-	{ "default", true, H_AMD, 0x40000005, 0xA7F, 0, 0x100, 0x208, NEVER, 0, NULL },
+	{ "default", false, H_EVMCS, 0x40000005, 0xA7F, 0, 0x100, 0x200, NEVER, 0, NULL },
+	{ "default", true, H_EVMCS, 0x40000005, 0xA7F, 0, 0x100, 0x200, NEVER, 0, NULL },
+	{ "default", false, H_NOEVMCS, 0x40000005, 0xA7F, 0, 0x100, 0x200, NEVER, 0, NULL },
+	{ "default", true, H_NOEVMCS, 0x40000005, 0xA7F, 0, 0x100, 0x200, NEVER, 0, NULL },
+	{ "default", false, H_AMD, 0x40000005, 0xA7F, 0, 0x100, 0x200, NEVER, 0, NULL },
+	{ "default", true, H_AMD, 0x40000005, 0xA7F, 0, 0x100, 0x200, NEVER, 0, NULL },
 	/* windows without nested_virt: + relaxed, tlbflush, ipi, reset, stimer_direct. */
-	{ "windows", false, H_EVMCS, 0x40000005, 0xAFF, 0, 0x80100, 0xE2C, NEVER, 0, NULL },
-	{ "windows", false, H_NOEVMCS, 0x40000005, 0xAFF, 0, 0x80100, 0xE2C, NEVER, 0, NULL },
-	{ "windows", false, H_AMD, 0x40000005, 0xAFF, 0, 0x80100, 0xE2C, NEVER, 0, NULL },
+	{ "windows", false, H_EVMCS, 0x40000005, 0xAFF, 0, 0x80100, 0xE24, NEVER, 0, NULL },
+	{ "windows", false, H_NOEVMCS, 0x40000005, 0xAFF, 0, 0x80100, 0xE24, NEVER, 0, NULL },
+	{ "windows", false, H_AMD, 0x40000005, 0xAFF, 0, 0x80100, 0xE24, NEVER, 0, NULL },
 	/* windows with nested_virt: + evmcs (4.EAX bit 14, A.EAX 0x0101) and reenlightenment
 	 * (3.EAX bit 13); eVMCS dropped where the host has no recommendation or is AMD. */
-	{ "windows", true, H_EVMCS, 0x4000000A, 0x2AFF, 0, 0x80100, 0x4E2C, NEVER, 0x101, NULL },
-	{ "windows", true, H_NOEVMCS, 0x40000005, 0x2AFF, 0, 0x80100, 0xE2C, NEVER, 0, "evmcs" },
-	{ "windows", true, H_AMD, 0x40000005, 0x2AFF, 0, 0x80100, 0xE2C, NEVER, 0, "evmcs" },
+	{ "windows", true, H_EVMCS, 0x4000000A, 0x2AFF, 0, 0x80100, 0x4E24, NEVER, 0x101, NULL },
+	{ "windows", true, H_NOEVMCS, 0x40000005, 0x2AFF, 0, 0x80100, 0xE24, NEVER, 0, "evmcs" },
+	{ "windows", true, H_AMD, 0x40000005, 0x2AFF, 0, 0x80100, 0xE24, NEVER, 0, "evmcs" },
 	/* no hv= and nested_virt: the base is windows. */
-	{ NULL, true, H_EVMCS, 0x4000000A, 0x2AFF, 0, 0x80100, 0x4E2C, NEVER, 0x101, NULL },
-	{ NULL, true, H_AMD, 0x40000005, 0x2AFF, 0, 0x80100, 0xE2C, NEVER, 0, "evmcs" },
+	{ NULL, true, H_EVMCS, 0x4000000A, 0x2AFF, 0, 0x80100, 0x4E24, NEVER, 0x101, NULL },
+	{ NULL, true, H_AMD, 0x40000005, 0x2AFF, 0, 0x80100, 0xE24, NEVER, 0, "evmcs" },
 	/* passthrough: every supported flag but syndbg/enforce_cpuid; nested-only flags only
 	 * with nested_virt. 3.EDX adds xmm_input (4), crash (10), tlbflush_ext (14); spinlocks
 	 * take KVM's 0xFFF; 4.EAX bit 18 only where SMT is off (the AMD host). */
-	{ "passthrough", false, H_EVMCS, 0x40000005, 0x2AFF, 0, 0x84510, 0xE2C, 0xFFF, 0, NULL },
-	{ "passthrough", true, H_EVMCS, 0x4000000A, 0x2AFF, 0, 0x84510, 0x4E2C, 0xFFF, 0xA0101,
+	{ "passthrough", false, H_EVMCS, 0x40000005, 0x2AFF, 0, 0x84510, 0xE24, 0xFFF, 0, NULL },
+	{ "passthrough", true, H_EVMCS, 0x4000000A, 0x2AFF, 0, 0x84510, 0x4E24, 0xFFF, 0xA0101,
 	  NULL },
-	{ "passthrough", false, H_NOEVMCS, 0x40000005, 0x2AFF, 0, 0x84510, 0xE2C, 0xFFF, 0, NULL },
-	{ "passthrough", true, H_NOEVMCS, 0x4000000A, 0x2AFF, 0, 0x84510, 0xE2C, 0xFFF, 0xA0000,
+	{ "passthrough", false, H_NOEVMCS, 0x40000005, 0x2AFF, 0, 0x84510, 0xE24, 0xFFF, 0, NULL },
+	{ "passthrough", true, H_NOEVMCS, 0x4000000A, 0x2AFF, 0, 0x84510, 0xE24, 0xFFF, 0xA0000,
 	  NULL },
-	{ "passthrough", false, H_AMD, 0x40000005, 0x2AFF, 0, 0x84510, 0x40E2C, 0xFFF, 0, NULL },
-	{ "passthrough", true, H_AMD, 0x4000000A, 0x2AFF, 0, 0x84510, 0x40E2C, 0xFFF, 0xA0000,
+	{ "passthrough", false, H_AMD, 0x40000005, 0x2AFF, 0, 0x84510, 0x40E24, 0xFFF, 0, NULL },
+	{ "passthrough", true, H_AMD, 0x4000000A, 0x2AFF, 0, 0x84510, 0x40E24, 0xFFF, 0xA0000,
 	  NULL },
 	/* none: no leaves anywhere, including the host without Hyper-V. */
 	{ "none", false, H_EVMCS, 0, 0, 0, 0, 0, 0, 0, NULL },
@@ -141,22 +144,45 @@ static const struct want table[] = {
 	{ "none", false, H_NONE, 0, 0, 0, 0, 0, 0, 0, NULL },
 	{ NULL, false, H_EVMCS, 0, 0, 0, 0, 0, 0, 0, NULL },
 	/* The original design's examples. */
-	{ "windows+no_evmcs", true, H_EVMCS, 0x40000005, 0x2AFF, 0, 0x80100, 0xE2C, NEVER, 0,
+	{ "windows+no_evmcs", true, H_EVMCS, 0x40000005, 0x2AFF, 0, 0x80100, 0xE24, NEVER, 0,
 	  NULL },
-	{ "windows+enforce_cpuid", false, H_EVMCS, 0x40000005, 0xAFF, 0, 0x80100, 0xE2C, NEVER, 0,
+	{ "windows+enforce_cpuid", false, H_EVMCS, 0x40000005, 0xAFF, 0, 0x80100, 0xE24, NEVER, 0,
 	  NULL },
-	{ "default+spinlocks=0x1fff", false, H_AMD, 0x40000005, 0xA7F, 0, 0x100, 0x208, 0x1FFF, 0,
+	{ "default+spinlocks=0x1fff", false, H_AMD, 0x40000005, 0xA7F, 0, 0x100, 0x200, 0x1FFF, 0,
 	  NULL },
 	/* Flags named on top of a preset. */
-	{ "windows+crash+xmm_input", false, H_AMD, 0x40000005, 0xAFF, 0, 0x80510, 0xE2C, NEVER, 0,
+	{ "windows+crash+xmm_input", false, H_AMD, 0x40000005, 0xAFF, 0, 0x80510, 0xE24, NEVER, 0,
 	  NULL },
-	{ "windows+no_stimer", false, H_EVMCS, 0x40000005, 0xAF7, 0, 0x100, 0xE2C, NEVER, 0,
+	{ "windows+no_stimer", false, H_EVMCS, 0x40000005, 0xAF7, 0, 0x100, 0xE24, NEVER, 0,
 	  NULL },
 	{ "none+relaxed", false, H_EVMCS, 0x40000005, 0x60, 0, 0, 0x20, NEVER, 0, NULL },
 	{ "none+spinlocks=0x1fff", false, H_EVMCS, 0x40000005, 0x60, 0, 0, 0, 0x1FFF, 0, NULL },
-	{ "default+emsr_bitmap+tlbflush_direct", true, H_AMD, 0x4000000A, 0xA7F, 0, 0x100, 0x208,
+	{ "default+emsr_bitmap+tlbflush_direct", true, H_AMD, 0x4000000A, 0xA7F, 0, 0x100, 0x200,
 	  NEVER, 0xA0000, NULL },
 	{ "none+syndbg", false, H_EVMCS, 0x40000082, 0x64, 0, 0x800, 0x20, NEVER, 0, NULL },
+	/* vapic sets ApicAccessRecommended (4.EAX bit 3) only while avic is off (QEMU's
+	 * hyperv_fill_cpuids: vapic && !avic). */
+	{ "none+vapic", false, H_EVMCS, 0x40000005, 0x70, 0, 0, 0x8, NEVER, 0, NULL },
+	{ "none+vapic+avic", false, H_EVMCS, 0x40000005, 0x70, 0, 0, 0x200, NEVER, 0, NULL },
+	{ "default+no_avic", false, H_AMD, 0x40000005, 0xA7F, 0, 0x100, 0x8, NEVER, 0, NULL },
+	{ "windows+no_avic", false, H_AMD, 0x40000005, 0xAFF, 0, 0x80100, 0xC2C, NEVER, 0, NULL },
+	/* Linux 5.4, the vCPU ioctl's answer: no DeprecatingAutoEoi yet, so avic is dropped from
+	 * the presets and vapic's hint (4.EAX bit 3) stays. eVMCS: the answer lacks bit 14
+	 * before the enable; KVM_CAP_HYPERV_ENLIGHTENED_VMCS stands for it, as in QEMU. */
+	{ "default", false, H_V54, 0x40000005, 0xA7F, 0, 0x100, 0x8, NEVER, 0, "avic" },
+	{ "windows", false, H_V54, 0x40000005, 0xAFF, 0, 0x80100, 0xC2C, NEVER, 0, "avic" },
+	{ "windows", true, H_V54, 0x4000000A, 0x2AFF, 0, 0x80100, 0x4C2C, NEVER, 0x101, "avic" },
+	/* Linux 4.19, QEMU's legacy evidence: no avic, ipi (no KVM_CAP_HYPERV_SEND_IPI),
+	 * stimer_direct or evmcs; the MSR list proves runtime, reset, frequencies, timers. */
+	{ "default", false, H_L419, 0x40000005, 0xA7F, 0, 0x100, 0x8, NEVER, 0, "avic" },
+	{ "windows", false, H_L419, 0x40000005, 0xAFF, 0, 0x100, 0x82C, NEVER, 0, "ipi" },
+	{ "windows", true, H_L419, 0x40000005, 0x2AFF, 0, 0x100, 0x82C, NEVER, 0, "evmcs" },
+	{ "windows", true, H_L419, 0x40000005, 0x2AFF, 0, 0x100, 0x82C, NEVER, 0,
+	  "stimer_direct" },
+	/* Any spinlock count from 1 is taken as given (KVM and the TLFS set no minimum). */
+	{ "default+spinlocks=1", false, H_AMD, 0x40000005, 0xA7F, 0, 0x100, 0x200, 1, 0, NULL },
+	{ "default+spinlocks=0xFFE", false, H_AMD, 0x40000005, 0xA7F, 0, 0x100, 0x200, 0xFFE, 0,
+	  NULL },
 };
 
 static void check_case(const struct want *w)
@@ -278,8 +304,11 @@ static void test_implicit_no_hyperv(void)
 		return;
 	CHECK_MSG(!leaf(r, 0x40000003), "no Hyper-V leaves");
 	CHECK_MSG(leaf(r, 0x40000000) && leaf(r, 0x40000000)->ebx == 0x4B4D564B, "KVM leaf stays");
-	CHECK_MSG(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "stimer", "KVM_CAP_HYPERV is 0"),
-	          "stimer drop explained");
+	/* One notice for the implied preset, not one per flag the user never named. */
+	CHECK_MSG(count_notices(r, KVMCPU_NOTICE_HV_DROPPED) == 0, "no per-flag drop notices");
+	CHECK_MSG(count_notices(r, KVMCPU_NOTICE_WARNING) == 1 &&
+		      has_notice(r, KVMCPU_NOTICE_WARNING, "hv", "KVM_CAP_HYPERV is 0"),
+	          "one notice says nested_virt implied hv=windows and why nothing came of it");
 	kvmcpu_result_free(r);
 }
 
@@ -297,8 +326,9 @@ static void test_plan(void)
 		uint64_t arg0;
 		bool out;
 	} caps[] = {
-		{ 163, "KVM_CAP_HYPERV_ENLIGHTENED_VMCS", 0, true },
+		/* QEMU's hyperv_init_vcpu: SynIC first, then eVMCS, then enforcement. */
 		{ 148, "KVM_CAP_HYPERV_SYNIC2", 0, false },
+		{ 163, "KVM_CAP_HYPERV_ENLIGHTENED_VMCS", 0, true },
 		{ 199, "KVM_CAP_HYPERV_ENFORCE_CPUID", 1, false },
 	};
 	CHECK_MSG(kvmcpu_result_cap_count(r) == 3, "cap count %zu", kvmcpu_result_cap_count(r));
@@ -419,17 +449,14 @@ static void test_synthetic_hosts(void)
 	kvmcpu_result_free(r);
 	kvmcpu_host_free(h);
 
-	/* A kernel without KVM_GET_SUPPORTED_HV_CPUID: capabilities stand in where they can. */
+	/* A recording with capabilities but no Hyper-V CPUID answer at all: nothing can be
+	 * judged, so a named flag is refused with what to do. */
 	h = host_from(H_EVMCS, NULL, false);
-	r = run_on("default", h, &rc, &err);
-	CHECK_MSG(r != NULL, "legacy default: %s", err.message);
-	if (r) {
-		/* runtime and frequencies have no capability as evidence: dropped. */
-		CHECK_HEX(leaf(r, 0x40000003)->eax, 0x27E, "legacy: 3.EAX");
-		CHECK_MSG(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "runtime", "no KVM_GET_SUPPORTED_HV"),
-		          "legacy runtime drop reason");
-		kvmcpu_result_free(r);
-	}
+	r = run_on("none+relaxed", h, &rc, &err);
+	CHECK_MSG(!r && rc == -EOPNOTSUPP && strstr(err.message, "no Hyper-V CPUID answer") &&
+		      strstr(err.message, "kvmcpu host --json"),
+	          "no answer: %s", err.message);
+	kvmcpu_result_free(r);
 	kvmcpu_host_free(h);
 }
 
@@ -479,6 +506,178 @@ static void test_qemu_example(void)
 	}
 }
 
+
+/*
+ * The eVMCS version range KVM writes back through args[0] of KVM_ENABLE_CAP
+ * (KVM_CAP_HYPERV_ENLIGHTENED_VMCS): low byte the lowest, high byte the highest version.
+ * QEMU (evmcs_version_supported) accepts it when it covers the 1..1 offered to the guest.
+ */
+static void test_evmcs_range(void)
+{
+	static const struct {
+		uint16_t range;
+		bool ok;
+	} cases[] = {
+		{ 0x0101, true },  /* what KVM reports today */
+		{ 0x0201, true },  /* a future 1..2 */
+		{ 0x0100, true },  /* 0..1 still holds 1 */
+		{ 0x0000, false }, /* no eVMCS */
+		{ 0x0202, false }, /* 2..2: version 1 dropped */
+		{ 0x0002, false },
+		{ 0xFF02, false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kvmcpu_error err;
+		kvmcpu_error_clear(&err);
+		int rc = kc_hv_evmcs_range_check(cases[i].range, "KVM_ENABLE_CAP", &err);
+		CHECK_MSG(rc == (cases[i].ok ? 0 : -EOPNOTSUPP), "range 0x%04x: rc %d", cases[i].range,
+		          rc);
+		if (!cases[i].ok)
+			CHECK_MSG(strstr(err.message, "version 1") && strstr(err.message, "KVM_ENABLE_CAP") &&
+				      err.hint[0],
+			          "range 0x%04x: message '%s'", cases[i].range, err.message);
+	}
+}
+
+/*
+ * QEMU's stand-in for kernels without KVM_GET_SUPPORTED_HV_CPUID
+ * (get_supported_hv_cpuid_legacy): each capability or listed MSR gives these bits.
+ */
+static void test_legacy_answer(void)
+{
+	struct kvmcpu_host *caps = kvmcpu_host_new();
+	struct kvmcpu_cpuid_entry e[2];
+	kc_hv_legacy_answer(caps, NULL, 0, e);
+	CHECK_MSG(e[0].function == 0x40000003 && e[1].function == 0x40000004, "legacy leaves");
+	CHECK_MSG(!e[0].eax && !e[0].ebx && !e[0].edx && !e[1].eax && !e[1].ebx,
+	          "no evidence, no bits");
+	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV", 1);
+	kc_hv_legacy_answer(caps, NULL, 0, e);
+	CHECK_HEX(e[0].eax, 0x30, "KVM_CAP_HYPERV: hypercall and APIC MSRs");
+	CHECK_HEX(e[0].edx, 0x8, "KVM_CAP_HYPERV: CPU dynamic partitioning");
+	CHECK_HEX(e[1].eax, 0x28, "KVM_CAP_HYPERV: relaxed timing and APIC access hint");
+	/* SCONTROL alone is no SynIC: QEMU also wants KVM_CAP_HYPERV_SYNIC2. */
+	static const uint32_t msrs[] = { 0x40000080 };
+	kc_hv_legacy_answer(caps, msrs, 1, e);
+	CHECK_HEX(e[0].eax & 0x4, 0, "SCONTROL without SYNIC2");
+	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_SYNIC2", 1);
+	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_TIME", 1);
+	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_SEND_IPI", 1);
+	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_ENLIGHTENED_VMCS", 1);
+	static const uint32_t all[] = { 0x40000002, 0x40000003, 0x40000010, 0x40000022,
+					0x40000080, 0x400000B0, 0x40000105, 0x40000106,
+					0x400000FF };
+	kc_hv_legacy_answer(caps, all, sizeof(all) / sizeof(all[0]), e);
+	CHECK_HEX(e[0].eax, 0x2AFF, "every MSR: 3.EAX");
+	CHECK_HEX(e[0].ebx, 0x800, "SYNDBG_OPTIONS: debugging privilege");
+	CHECK_HEX(e[0].edx, 0xD0A, "3.EDX: partitioning, debugging, frequencies, crash, debug MSRs");
+	CHECK_HEX(e[1].eax, 0x4C28, "4.EAX: relaxed, APIC hint, IPI, ex masks, eVMCS");
+	CHECK_HEX(e[1].ebx, 0, "no spinlock suggestion");
+	kvmcpu_host_free(caps);
+
+	/* The public description of that evidence, per flag. */
+	static const struct {
+		const char *flag, *evidence;
+	} ev[] = {
+		{ "hypercall", "KVM_CAP_HYPERV" },
+		{ "vpindex", "MSR 0x40000002 in KVM_GET_MSR_INDEX_LIST" },
+		{ "time", "KVM_CAP_HYPERV_TIME" },
+		{ "frequencies", "MSR 0x40000022 in KVM_GET_MSR_INDEX_LIST" },
+		{ "synic", "KVM_CAP_HYPERV_SYNIC2 and MSR 0x40000080 in KVM_GET_MSR_INDEX_LIST" },
+		{ "tlbflush", "KVM_CAP_HYPERV_TLBFLUSH" },
+		{ "ipi", "KVM_CAP_HYPERV_SEND_IPI" },
+		{ "evmcs", "KVM_CAP_HYPERV_ENLIGHTENED_VMCS" },
+		{ "avic", NULL },
+		{ "stimer_direct", NULL },
+	};
+	for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++) {
+		const char *got = kvmcpu_hv_flag_legacy_cap(kvmcpu_hv_flag_find(ev[i].flag));
+		CHECK_MSG(ev[i].evidence ? got && !strcmp(got, ev[i].evidence) : !got,
+		          "%s legacy evidence '%s'", ev[i].flag, got ? got : "(none)");
+	}
+}
+
+/* One error channel, and no crash on NULL. */
+static void test_public_host_queries(void)
+{
+	struct kvmcpu_error err;
+	const struct kvmcpu_hv_flag *st = kvmcpu_hv_flag_find("stimer");
+	CHECK_MSG(kvmcpu_hv_host_available(NULL, &err) == -EINVAL && err.code == -EINVAL,
+	          "host_available(NULL)");
+	CHECK_MSG(kvmcpu_hv_host_available(NULL, NULL) == -EINVAL, "host_available(NULL, NULL)");
+	CHECK_MSG(kvmcpu_hv_flag_host_support(NULL, hosts[H_AMD], NULL) == -EINVAL,
+	          "host_support(NULL flag)");
+	CHECK_MSG(kvmcpu_hv_flag_host_support(st, NULL, &err) == -EINVAL, "host_support(NULL host)");
+	CHECK_MSG(kvmcpu_hv_host_available(hosts[H_AMD], NULL) == 1, "AMD host has Hyper-V");
+	CHECK_MSG(kvmcpu_hv_host_available(hosts[H_NONE], &err) == -EOPNOTSUPP &&
+		      strstr(err.message, "KVM_CAP_HYPERV is 0"),
+	          "no-Hyper-V host: %s", err.message);
+	CHECK_MSG(kvmcpu_hv_flag_host_support(st, hosts[H_AMD], &err) == 1 && err.code == 0,
+	          "stimer on AMD");
+	CHECK_MSG(kvmcpu_hv_flag_host_support(kvmcpu_hv_flag_find("evmcs"), hosts[H_AMD], &err) ==
+			  -EOPNOTSUPP &&
+		      strstr(err.message, "Intel VMX"),
+	          "evmcs on AMD: %s", err.message);
+	CHECK_MSG(kvmcpu_hv_flag_host_support(st, hosts[H_NONE], NULL) == -EOPNOTSUPP,
+	          "stimer without Hyper-V, NULL err");
+}
+
+/* hv=none+stimer: synic, time, vpindex and hypercall come in as prerequisites, each said. */
+static void test_prerequisite_notices(void)
+{
+	int rc;
+	struct kvmcpu_error err;
+	struct kvmcpu_result *r = run("none+stimer", false, H_EVMCS, &rc, &err);
+	CHECK_MSG(r != NULL, "none+stimer: %s", err.message);
+	if (!r)
+		return;
+	static const char *const pulled[] = { "synic", "time", "vpindex", "hypercall" };
+	for (size_t i = 0; i < 4; i++)
+		CHECK_MSG(has_notice(r, KVMCPU_NOTICE_FORCED, pulled[i], "stimer requires it"),
+		          "prerequisite %s listed", pulled[i]);
+	CHECK_MSG(!has_notice(r, KVMCPU_NOTICE_FORCED, "stimer", NULL), "stimer was named");
+	CHECK_MSG(!has_notice(r, KVMCPU_NOTICE_FORCED, "reference_tsc_page", NULL),
+	          "no notice for what nothing required");
+	kvmcpu_result_free(r);
+	/* A preset alone names nothing, so it pulls nothing in. */
+	r = run("windows", false, H_EVMCS, &rc, &err);
+	CHECK_MSG(r && !has_notice(r, KVMCPU_NOTICE_FORCED, "synic", NULL), "windows: no prerequisites");
+	kvmcpu_result_free(r);
+}
+
+/* nested_virt without hv=: the implied windows preset is announced on every result. */
+static void test_implicit_notice(void)
+{
+	int rc;
+	struct kvmcpu_error err;
+	struct kvmcpu_result *r = run(NULL, true, H_EVMCS, &rc, &err);
+	CHECK_MSG(r && has_notice(r, KVMCPU_NOTICE_WARNING, "hv", "implies hv=windows") &&
+		      has_notice(r, KVMCPU_NOTICE_WARNING, "hv", "hv=none"),
+	          "implicit windows is announced");
+	kvmcpu_result_free(r);
+	r = run("windows", true, H_EVMCS, &rc, &err);
+	CHECK_MSG(r && !has_notice(r, KVMCPU_NOTICE_WARNING, "hv", NULL), "explicit hv=: no notice");
+	kvmcpu_result_free(r);
+}
+
+/* Counts below KVM's 0xFFF are used as given, with a warning that says why. */
+static void test_spinlock_warning(void)
+{
+	int rc;
+	struct kvmcpu_error err;
+	struct kvmcpu_result *r = run("default+spinlocks=100", false, H_AMD, &rc, &err);
+	CHECK_MSG(r && leaf(r, 0x40000004)->ebx == 100, "spinlocks=100 used");
+	CHECK_MSG(r && has_notice(r, KVMCPU_NOTICE_WARNING, "spinlocks", "below 0xFFF"),
+	          "spinlocks=100 warns");
+	kvmcpu_result_free(r);
+	r = run("default+spinlocks=0xFFF", false, H_AMD, &rc, &err);
+	CHECK_MSG(r && !has_notice(r, KVMCPU_NOTICE_WARNING, "spinlocks", NULL), "0xFFF: no warning");
+	kvmcpu_result_free(r);
+	r = run("default", false, H_AMD, &rc, &err);
+	CHECK_MSG(r && !has_notice(r, KVMCPU_NOTICE_WARNING, "spinlocks", NULL), "never: no warning");
+	kvmcpu_result_free(r);
+}
+
 int main(void)
 {
 	for (int i = 0; i < NHOSTS; i++)
@@ -491,6 +690,12 @@ int main(void)
 	test_kvm_leaves_and_vendor();
 	test_synthetic_hosts();
 	test_qemu_example();
+	test_evmcs_range();
+	test_legacy_answer();
+	test_public_host_queries();
+	test_prerequisite_notices();
+	test_implicit_notice();
+	test_spinlock_warning();
 	for (int i = 0; i < NHOSTS; i++)
 		kvmcpu_host_free(hosts[i]);
 	return check_finish("test-hv-resolve");

@@ -140,6 +140,18 @@ static void test_values(void)
 		CHECK_HEX(s->spinlocks, 0xFFFFFFFF, "no_spinlocks");
 		kc_hv_spec_free(s);
 	}
+	/* KVM and the TLFS set no minimum: every count from 1 is accepted (the resolver warns
+	 * below 0xFFF). */
+	static const uint32_t small[] = { 1, 100, 0xFFE };
+	static const char *const small_text[] = { "default+spinlocks=1", "default+spinlocks=100",
+						   "default+spinlocks=0xffe" };
+	for (size_t i = 0; i < 3; i++) {
+		s = parse_ok(small_text[i]);
+		if (s) {
+			CHECK_HEX(s->spinlocks, small[i], small_text[i]);
+			kc_hv_spec_free(s);
+		}
+	}
 	s = parse_ok("default+spinlocks=0xFFFFFFFF");
 	if (s) {
 		CHECK_HEX(s->spinlocks, 0xFFFFFFFF, "spinlocks=0xFFFFFFFF");
@@ -176,7 +188,7 @@ static void test_errors(void)
 	parse_fails("default+spinlocks=0x", -EINVAL, "malformed number", NULL);
 	parse_fails("default+spinlocks=0x100000000", -ERANGE, "out of range", "token 2");
 	parse_fails("default+spinlocks=99999999999999999999999", -ERANGE, "out of range", NULL);
-	parse_fails("default+spinlocks=100", -ERANGE, "out of range", "0xFFF");
+	parse_fails("default+spinlocks=0", -ERANGE, "out of range", "1 .. 0xFFFFFFFF");
 	parse_fails("default+spinlocks", -EINVAL, "without a value", "token 2");
 	parse_fails("windows+vendor_id=", -EINVAL, "0 characters", "1 to 12");
 	parse_fails("windows+vendor_id=ABCDEFGHIJKLM", -EINVAL, "13 characters", NULL);
@@ -263,6 +275,20 @@ static void test_table_is_tlfs_exact(void)
 	CHECK_MSG(!strcmp(kvmcpu_hv_flag_vcpu_cap(kvmcpu_hv_flag_find("enforce_cpuid")),
 		      "KVM_CAP_HYPERV_ENFORCE_CPUID"), "enforce_cpuid enables its cap");
 	CHECK_MSG(kvmcpu_hv_flag_intel_only(kvmcpu_hv_flag_find("evmcs")), "evmcs Intel only");
+	/* QEMU sets 0x40000004 EAX bit 3 only for vapic without avic, and checks only
+	 * 0x40000003 EAX bit 4 on the host for vapic. */
+	CHECK_HEX(kvmcpu_hv_flag_clear_bits(kvmcpu_hv_flag_find("avic"), 0x40000004, KVMCPU_EAX),
+		  0x8, "avic clears ApicAccessRecommended");
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(want[i].name, "avic"))
+			CHECK_HEX(kvmcpu_hv_flag_clear_bits(kvmcpu_hv_flag_find(want[i].name),
+							    0x40000004, KVMCPU_EAX),
+				  0, want[i].name);
+	CHECK_HEX(kvmcpu_hv_flag_host_bits(kvmcpu_hv_flag_find("vapic"), 0x40000004, KVMCPU_EAX),
+		  0, "vapic host evidence: 3.EAX bit 4 only");
+	CHECK_HEX(kvmcpu_hv_flag_host_bits(kvmcpu_hv_flag_find("vapic"), 0x40000003, KVMCPU_EAX),
+		  0x10, "vapic host evidence: 3.EAX bit 4");
+	CHECK_MSG(kvmcpu_hv_flag_clear_bits(NULL, 0x40000004, KVMCPU_EAX) == 0, "clear_bits(NULL)");
 	CHECK_MSG(kvmcpu_hv_flag_find("hv-vpindex") == kvmcpu_hv_flag_find("vpindex"), "QEMU name");
 	CHECK_MSG(kvmcpu_hv_flag_find("nonsense") == NULL, "unknown flag");
 	CHECK_MSG(kvmcpu_hv_flag_at(n) == NULL, "flag_at out of range");
