@@ -302,6 +302,11 @@ static int probe_and_print(const struct run_opts *o, const struct kvmcpu_host *h
 	int rc = kvmcpu_resolve(cfg, host, &res, &err);
 	if (rc)
 		return cli_report(CMD, &err, EXIT_USAGE);
+	/* nested_virt without hv= implies hv=windows: the result says so (subject "hv"). */
+	for (size_t i = 0; i < kvmcpu_result_notice_count(res); i++)
+		if (kvmcpu_result_notice_at(res, i)->kind == KVMCPU_NOTICE_WARNING &&
+		    !strcmp(kvmcpu_result_notice_at(res, i)->subject, "hv"))
+			fprintf(stderr, "warning: hv: %s\n", kvmcpu_result_notice_at(res, i)->reason);
 	/*
 	 * With Hyper-V, the guest also tries the synthetic MSRs (TLFS 2.4.x):
 	 * GUEST_OS_ID, HYPERCALL, VP_INDEX, TIME_REF_COUNT, TSC and APIC frequency.

@@ -246,6 +246,11 @@ static int calibrate(const struct verify_opts *o, const struct kvmcpu_host *host
 	int rc = resolve_spec("host", o, host, &base, &err);
 	if (rc)
 		return cli_report(CMD, &err, EXIT_USAGE);
+	/* nested_virt without hv= implies hv=windows for every model: say so once. */
+	for (size_t i = 0; i < kvmcpu_result_notice_count(base); i++)
+		if (kvmcpu_result_notice_at(base, i)->kind == KVMCPU_NOTICE_WARNING &&
+		    !strcmp(kvmcpu_result_notice_at(base, i)->subject, "hv"))
+			fprintf(stderr, "warning: hv: %s\n", kvmcpu_result_notice_at(base, i)->reason);
 	struct kvmcpu_probe_opts po = { .dev_path = o->dev, .timeout_ms = o->timeout_ms };
 	rc = kvmcpu_probe_calibrate(base, &po, cal, &err);
 	kvmcpu_result_free(base);
