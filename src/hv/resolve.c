@@ -383,8 +383,8 @@ static int note_implicit(struct hv_job *j)
 		return 0;
 	return kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0, "hv",
 				"nested_virt without hv= implies hv=windows: the guest sees a "
-				"Hyper-V (\"Microsoft Hv\") with the flags above; give hv=none to "
-				"keep KVM's own identity, or hv=SPEC to choose");
+				"Hyper-V (\"Microsoft Hv\"), not KVM; give hv=none to keep KVM's "
+				"own identity, or hv=SPEC to choose");
 }
 
 int kc_hv_resolve(const struct kc_hv_spec *spec, bool nested, bool intel,
