@@ -94,6 +94,14 @@ KVMCPU_API const char *kvmcpu_host_kernel(const struct kvmcpu_host *h);
 KVMCPU_API const char *kvmcpu_host_module(const struct kvmcpu_host *h);
 KVMCPU_API int kvmcpu_host_set_info(struct kvmcpu_host *h, const char *origin,
 				    const char *kernel, const char *module);
+/**
+ * The TSC frequency a new vCPU of this host gets, in kHz (KVM_GET_TSC_KHZ on a
+ * scratch vCPU), or 0 when it was not recorded. Whether KVM can give a guest
+ * another frequency is KVM_CAP_TSC_CONTROL (kvmcpu_host_cap()).
+ */
+KVMCPU_API uint32_t kvmcpu_host_tsc_khz(const struct kvmcpu_host *h);
+/** Sets the recorded TSC frequency in kHz (0: unknown). Returns 0, or -EINVAL for NULL. */
+KVMCPU_API int kvmcpu_host_set_tsc_khz(struct kvmcpu_host *h, uint32_t khz);
 /** Vendor string of leaf 0 ("GenuineIntel"), "" when leaf 0 is absent. */
 KVMCPU_API const char *kvmcpu_host_vendor(const struct kvmcpu_host *h);
 

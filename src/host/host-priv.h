@@ -33,6 +33,7 @@ struct kvmcpu_host {
 	char kernel[128];
 	char module[32];
 	char vendor[13];
+	uint32_t tsc_khz;                 /* KVM_GET_TSC_KHZ of a scratch vCPU, 0 when unknown */
 	uint64_t words[KC_NWORDS];        /* kc_host_words, computed once a host is complete */
 	bool words_valid;
 };

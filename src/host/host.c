@@ -275,6 +275,19 @@ const char *kvmcpu_host_module(const struct kvmcpu_host *h)
 	return h->module;
 }
 
+uint32_t kvmcpu_host_tsc_khz(const struct kvmcpu_host *h)
+{
+	return h ? h->tsc_khz : 0;
+}
+
+int kvmcpu_host_set_tsc_khz(struct kvmcpu_host *h, uint32_t khz)
+{
+	if (!h)
+		return -EINVAL;
+	h->tsc_khz = khz;
+	return 0;
+}
+
 const char *kvmcpu_host_vendor(const struct kvmcpu_host *h)
 {
 	return h->vendor;

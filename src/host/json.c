@@ -444,6 +444,12 @@ static int hj_info(const struct hj_ctx *c, const struct kc_json *top)
 		r = hj_member_str(c, top, "", "module", sizeof(c->h->module), &module);
 	if (r)
 		return r;
+	/* Until the next schema version the TSC frequency travels as an annotation. */
+	const struct kc_json *tsc = kc_json_get(top, "x-tsc-khz");
+	uint64_t khz = 0;
+	if (tsc && (r = hj_unsigned(c, tsc, "x-tsc-khz", 32, &khz)))
+		return r;
+	kvmcpu_host_set_tsc_khz(c->h, (uint32_t)khz);
 	return kvmcpu_host_set_info(c->h, NULL, kernel, module);
 }
 
@@ -564,6 +570,8 @@ int kc_host_write_json(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_err
 	hw_string_member(out, "origin", h->origin, true);
 	hw_string_member(out, "kernel", h->kernel, true);
 	hw_string_member(out, "module", h->module, true);
+	if (h->tsc_khz)
+		fprintf(out, "  \"x-tsc-khz\": %" PRIu32 ",\n", h->tsc_khz);
 	hw_cpuid_array(out, "cpuid", h->cpuid, h->ncpuid);
 	if (h->hv_cpuid_known)
 		hw_cpuid_array(out, "hv_cpuid", h->hv, h->nhv);

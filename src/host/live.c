@@ -127,6 +127,25 @@ static int read_hv_cpuid_vcpu(struct kvmcpu_host *h, int fd)
 	return r;
 }
 
+/*
+ * The TSC frequency a new vCPU starts with (KVM_GET_TSC_KHZ on a scratch vCPU): two
+ * hosts of different rates cannot share a guest that relies on an invariant TSC unless
+ * the target can scale (KVM_CAP_TSC_CONTROL). Unknown (0) when the kernel cannot say.
+ */
+static void read_tsc_khz(struct kvmcpu_host *h, int fd)
+{
+	int vm = ioctl(fd, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		return;
+	int vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu >= 0) {
+		int khz = ioctl(vcpu, KVM_GET_TSC_KHZ, 0);
+		kvmcpu_host_set_tsc_khz(h, khz > 0 ? (uint32_t)khz : 0);
+		close(vcpu);
+	}
+	close(vm);
+}
+
 /* Kernels before 5.0: QEMU's stand-in from capabilities and KVM_GET_MSR_INDEX_LIST. */
 static void read_hv_cpuid_legacy(struct kvmcpu_host *h, int fd)
 {
@@ -256,6 +275,7 @@ int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 		read_caps(h, fd);
 		read_hv_cpuid(h, fd);
 		read_feature_msrs(h, fd);
+		read_tsc_khz(h, fd);
 		struct utsname u;
 		char origin[280];
 		snprintf(origin, sizeof(origin), "live:%s", dev_path);

@@ -61,6 +61,8 @@ int kc_host_write_text(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_err
 		fprintf(out, "kernel %s\n", h->kernel);
 	if (is_word(h->module))
 		fprintf(out, "module %s\n", h->module);
+	if (h->tsc_khz)
+		fprintf(out, "tsc-khz %" PRIx32 " # %" PRIu32 " kHz\n", h->tsc_khz, h->tsc_khz);
 	tw_cpuid(out, "cpuid", h->cpuid, h->ncpuid);
 	if (!h->hv_cpuid_known)
 		fputs("# hv-cpuid: not recorded (KVM_GET_SUPPORTED_HV_CPUID unavailable)\n", out);

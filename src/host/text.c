@@ -162,12 +162,18 @@ static int parse_line(struct kvmcpu_host *h, const struct line *l, struct kvmcpu
 	if (field_is(l, 0, "kernel") || field_is(l, 0, "module"))
 		return parse_info(h, l, field_is(l, 0, "kernel"), err);
 	uint64_t dummy;
+	if (field_is(l, 0, "tsc-khz")) {
+		if (l->n != 2 || !kc_parse_u64(l->field[1], l->len[1], true, UINT32_MAX, &dummy))
+			return line_fail(l, err, "write tsc-khz and the frequency in kHz, in hex",
+					 "tsc-khz takes one hex number of at most 32 bits");
+		return kvmcpu_host_set_tsc_khz(h, (uint32_t)dummy);
+	}
 	if (kc_parse_u64(l->field[0], l->len[0], true, UINT32_MAX, &dummy))
 		return parse_cpuid(h, l, 0, false, err);
 	char msg[128];
 	snprintf(msg, sizeof(msg), "unknown keyword '%.*s'", (int)(l->len[0] > 40 ? 40 : l->len[0]),
 		 l->field[0]);
-	return line_fail(l, err, "lines start with cpuid, hv-cpuid, cap, msr, kernel, module or a hex leaf",
+	return line_fail(l, err, "lines start with cpuid, hv-cpuid, cap, msr, kernel, module, tsc-khz or a hex leaf",
 			 msg);
 }
 
