@@ -31,6 +31,10 @@ int cmd_host(int argc, char **argv);
 int cmd_hv(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_migrate_check(int argc, char **argv);
+int cmd_host_diff(int argc, char **argv);
 
 /* Prints "kvmcpu <cmd>: message" and the hint to stderr; returns @exit_code. */
 int cli_report(const char *cmd, const struct kvmcpu_error *err, int exit_code);
@@ -89,6 +93,19 @@ void jw_kv_bool(struct jw *w, const char *key, bool v);
  * @named is the name asked for, @m the definition it resolves to. */
 void cli_json_model_identity(struct jw *w, const struct kvmcpu_model *named,
 			     const struct kvmcpu_model *m);
+
+/*
+ * Cluster subcommands (cli/cluster-common.c): a host set from HOST arguments and
+ * --hosts directories, with at least @min_hosts recordings (printing the error
+ * and returning EXIT_USAGE otherwise); loading one of them; a difference as text
+ * or as a JSON object.
+ */
+int cli_host_set(const char *cmd, char **paths, int npaths, char **dirs, int ndirs,
+		 size_t min_hosts, struct kvmcpu_host_set **out);
+int cli_host_set_load(const char *cmd, const struct kvmcpu_host_set *set, size_t i,
+		      struct kvmcpu_host **out);
+void cli_print_diff(FILE *f, const struct kvmcpu_diff *d, const char *indent);
+void cli_json_diff(struct jw *w, const struct kvmcpu_diff *d);
 
 /* Monotonic time in milliseconds, for the timings commands report. */
 double cli_now_ms(void);

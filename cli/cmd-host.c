@@ -15,7 +15,8 @@ static void usage(FILE *f)
 		   "  --json       the JSON fingerprint (schema kvmcpu-host/1)\n"
 		   "  --text       the line-based text format\n"
 		   "  --host FILE  read a recording instead of /dev/kvm (to convert or inspect it)\n"
-		   "  -h, --help   this text\n");
+		   "  -h, --help   this text\n\n"
+		   "kvmcpu host diff A B compares two recordings (kvmcpu host diff --help).\n");
 }
 
 static void print_summary(const struct kvmcpu_host *h)
@@ -61,6 +62,8 @@ static void print_summary(const struct kvmcpu_host *h)
 
 int cmd_host(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "diff"))
+		return cmd_host_diff(argc - 1, argv + 1);
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },

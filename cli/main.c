@@ -14,13 +14,16 @@ static const struct cli_command commands[] = {
 	{ "hv", cmd_hv, "list the Hyper-V enlightenments and what the host supports" },
 	{ "run", cmd_run, "apply a spec to a real vCPU and show what a probe guest sees" },
 	{ "verify", cmd_verify, "prove models on this host with the probe guest" },
+	{ "compare", cmd_compare, "which hosts run a CPU spec, and what the others lack" },
+	{ "baseline", cmd_baseline, "the richest CPU every host of a cluster runs, proven" },
+	{ "migrate-check", cmd_migrate_check, "would a guest see the same CPU on another host" },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: kvmcpu [--version] [--help] <command> [options]\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nRun 'kvmcpu <command> --help' for a command's options; see kvmcpu(1).\n"
 		   "Exit status: 0 success, 1 negative answer, 2 bad input, 3 host failure.\n");
 }

@@ -18,10 +18,10 @@ struct kc_cpu_mod {
 	bool enable;
 };
 
-#define KC_MAX_MODS 64
+#define KC_MAX_MODS 160
 
 struct kvmcpu_config {
-	char cpu[256];
+	char cpu[1536]; /* room for a cluster baseline: a model and many modifiers */
 	enum kc_cpu_kind kind;
 	const struct kvmcpu_model *model; /* alias-resolved definition (KC_CPU_MODEL) */
 	const struct kvmcpu_model *named; /* the name the user gave */

@@ -26,6 +26,16 @@ int kc_words_resolve_host(struct kc_resolve *c);
 int kc_words_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind,
 		    const uint64_t bits[KC_NWORDS], const char *fmt_reason);
 
+/*
+ * What @m asks of a host under @cfg before the host mask: the model, KVM's rules,
+ * the spec's modifiers, dependencies (src/cluster compares it with many hosts).
+ */
+int kc_words_want(const struct kvmcpu_config *cfg, const struct kvmcpu_model *m,
+		  uint64_t want[KC_NWORDS]);
+
+/* What a host can give a guest, as feature words (its CPUID and what KVM adds). */
+void kc_words_host_for_guest(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS]);
+
 /* leaves.c: the CPUID table of a model. */
 int kc_leaves_build_model(struct kc_resolve *c);
 int kc_leaves_build_host(struct kc_resolve *c);

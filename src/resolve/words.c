@@ -225,12 +225,17 @@ static int mask_with_host(struct kc_resolve *c)
  * emulates (KVM_X86_SETUP_MCE) rather than the CPU; QEMU offers them on
  * every KVM host too.
  */
+void kc_words_host_for_guest(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS])
+{
+	kc_host_words(h, words);
+	kc_words_set(words, KC_F_HYPERVISOR, true);
+	kc_words_set(words, KC_F_OVERFLOW_RECOV, true);
+	kc_words_set(words, KC_F_SUCCOR, true);
+}
+
 static void host_words_for_guest(struct kc_resolve *c)
 {
-	kc_host_words(c->host, c->host_words);
-	kc_words_set(c->host_words, KC_F_HYPERVISOR, true);
-	kc_words_set(c->host_words, KC_F_OVERFLOW_RECOV, true);
-	kc_words_set(c->host_words, KC_F_SUCCOR, true);
+	kc_words_host_for_guest(c->host, c->host_words);
 }
 
 int kc_words_resolve_model(struct kc_resolve *c)
@@ -272,5 +277,24 @@ int kc_words_resolve_host(struct kc_resolve *c)
 		r = check_user_enables(c);
 	if (!r)
 		r = mask_with_host(c);
+	return r;
+}
+
+int kc_words_want(const struct kvmcpu_config *cfg, const struct kvmcpu_model *m,
+		  uint64_t want[KC_NWORDS])
+{
+	struct kc_resolve c = { .cfg = cfg, .model = m, .r = kc_result_new() };
+	if (!c.r)
+		return -ENOMEM;
+	kc_strlcpy(c.vendor, m->vendor, sizeof(c.vendor));
+	c.intel_like = kc_vendor_is_intel_compatible(c.vendor);
+	memcpy(c.want, m->words, sizeof(c.want));
+	int r = apply_model_rules(&c);
+	if (!r)
+		r = apply_user_mods(&c);
+	if (!r)
+		r = kc_apply_dependencies(c.want, NULL, NULL) ? -ENOMEM : 0;
+	memcpy(want, c.want, sizeof(c.want));
+	kvmcpu_result_free(c.r);
 	return r;
 }

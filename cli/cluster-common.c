@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* What the cluster subcommands share: host sets from arguments, differences as text and JSON. */
+#include <stdio.h>
+
+#include "cli.h"
+
+int cli_host_set(const char *cmd, char **paths, int npaths, char **dirs, int ndirs,
+		 size_t min_hosts, struct kvmcpu_host_set **out)
+{
+	struct kvmcpu_error err;
+	struct kvmcpu_host_set *set;
+	kvmcpu_error_clear(&err);
+	if (kvmcpu_host_set_new(&set, &err))
+		return cli_report(cmd, &err, EXIT_HOST);
+	for (int i = 0; i < npaths + ndirs; i++) {
+		const char *p = i < npaths ? paths[i] : dirs[i - npaths];
+		if (kvmcpu_host_set_add(set, p, &err)) {
+			kvmcpu_host_set_free(set);
+			return cli_report(cmd, &err, EXIT_USAGE);
+		}
+	}
+	if (kvmcpu_host_set_count(set) < min_hosts) {
+		kvmcpu_host_set_free(set);
+		if (!npaths && !ndirs)
+			return cli_usage(cmd, "no hosts: give host recordings (HOST... or --hosts DIR)");
+		return cli_usage(cmd, "%zu host recording%s given, at least %zu needed",
+				 kvmcpu_host_set_count(set), kvmcpu_host_set_count(set) == 1 ? "" : "s",
+				 min_hosts);
+	}
+	*out = set;
+	return EXIT_OK;
+}
+
+int cli_host_set_load(const char *cmd, const struct kvmcpu_host_set *set, size_t i,
+		      struct kvmcpu_host **out)
+{
+	struct kvmcpu_error err;
+	kvmcpu_error_clear(&err);
+	if (kvmcpu_host_set_load(set, i, out, &err))
+		return cli_report(cmd, &err, EXIT_USAGE);
+	return EXIT_OK;
+}
+
+void cli_print_diff(FILE *f, const struct kvmcpu_diff *d, const char *indent)
+{
+	fprintf(f, "%s%-7s %s%s", indent, d->blocking ? kvmcpu_diff_kind_name(d->kind) : "note",
+		d->subject, *d->a || *d->b ? ": " : "");
+	if (*d->a || *d->b)
+		fprintf(f, "%s -> %s", *d->a ? d->a : "-", *d->b ? d->b : "-");
+	fprintf(f, "\n%s        %s\n", indent, d->reason);
+	if (*d->fix)
+		fprintf(f, "%s        fix: %s\n", indent, d->fix);
+}
+
+void cli_json_diff(struct jw *w, const struct kvmcpu_diff *d)
+{
+	jw_obj_begin(w);
+	jw_kv_str(w, "kind", kvmcpu_diff_kind_name(d->kind));
+	jw_kv_bool(w, "blocking", d->blocking);
+	jw_kv_str(w, "subject", d->subject);
+	jw_kv_str(w, "a", *d->a ? d->a : NULL);
+	jw_kv_str(w, "b", *d->b ? d->b : NULL);
+	jw_kv_str(w, "reason", d->reason);
+	jw_kv_str(w, "fix", *d->fix ? d->fix : NULL);
+	jw_obj_end(w);
+}

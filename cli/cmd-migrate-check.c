@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/* kvmcpu migrate-check: would a guest see the same CPU after moving between hosts. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: kvmcpu migrate-check --cpu SPEC [--hv SPEC] [--nested] [--json]\n"
+		   "                            --from A --to B | HOST... | --hosts DIR\n\n"
+		   "Resolves the spec on both hosts and compares what the guest sees: the complete\n"
+		   "CPUID table (features by name), the Hyper-V leaves (by flag), the MSR values\n"
+		   "and the vCPU capability plan, and timekeeping (invtsc or the Hyper-V frequency\n"
+		   "MSRs between hosts of different TSC rates). With HOST... every ordered pair\n"
+		   "is checked. Each difference comes with its reason and the fix; fields that\n"
+		   "describe the machine (caches, topology) are notes.\n\n"
+		   "  --cpu SPEC    the guest's CPU spec\n"
+		   "  --hv SPEC     the guest's Hyper-V spec\n"
+		   "  --nested      the guest runs its own hypervisor (nested_virt)\n"
+		   "  --from A      the source host recording\n"
+		   "  --to B        the target host recording\n"
+		   "  --hosts DIR   every *.json and *.txt recording in DIR (repeatable)\n"
+		   "  --json        one JSON object\n"
+		   "  -h, --help    this text\n\n"
+		   "Exit status: 0 safe, 1 a difference the guest would notice, 2 bad input.\n");
+}
+
+struct pair_out {
+	struct jw *w;
+	size_t pairs, unsafe;
+};
+
+static void report_pair(struct pair_out *o, const char *a, const char *b,
+			const struct kvmcpu_diff_list *l)
+{
+	size_t blocking = kvmcpu_diff_list_blocking(l);
+	o->pairs++;
+	o->unsafe += blocking > 0;
+	if (o->w) {
+		jw_obj_begin(o->w);
+		jw_kv_str(o->w, "from", a);
+		jw_kv_str(o->w, "to", b);
+		jw_kv_bool(o->w, "safe", blocking == 0);
+		jw_key(o->w, "differences");
+		jw_arr_begin(o->w);
+		for (size_t i = 0; i < kvmcpu_diff_list_count(l); i++)
+			cli_json_diff(o->w, kvmcpu_diff_list_at(l, i));
+		jw_arr_end(o->w);
+		jw_obj_end(o->w);
+		return;
+	}
+	if (blocking)
+		printf("%s -> %s: NOT safe, %zu difference%s\n", a, b, blocking, blocking == 1 ? "" : "s");
+	else
+		printf("%s -> %s: safe\n", a, b);
+	for (size_t i = 0; i < kvmcpu_diff_list_count(l); i++)
+		cli_print_diff(stdout, kvmcpu_diff_list_at(l, i), "  ");
+}
+
+static int check_pair(const struct kvmcpu_config *cfg, const struct kvmcpu_host *a,
+		      const struct kvmcpu_host *b, struct pair_out *o)
+{
+	struct kvmcpu_error err;
+	struct kvmcpu_diff_list *l;
+	kvmcpu_error_clear(&err);
+	if (kvmcpu_migration_check(cfg, a, b, &l, &err))
+		return cli_report("migrate-check", &err, cli_exit_for(err.code));
+	report_pair(o, kvmcpu_host_origin(a), kvmcpu_host_origin(b), l);
+	kvmcpu_diff_list_free(l);
+	return EXIT_OK;
+}
+
+/* Every ordered pair; the hosts are loaded once (pairs grow with the square anyway). */
+static int check_all(const struct kvmcpu_config *cfg, const struct kvmcpu_host_set *set,
+		     struct pair_out *o)
+{
+	size_t n = kvmcpu_host_set_count(set);
+	struct kvmcpu_host **hosts = calloc(n, sizeof(*hosts));
+	int rc = hosts ? EXIT_OK : EXIT_HOST;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = cli_host_set_load("migrate-check", set, i, &hosts[i]);
+	for (size_t i = 0; i < n && !rc; i++)
+		for (size_t j = 0; j < n && !rc; j++)
+			if (i != j)
+				rc = check_pair(cfg, hosts[i], hosts[j], o);
+	for (size_t i = 0; hosts && i < n; i++)
+		kvmcpu_host_free(hosts[i]);
+	free(hosts);
+	return rc;
+}
+
+int cmd_migrate_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "hv", required_argument, NULL, 'v' },
+		{ "nested", no_argument, NULL, 'n' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "hosts", required_argument, NULL, 'D' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *cpu = NULL, *hv = NULL;
+	char *from = NULL, *to = NULL;
+	bool nested = false, json = false;
+	char **dirs = calloc((size_t)argc + 1, sizeof(*dirs));
+	int ndirs = 0, c;
+	if (!dirs)
+		return EXIT_HOST;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': cpu = optarg; break;
+		case 'v': hv = optarg; break;
+		case 'n': nested = true; break;
+		case 'f': from = optarg; break;
+		case 't': to = optarg; break;
+		case 'D': dirs[ndirs++] = optarg; break;
+		case 'j': json = true; break;
+		case 'h':
+			free(dirs);
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			free(dirs);
+			return cli_usage("migrate-check", "unknown option");
+		}
+	}
+	int rc = EXIT_OK;
+	bool pair = from || to;
+	if (!cpu)
+		rc = cli_usage("migrate-check", "give --cpu SPEC");
+	else if (pair && (!from || !to))
+		rc = cli_usage("migrate-check", "give both --from A and --to B");
+	else if (pair && (optind < argc || ndirs))
+		rc = cli_usage("migrate-check", "give --from/--to or HOST.../--hosts, not both");
+	struct kvmcpu_config *cfg = NULL;
+	struct kvmcpu_host_set *set = NULL;
+	if (!rc)
+		rc = cli_make_config("migrate-check", NULL, cpu, hv, nested, &cfg);
+	char *both[2] = { from, to };
+	if (!rc)
+		rc = pair ? cli_host_set("migrate-check", both, 2, NULL, 0, 2, &set)
+			  : cli_host_set("migrate-check", argv + optind, argc - optind, dirs, ndirs, 2, &set);
+	free(dirs);
+	struct pair_out o = { 0 };
+	struct jw w;
+	if (!rc && json) {
+		jw_init(&w, stdout);
+		jw_obj_begin(&w);
+		jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
+		jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
+		jw_kv_bool(&w, "nested", kvmcpu_config_nested(cfg));
+		jw_key(&w, "pairs");
+		jw_arr_begin(&w);
+		o.w = &w;
+	}
+	if (!rc && pair) {
+		struct kvmcpu_host *a = NULL, *b = NULL;
+		rc = cli_host_set_load("migrate-check", set, 0, &a);
+		if (!rc)
+			rc = cli_host_set_load("migrate-check", set, 1, &b);
+		if (!rc)
+			rc = check_pair(cfg, a, b, &o);
+		kvmcpu_host_free(a);
+		kvmcpu_host_free(b);
+	} else if (!rc) {
+		rc = check_all(cfg, set, &o);
+	}
+	if (!rc && json) {
+		jw_arr_end(&w);
+		jw_kv_bool(&w, "safe", o.unsafe == 0);
+		jw_obj_end(&w);
+		jw_end(&w);
+	} else if (!rc && o.pairs > 1) {
+		printf("\n%zu of %zu moves safe\n", o.pairs - o.unsafe, o.pairs);
+	}
+	kvmcpu_host_set_free(set);
+	kvmcpu_config_free(cfg);
+	return rc ? rc : o.unsafe ? EXIT_NEGATIVE : EXIT_OK;
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/* Does one host run a config unchanged: what it would drop, with the reasons. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cluster/cluster-priv.h"
+#include "config/config-priv.h"
+#include "resolve/resolve-priv.h"
+#include "util/util.h"
+
+struct kvmcpu_fit {
+	struct kvmcpu_diff_list missing;
+};
+
+int kc_cluster_required(const struct kvmcpu_config *cfg, uint64_t req[KC_NWORDS])
+{
+	memset(req, 0, sizeof(uint64_t) * KC_NWORDS);
+	if (cfg->kind != KC_CPU_MODEL)
+		return 0;
+	uint64_t want[KC_NWORDS], asked[KC_NWORDS];
+	int r = kc_words_want(cfg, cfg->model, want);
+	if (r)
+		return r;
+	memcpy(asked, cfg->model->words, sizeof(asked));
+	for (unsigned i = 0; i < cfg->nmods; i++)
+		kc_words_set(asked, cfg->mods[i].feature, cfg->mods[i].enable);
+	for (unsigned w = 0; w < KC_NWORDS; w++)
+		req[w] = want[w] & asked[w];
+	return 0;
+}
+
+const char *kc_cluster_machine_field(uint32_t fn, enum kvmcpu_reg reg)
+{
+	switch (fn) {
+	case 1:
+		return reg == KVMCPU_EBX ? "CLFLUSH size, logical processor count and APIC ID of the host"
+					 : NULL;
+	case 2:
+	case 4:
+	case 0x80000005:
+	case 0x80000006:
+	case 0x80000019:
+	case 0x8000001d:
+		return "cache and TLB geometry of the host's processor";
+	case 0xb:
+	case 0x1f:
+	case 0x8000001e:
+		return "topology and APIC IDs of the host's processor";
+	case 0x15:
+	case 0x16:
+		return "TSC/crystal and processor frequencies of the host";
+	case 0x8000001a:
+		return "performance hints of the host's processor";
+	case 0x80000008:
+		if (reg == KVMCPU_ECX)
+			return "core count and APIC ID size of the host";
+		return reg == KVMCPU_EDX ? "INVLPGB and RDPRU limits of the host's processor" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+unsigned kc_cluster_phys_bits(const struct kvmcpu_host *h)
+{
+	const struct kvmcpu_cpuid_entry *e = kvmcpu_host_cpuid_find(h, 0x80000008, 0);
+	/* Without leaf 0x80000008 the SDM gives 36 bits to processors with PAE. */
+	return e && (e->eax & 0xff) ? e->eax & 0xff : 36;
+}
+
+/* A dropped model feature, or a dropped Hyper-V flag of the spec, is missing. */
+static int collect_missing(struct kvmcpu_fit *fit, const struct kvmcpu_result *r,
+			   const uint64_t req[KC_NWORDS])
+{
+	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++) {
+		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
+		int rc = 0;
+		if (n->kind == KVMCPU_NOTICE_DROPPED && n->word >= 0 && (req[n->word] & n->mask))
+			rc = kc_diff_add(&fit->missing, KVMCPU_DIFF_FEATURE, true, n->subject, "", "",
+					 n->reason, "");
+		else if (n->kind == KVMCPU_NOTICE_HV_DROPPED)
+			rc = kc_diff_add(&fit->missing, KVMCPU_DIFF_HYPERV, true, n->subject, "", "",
+					 n->reason, "");
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int kvmcpu_fit_check(const struct kvmcpu_config *cfg, const struct kvmcpu_host *host,
+		     struct kvmcpu_fit **out, struct kvmcpu_error *err)
+{
+	if (!cfg || !host || !out)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_fit_check needs a config, a host and *out");
+	struct kvmcpu_fit *fit = calloc(1, sizeof(*fit));
+	uint64_t req[KC_NWORDS];
+	if (!fit || kc_cluster_required(cfg, req)) {
+		free(fit);
+		return kc_fail(err, -ENOMEM, NULL, "out of memory");
+	}
+	struct kvmcpu_error rerr;
+	struct kvmcpu_result *r = NULL;
+	kvmcpu_error_clear(&rerr);
+	int rc;
+	if (kvmcpu_resolve(cfg, host, &r, &rerr))
+		rc = kc_diff_add(&fit->missing, KVMCPU_DIFF_ERROR, true, cfg->cpu, "", "",
+				 rerr.message, rerr.hint);
+	else
+		rc = collect_missing(fit, r, req);
+	kvmcpu_result_free(r);
+	if (rc) {
+		kvmcpu_fit_free(fit);
+		return kc_fail(err, -ENOMEM, NULL, "out of memory");
+	}
+	*out = fit;
+	return 0;
+}
+
+bool kvmcpu_fit_ok(const struct kvmcpu_fit *fit)
+{
+	return fit && fit->missing.n == 0;
+}
+
+size_t kvmcpu_fit_count(const struct kvmcpu_fit *fit)
+{
+	return fit ? fit->missing.n : 0;
+}
+
+const struct kvmcpu_diff *kvmcpu_fit_at(const struct kvmcpu_fit *fit, size_t i)
+{
+	return fit ? kvmcpu_diff_list_at(&fit->missing, i) : NULL;
+}
+
+void kvmcpu_fit_free(struct kvmcpu_fit *fit)
+{
+	if (!fit)
+		return;
+	kc_diff_clear(&fit->missing);
+	free(fit);
+}
