@@ -190,52 +190,6 @@ static void note_vendor(struct kvmcpu_baseline *b, const char *vendor)
 	}
 }
 
-/* Whether every guest bit of @f is set, ignoring @ignored (bits other flags clear). */
-static bool hv_flag_on(const struct kvmcpu_hv_flag *f, const struct kvmcpu_result *r,
-		       const uint32_t ignored[3][4])
-{
-	static const uint32_t leaves[] = { 0x40000003, 0x40000004, 0x4000000a };
-	bool any = false, all = true;
-	for (size_t l = 0; l < 3; l++) {
-		const struct kvmcpu_cpuid_entry *e = kvmcpu_result_cpuid_find(r, leaves[l], 0);
-		const uint32_t regs[4] = { e ? e->eax : 0, e ? e->ebx : 0, e ? e->ecx : 0,
-					   e ? e->edx : 0 };
-		for (int reg = 0; reg < 4; reg++) {
-			uint32_t bits = kvmcpu_hv_flag_bits(f, leaves[l], (enum kvmcpu_reg)reg);
-			any |= bits != 0;
-			bits &= ignored ? ~ignored[l][reg] : ~0u;
-			all &= (regs[reg] & bits) == bits;
-		}
-	}
-	return any && all;
-}
-
-/*
- * The Hyper-V flags a resolved guest has: every guest bit of the flag is set,
- * apart from the bits another flag it has takes away (avic clears vapic's hint).
- */
-static uint32_t hv_flags_of(const struct kvmcpu_result *r)
-{
-	const struct kvmcpu_cpuid_entry *sig = kvmcpu_result_cpuid_find(r, 0x40000001, 0);
-	if (!sig || sig->eax != 0x31237648) /* "Hv#1": the Hyper-V interface */
-		return 0;
-	static const uint32_t leaves[] = { 0x40000003, 0x40000004, 0x4000000a };
-	size_t n = kvmcpu_hv_flag_count() < 32 ? kvmcpu_hv_flag_count() : 32;
-	uint32_t set = 0, cleared[3][4] = { { 0 } };
-	for (size_t i = 0; i < n; i++)
-		if (hv_flag_on(kvmcpu_hv_flag_at(i), r, NULL))
-			set |= 1u << i;
-	for (size_t i = 0; i < n; i++)
-		for (size_t l = 0; l < 3 && (set >> i & 1); l++)
-			for (int reg = 0; reg < 4; reg++)
-				cleared[l][reg] |= kvmcpu_hv_flag_clear_bits(kvmcpu_hv_flag_at(i), leaves[l],
-									    (enum kvmcpu_reg)reg);
-	for (size_t i = 0; i < n; i++)
-		if (!(set >> i & 1) && hv_flag_on(kvmcpu_hv_flag_at(i), r, cleared))
-			set |= 1u << i;
-	return set;
-}
-
 static int add_hv(struct kvmcpu_baseline *b, const struct kvmcpu_host *host,
 		  struct kvmcpu_error *err)
 {
@@ -243,7 +197,7 @@ static int add_hv(struct kvmcpu_baseline *b, const struct kvmcpu_host *host,
 	int rc = kvmcpu_resolve(b->host_cfg, host, &r, err);
 	if (rc)
 		return rc;
-	uint32_t set = hv_flags_of(r);
+	uint32_t set = kc_cluster_hv_flags(r);
 	const struct kvmcpu_cpuid_entry *e = kvmcpu_result_cpuid_find(r, 0x40000004, 0);
 	if (!b->nhosts && e)
 		b->spinlocks = e->ebx;

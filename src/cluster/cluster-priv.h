@@ -51,6 +51,13 @@ const char *kc_cluster_machine_field(uint32_t fn, enum kvmcpu_reg reg);
 /* The physical address width a host gives (0x80000008 EAX[7:0], 36 without the leaf). */
 unsigned kc_cluster_phys_bits(const struct kvmcpu_host *h);
 
+/*
+ * The Hyper-V flags a resolved guest has, one bit per kvmcpu_hv_flag_at() index
+ * (the first 32): each of the flag's guest bits is set, apart from those another
+ * flag it has takes away (avic clears vapic's hint). 0 without Hyper-V leaves.
+ */
+uint32_t kc_cluster_hv_flags(const struct kvmcpu_result *r);
+
 /* Orders models newest first (kvmcpu_model_generation, then version, then name). */
 int kc_cluster_model_cmp_newest(const struct kvmcpu_model *a, const struct kvmcpu_model *b);
 

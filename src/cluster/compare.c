@@ -26,6 +26,10 @@ struct cmp {
 	struct kvmcpu_diff_list *l;
 	enum side_mode mode;
 	const char *a_name, *b_name;
+	/* 0x40000000.. holds Hyper-V leaves (not KVM's own, whose features have names). */
+	bool hv_range;
+	/* Guests: the Hyper-V flags that differ, already reported by name. */
+	uint32_t hv_flags_differ;
 };
 
 static const char *yes_no(bool v)
@@ -36,6 +40,15 @@ static const char *yes_no(bool v)
 static bool is_hv_leaf(uint32_t fn)
 {
 	return fn >= 0x40000000 && fn <= 0x400000ff;
+}
+
+/* "yes", "no", or which bits of a feature of several bits are there. */
+static const char *presence(char *buf, size_t size, uint64_t v, uint64_t mask)
+{
+	if ((v & mask) == mask || !(v & mask))
+		return yes_no(v & mask);
+	snprintf(buf, size, "partly (0x%" PRIx64 " of 0x%" PRIx64 ")", v & mask, mask);
+	return buf;
 }
 
 /* Named features of word @w that differ; the unnamed rest as one register item. */
@@ -49,7 +62,7 @@ static int diff_feature_word(struct cmp *c, unsigned w, uint64_t va, uint64_t vb
 		rest &= ~f->mask;
 		bool in_a = (va & f->mask) == f->mask, in_b = (vb & f->mask) == f->mask;
 		bool lost = in_a && !in_b;
-		char fix[96] = "";
+		char fix[96] = "", sa[64], sb[64];
 		char reason[200];
 		if (c->mode == GUEST_TABLES) {
 			snprintf(reason, sizeof(reason), "the guest %s %s when it moves (%s)",
@@ -61,7 +74,8 @@ static int diff_feature_word(struct cmp *c, unsigned w, uint64_t va, uint64_t vb
 				 in_a ? c->a_name : c->b_name, in_a ? c->b_name : c->a_name, where);
 		}
 		int r = kc_diff_add(c->l, KVMCPU_DIFF_FEATURE, c->mode == HOST_TABLES || lost, f->name,
-				    yes_no(in_a), yes_no(in_b), reason, fix);
+				    presence(sa, sizeof(sa), va, f->mask),
+				    presence(sb, sizeof(sb), vb, f->mask), reason, fix);
 		if (r)
 			return r;
 	}
@@ -79,7 +93,11 @@ static int diff_hv_reg(struct cmp *c, uint32_t fn, enum kvmcpu_reg reg, uint32_t
 		       const char *where)
 {
 	uint32_t rest = va ^ vb;
-	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++) {
+	for (size_t i = 0; i < kvmcpu_hv_flag_count() && i < 32 && c->mode == GUEST_TABLES; i++)
+		if (c->hv_flags_differ >> i & 1)
+			rest &= ~(kvmcpu_hv_flag_bits(kvmcpu_hv_flag_at(i), fn, reg) |
+				  kvmcpu_hv_flag_clear_bits(kvmcpu_hv_flag_at(i), fn, reg));
+	for (size_t i = 0; i < kvmcpu_hv_flag_count() && c->mode == HOST_TABLES; i++) {
 		const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_at(i);
 		uint32_t bits = c->mode == GUEST_TABLES ? kvmcpu_hv_flag_bits(f, fn, reg)
 							: kvmcpu_hv_flag_host_bits(f, fn, reg);
@@ -116,6 +134,30 @@ static int diff_hv_reg(struct cmp *c, uint32_t fn, enum kvmcpu_reg reg, uint32_t
 	return kc_diff_add(c->l, KVMCPU_DIFF_HYPERV, true, where, a, b,
 			   "a Hyper-V leaf differs (limits, versions or the spinlock count)",
 			   c->mode == GUEST_TABLES ? "pin the same Hyper-V spec on both hosts" : "");
+}
+
+/* Guests: the Hyper-V flags each has, compared by name. */
+static int diff_hv_flags(struct cmp *c, const struct kvmcpu_result *ra, const struct kvmcpu_result *rb)
+{
+	uint32_t fa = kc_cluster_hv_flags(ra), fb = kc_cluster_hv_flags(rb);
+	c->hv_flags_differ = fa ^ fb;
+	for (size_t i = 0; i < kvmcpu_hv_flag_count() && i < 32; i++) {
+		if (!(c->hv_flags_differ >> i & 1))
+			continue;
+		const char *name = kvmcpu_hv_flag_name(kvmcpu_hv_flag_at(i));
+		bool in_a = fa >> i & 1, lost = in_a;
+		char reason[200], fix[120] = "";
+		snprintf(reason, sizeof(reason), "Hyper-V flag %s is %s for the guest on %s and %s on %s",
+			 name, in_a ? "on" : "off", c->a_name, in_a ? "off" : "on", c->b_name);
+		if (lost)
+			snprintf(fix, sizeof(fix), "pin no_%s in the Hyper-V spec (hv=...+no_%s)", name,
+				 name);
+		int r = kc_diff_add(c->l, KVMCPU_DIFF_HYPERV, lost, name, yes_no(in_a), yes_no(!in_a),
+				    reason, fix);
+		if (r)
+			return r;
+	}
+	return 0;
 }
 
 static int diff_address(struct cmp *c, uint32_t va, uint32_t vb, const char *where)
@@ -158,7 +200,7 @@ static int diff_reg(struct cmp *c, uint32_t fn, uint32_t idx, enum kvmcpu_reg re
 	char where[40];
 	snprintf(where, sizeof(where), "0x%08x.%u.%s", fn, idx, regs[reg]);
 	int w = kc_word_find_cpuid(fn, idx, reg);
-	if (is_hv_leaf(fn) && (w < 0 || (fn >= 0x40000003 && fn <= 0x4000000a)))
+	if (is_hv_leaf(fn) && (c->hv_range || w < 0 || (fn >= 0x40000003 && fn <= 0x4000000a)))
 		return diff_hv_reg(c, fn, reg, va, vb, where);
 	if (w >= 0)
 		return diff_feature_word(c, (unsigned)w, va, vb, where);
@@ -289,6 +331,13 @@ static int diff_cap_plans(struct cmp *c, const struct kvmcpu_result *ra, const s
 	return 0;
 }
 
+/* The guest's 0x40000001 says "Hv#1": the Hyper-V interface, not KVM's leaves. */
+static bool has_hv_interface(const struct kvmcpu_result *r)
+{
+	const struct kvmcpu_cpuid_entry *e = kvmcpu_result_cpuid_find(r, 0x40000001, 0);
+	return e && e->eax == 0x31237648;
+}
+
 static bool guest_has_hv_flag(const struct kvmcpu_result *r, const char *name)
 {
 	const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_find(name);
@@ -297,8 +346,7 @@ static bool guest_has_hv_flag(const struct kvmcpu_result *r, const char *name)
 	if (!e || !bits)
 		return false;
 	/* The Hyper-V leaves are there only when 0x40000000 says "Microsoft Hv"-style. */
-	return (e->eax & bits) == bits && kvmcpu_result_cpuid_find(r, 0x40000001, 0) &&
-	       kvmcpu_result_cpuid_find(r, 0x40000001, 0)->eax == 0x31237648; /* "Hv#1" */
+	return (e->eax & bits) == bits && has_hv_interface(r);
 }
 
 /*
@@ -367,7 +415,7 @@ int kvmcpu_migration_check(const struct kvmcpu_config *cfg, const struct kvmcpu_
 		kvmcpu_result_free(ra);
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	}
-	struct cmp c = { l, GUEST_TABLES, kvmcpu_host_origin(from), kvmcpu_host_origin(to) };
+	struct cmp c = { l, GUEST_TABLES, kvmcpu_host_origin(from), kvmcpu_host_origin(to), false };
 	struct kvmcpu_error rerr;
 	kvmcpu_error_clear(&rerr);
 	if (kvmcpu_resolve(cfg, to, &rb, &rerr)) {
@@ -376,7 +424,10 @@ int kvmcpu_migration_check(const struct kvmcpu_config *cfg, const struct kvmcpu_
 		size_t na, nb;
 		const struct kvmcpu_cpuid_entry *ta = kvmcpu_result_cpuid(ra, &na);
 		const struct kvmcpu_cpuid_entry *tb = kvmcpu_result_cpuid(rb, &nb);
-		r = diff_tables(&c, ta, na, tb, nb);
+		c.hv_range = has_hv_interface(ra) || has_hv_interface(rb);
+		r = diff_hv_flags(&c, ra, rb);
+		if (!r)
+			r = diff_tables(&c, ta, na, tb, nb);
 		if (!r)
 			r = diff_msr_plans(&c, ra, rb);
 		if (!r)
@@ -454,8 +505,9 @@ int kvmcpu_host_diff(const struct kvmcpu_host *a, const struct kvmcpu_host *b,
 	struct kvmcpu_diff_list *l = calloc(1, sizeof(*l));
 	if (!l)
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
-	struct cmp c = { l, HOST_TABLES, kvmcpu_host_origin(a), kvmcpu_host_origin(b) };
+	struct cmp c = { l, HOST_TABLES, kvmcpu_host_origin(a), kvmcpu_host_origin(b), false };
 	int r = diff_tables(&c, a->cpuid, a->ncpuid, b->cpuid, b->ncpuid);
+	c.hv_range = true;
 	if (!r && a->hv_cpuid_known != b->hv_cpuid_known)
 		r = kc_diff_add(l, KVMCPU_DIFF_HYPERV, true, "KVM_GET_SUPPORTED_HV_CPUID",
 				a->hv_cpuid_known ? "recorded" : "not recorded",
