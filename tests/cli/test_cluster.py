@@ -1,0 +1,350 @@
+# SPDX-License-Identifier: MIT
+"""kvmcpu compare, baseline, migrate-check and host diff on the real CPUID dumps and recorded hosts.
+
+Expected answers come from the processors, not from kvmcpu: which generation introduced
+which instruction (Intel SDM Vol. 1 and the ISA extensions reference, AMD APM Vol. 3), the
+address sizes in each dump's leaf 0x80000008, and the Hyper-V TLFS bit of direct synthetic
+timers (0x40000003 EDX bit 19) in the recorded Hyper-V answers.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from kvmcpu_test import CLI, HOSTS, Checker, run
+
+SKX = os.path.join(HOSTS, "intel-skylake-server.txt")
+ICX = os.path.join(HOSTS, "intel-icelake-server.txt")
+SPR = os.path.join(HOSTS, "intel-sapphirerapids.txt")
+HSW = os.path.join(HOSTS, "intel-haswell.txt")
+CONROE = os.path.join(HOSTS, "intel-conroe.txt")
+NEHALEM = os.path.join(HOSTS, "intel-nehalem.txt")
+ROME = os.path.join(HOSTS, "amd-epyc-rome.txt")
+GENOA = os.path.join(HOSTS, "amd-epyc-genoa.txt")
+TURIN = os.path.join(HOSTS, "amd-epyc-turin-dense.txt")
+HV_NEW = os.path.join(HOSTS, "hv-intel-evmcs.txt")
+HV_419 = os.path.join(HOSTS, "hv-intel-4.19-legacy.txt")
+
+
+def dump_reg(path, leaf, reg):
+    """A register of a dump, read straight from the file (not through kvmcpu)."""
+    with open(path) as f:
+        for line in f:
+            fields = line.split()
+            if fields and fields[0] == "%08x" % leaf and fields[1] == "00":
+                return int(fields[2 + "abcd".index(reg)], 16)
+            if fields[:2] == ["cpuid", "%08x" % leaf]:
+                return int(fields[3 + "abcd".index(reg)], 16)
+    return None
+
+
+def phys_bits(path):
+    return dump_reg(path, 0x80000008, "a") & 0xff
+
+
+def baseline(*args):
+    rc, out, err = run("baseline", "--json", *args)
+    return rc, (json.loads(out) if out.strip() else None), err
+
+
+def base_name(spec):
+    """'Skylake-Server-v6+no_kvmclock' -> 'Skylake-Server'."""
+    return re.sub(r"-v\d+$", "", spec.split("+")[0])
+
+
+def runs_everywhere(c, spec, hosts, what):
+    rc, out, err = run("compare", "--cpu", spec, *hosts)
+    c.eq(rc, 0, "%s: compare --cpu %s exit (%s)" % (what, spec, out[-300:] + err))
+
+
+def test_intel_servers(c):
+    """Skylake-SP, Ice Lake-SP, Sapphire Rapids: a Skylake-Server model (no VNNI on Skylake-SP)."""
+    hosts = [SKX, ICX, SPR]
+    rc, j, err = baseline(*hosts)
+    c.eq(rc, 0, "intel servers: baseline exit (%s)" % err)
+    if not j:
+        return
+    # AVX512_VNNI arrived with Cascade Lake, so Skylake-SP rules Cascadelake-Server out;
+    # every Skylake-SP has AVX-512 F/CD/BW/DQ/VL, so the model is Skylake-Server.
+    c.eq(base_name(j["model"]), "Skylake-Server", "intel servers: model generation")
+    c.check(base_name(j["spec"]) in ("Skylake-Server", "Cascadelake-Server"),
+            "intel servers: spec base is Skylake/Cascadelake-era: %s" % j["spec"])
+    c.check("+avx512vnni" not in j["spec"], "intel servers: spec does not enable VNNI")
+    c.eq(j["psabi"], "x86-64-v4", "intel servers: psABI level (AVX-512 on all three)")
+    c.eq(j["phys_bits"], min(phys_bits(h) for h in hosts), "intel servers: phys-bits")
+    c.eq(j["vendor"], "GenuineIntel", "intel servers: vendor")
+    c.check(j["proven"], "intel servers: proven")
+    rungs = {r["model"]: r for r in j["ladder"]}
+    casc = rungs.get("Cascadelake-Server-v1")
+    c.check(casc and casc["host_count"] == 1 and SKX in casc["hosts"] and
+            "avx512vnni" in casc["features"].split(), "ladder: Cascadelake-Server-v1 needs VNNI "
+            "that Skylake-SP lacks: %s" % casc)
+    icx = rungs.get("Icelake-Server-v1")
+    c.check(icx and SKX in icx["hosts"] and "avx512vbmi" in icx["features"].split(),
+            "ladder: Icelake-Server-v1 needs VBMI that Skylake-SP lacks: %s" % icx)
+    c.check(all(base_name(m) != "Skylake-Server" for m in rungs),
+            "ladder holds only models newer than the answer")
+    for answer in (j["model"], j["spec"], j["psabi"]):
+        runs_everywhere(c, answer, hosts, "intel servers")
+    # The text output says the same.
+    rc, out, _ = run("baseline", *hosts)
+    c.check(rc == 0 and "model      %s" % j["model"] in out and "ladder" in out,
+            "baseline text output")
+
+
+def test_old_intel(c):
+    """Conroe, Nehalem, Haswell: Conroe (Penryn brought SSE4.1), psABI v1 (Conroe lacks POPCNT)."""
+    rc, j, err = baseline(CONROE, NEHALEM, HSW)
+    c.eq(rc, 0, "old intel: exit (%s)" % err)
+    if not j:
+        return
+    c.eq(base_name(j["model"]), "Conroe", "old intel: model")
+    c.eq(j["psabi"], "x86-64-v1", "old intel: psABI level")
+    penryn = [r for r in j["ladder"] if base_name(r["model"]) == "Penryn"]
+    c.check(penryn and CONROE in penryn[0]["hosts"] and "sse4.1" in penryn[0]["features"],
+            "old intel: Penryn ruled out by Conroe's missing SSE4.1: %s" % penryn)
+    c.eq(j["phys_bits"], 36, "old intel: phys-bits (Conroe dump: 36)")
+
+
+def test_amd_servers(c):
+    """Rome, Genoa, Turin: EPYC-Rome, psABI v3 (no AVX-512 on Zen 2)."""
+    rc, j, err = baseline(ROME, GENOA, TURIN)
+    c.eq(rc, 0, "amd servers: exit (%s)" % err)
+    if not j:
+        return
+    c.eq(base_name(j["model"]), "EPYC-Rome", "amd servers: model")
+    c.eq(j["psabi"], "x86-64-v3", "amd servers: psABI level")
+    c.eq(j["phys_bits"], phys_bits(ROME), "amd servers: phys-bits")
+    milan = [r for r in j["ladder"] if base_name(r["model"]) == "EPYC-Milan"]
+    # Zen 3 added PKU, INVPCID... and VAES/VPCLMULQDQ; Rome has none of these.
+    c.check(milan and ROME in milan[0]["hosts"] and "pku" in milan[0]["features"].split(),
+            "amd servers: EPYC-Milan ruled out by Rome's missing PKU: %s" % milan)
+
+
+def test_mixed_vendors(c):
+    """Skylake-SP and EPYC Rome: vendor-neutral, psABI v3 (Rome has no AVX-512)."""
+    rc, j, err = baseline(SKX, ROME)
+    c.eq(rc, 0, "mixed: exit (%s)" % err)
+    if not j:
+        return
+    c.check(j["vendor_neutral"] and j["vendor"] is None, "mixed: vendor-neutral")
+    c.eq(j["psabi"], "x86-64-v3", "mixed: psABI level")
+    c.check(j["model"].startswith("x86-64-v3"), "mixed: model is a psABI level: %s" % j["model"])
+    c.check(j["spec"].startswith("x86-64-v"), "mixed: spec from a psABI level: %s" % j["spec"])
+    c.check(any("different CPU vendors" in n and "GenuineIntel" in n and "AuthenticAMD" in n
+                for n in j["notes"]), "mixed: a note says why: %s" % j["notes"])
+    c.eq(j["phys_bits"], min(phys_bits(SKX), phys_bits(ROME)), "mixed: phys-bits")
+    runs_everywhere(c, j["spec"], [SKX, ROME], "mixed")
+
+
+def test_hv_pinned(c):
+    """--hv windows over hosts whose auto-detected flags differ: one pinned spec without them."""
+    rc, j, err = baseline("--hv", "windows", HV_NEW, HV_419)
+    c.eq(rc, 0, "hv baseline exit (%s)" % err)
+    if not j:
+        return
+    flags = j["hv"].split("+")
+    c.eq(flags[0], "none", "hv: the pinned spec starts from none")
+    # Linux 4.19 has no direct synthetic timers (0x40000003 EDX bit 19 clear in its answer).
+    c.check("stimer_direct" not in flags and "stimer" in flags, "hv: stimer_direct left out: %s" % j["hv"])
+    c.check(any("stimer_direct" in n for n in j["notes"]), "hv: a note names stimer_direct")
+    rc, out, err = run("migrate-check", "--cpu", j["model"], "--hv", j["hv"], HV_NEW, HV_419)
+    c.check(rc == 0 and "NOT safe" not in out,
+            "hv: the pinned answer migrates both ways: %d %s %s" % (rc, out[-500:], err))
+
+
+def test_migrate_check(c):
+    """stimer_direct auto-detected on one host only; phys-bits; timekeeping."""
+    rc, out, err = run("migrate-check", "--cpu", "Skylake-Server-v4", "--hv", "windows",
+                       "--from", HV_NEW, "--to", HV_419, "--json")
+    c.eq(rc, 1, "migrate-check stimer_direct: exit")
+    pair = json.loads(out)["pairs"][0] if out.strip() else {"differences": []}
+    sd = [d for d in pair["differences"] if d["subject"] == "stimer_direct"]
+    c.check(sd and sd[0]["blocking"] and "no_stimer_direct" in sd[0]["fix"],
+            "migrate-check names stimer_direct and the fix: %s" % sd)
+    rc, out, _ = run("migrate-check", "--cpu", "Skylake-Server-v4", "--hv", "windows",
+                     "--from", HV_NEW, "--to", HV_419)
+    c.check("pin no_stimer_direct" in out and "NOT safe" in out, "migrate-check text")
+    # Rome dumps 48 physical address bits, Genoa 52.
+    rc, out, _ = run("migrate-check", "--cpu", "EPYC-Rome", "--json", "--from", GENOA, "--to", ROME)
+    c.eq(rc, 1, "phys-bits: exit")
+    pb = [d for d in json.loads(out)["pairs"][0]["differences"] if d["subject"] == "phys-bits"]
+    c.check(pb and pb[0]["a"] == str(phys_bits(GENOA)) and pb[0]["b"] == str(phys_bits(ROME))
+            and pb[0]["blocking"] and "phys-bits=%d" % phys_bits(ROME) in pb[0]["fix"],
+            "phys-bits difference and fix: %s" % pb)
+    # The same host twice over (two copies): safe.
+    with tempfile.TemporaryDirectory() as d:
+        a, b = os.path.join(d, "a.txt"), os.path.join(d, "b.txt")
+        shutil.copy(SKX, a)
+        shutil.copy(SKX, b)
+        rc, out, _ = run("migrate-check", "--cpu", "Skylake-Server-v4", "--from", a, "--to", b)
+        c.check(rc == 0 and "safe" in out, "identical hosts: safe")
+        test_timekeeping(c, d)
+
+
+def write_host(path, base, extra):
+    with open(base) as f, open(path, "w") as out:
+        out.write(f.read())
+        out.write(extra)
+
+
+def test_timekeeping(c, d):
+    """invtsc between hosts of different TSC rates: unsafe unless the target scales."""
+    # Skylake-SP reports the invariant TSC (0x80000007 EDX bit 8).
+    c.check(dump_reg(SKX, 0x80000007, "d") & 0x100, "the Skylake-SP dump has invtsc")
+    slow, fast, scaling = (os.path.join(d, n) for n in ("slow.txt", "fast.txt", "scaling.txt"))
+    write_host(slow, SKX, "tsc-khz 200b20\ncap KVM_CAP_TSC_CONTROL 0\n")     # 2.1 GHz
+    write_host(fast, SKX, "tsc-khz 2dc6c0\ncap KVM_CAP_TSC_CONTROL 0\n")     # 3.0 GHz
+    write_host(scaling, SKX, "tsc-khz 2dc6c0\ncap KVM_CAP_TSC_CONTROL 1\n")
+    spec = "Skylake-Server-v4+invtsc"
+    rc, out, _ = run("migrate-check", "--cpu", spec, "--json", "--from", slow, "--to", fast)
+    t = [x for x in json.loads(out)["pairs"][0]["differences"] if x["kind"] == "time"]
+    c.check(rc == 1 and t and t[0]["blocking"] and t[0]["a"] == "2100000" and t[0]["b"] == "3000000"
+            and "invtsc" in t[0]["reason"] and "no_invtsc" in t[0]["fix"],
+            "invtsc across TSC rates is unsafe: %d %s" % (rc, t))
+    rc, out, _ = run("migrate-check", "--cpu", spec, "--json", "--from", slow, "--to", scaling)
+    t = [x for x in json.loads(out)["pairs"][0]["differences"] if x["kind"] == "time"]
+    c.check(rc == 0 and t and not t[0]["blocking"], "a target that scales the TSC: a note only: %s" % t)
+    rc, _, _ = run("migrate-check", "--cpu", "Skylake-Server-v4", "--from", slow, "--to", fast)
+    c.eq(rc, 0, "without invtsc the rate does not matter")
+    # The recording keeps the rate in both formats.
+    rc, out, _ = run("host", "--json", "--host", fast)
+    c.check('"x-tsc-khz": 3000000' in out, "JSON recording carries x-tsc-khz")
+    js = os.path.join(d, "fast.json")
+    with open(js, "w") as f:
+        f.write(out)
+    rc, out, _ = run("host", "--text", "--host", js)
+    c.check("tsc-khz 2dc6c0" in out, "text recording carries tsc-khz")
+
+
+def test_compare(c):
+    rc, out, _ = run("compare", "--cpu", "Icelake-Server-v1", "--json", SKX, ICX)
+    j = json.loads(out)
+    c.eq(rc, 1, "compare: Icelake-Server on Skylake-SP and Ice Lake-SP exit")
+    hosts = {h["host"]: h for h in j["hosts"]}
+    c.check(not hosts[SKX]["runs"] and "avx512vbmi" in [m["subject"] for m in hosts[SKX]["missing"]],
+            "compare: Skylake-SP lacks VBMI")
+    c.check(hosts[ICX]["runs"] and not hosts[ICX]["missing"], "compare: Ice Lake-SP runs it")
+    c.check(not j["runs_everywhere"] and j["failing"] == 1, "compare: totals")
+    rc, _, _ = run("compare", "--cpu", "Haswell-noTSX", SKX, ICX, HSW)
+    c.eq(rc, 0, "compare: Haswell-noTSX runs on all three")
+    rc, out, _ = run("compare", "--cpu", "Skylake-Server", "--hv", "windows", HV_419)
+    c.check(rc == 1 and "stimer_direct" in out, "compare names the Hyper-V flag the host lacks")
+
+
+def test_host_diff(c):
+    rc, out, _ = run("host", "diff", "--json", SKX, ICX)
+    c.eq(rc, 1, "host diff: different hosts exit")
+    diffs = json.loads(out)["differences"]
+    vbmi = [d for d in diffs if d["subject"] == "avx512vbmi"]
+    c.check(vbmi and vbmi[0]["kind"] == "feature" and vbmi[0]["a"] == "no" and vbmi[0]["b"] == "yes",
+            "host diff: VBMI by name: %s" % vbmi)
+    rc, out, _ = run("host", "diff", HV_NEW, HV_419)
+    c.check(rc == 1 and "stimer_direct" in out and "\nhyperv:" in out, "host diff: Hyper-V group")
+    with tempfile.TemporaryDirectory() as d:
+        copy = os.path.join(d, "copy.txt")
+        shutil.copy(SKX, copy)
+        rc, out, _ = run("host", "diff", SKX, copy)
+        c.check(rc == 0 and "0 differences" in out, "host diff: a copy is the same")
+
+
+def test_hosts_dir_and_formats(c):
+    """--hosts DIR reads *.json and *.txt; JSON and text recordings give the same answer."""
+    with tempfile.TemporaryDirectory() as d:
+        shutil.copy(SKX, os.path.join(d, "skx.txt"))
+        _, out, _ = run("host", "--json", "--host", ICX)
+        with open(os.path.join(d, "icx.json"), "w") as f:
+            f.write(out)
+        shutil.copy(SPR, os.path.join(d, "spr.txt"))
+        with open(os.path.join(d, "README"), "w") as f:
+            f.write("not a recording\n")
+        rc, j, err = baseline("--hosts", d)
+        _, k, _ = baseline(SKX, ICX, SPR)
+        c.check(rc == 0 and j and k and j["host_count"] == 3 and j["model"] == k["model"]
+                and j["spec"] == k["spec"], "--hosts DIR with JSON and text: %s" % err)
+
+
+def test_bad_inputs(c):
+    with tempfile.TemporaryDirectory() as d:
+        missing = os.path.join(d, "nope.json")
+        rc, _, err = run("baseline", SKX, missing)
+        c.check(rc == 2 and "cannot read host recording %s" % missing in err,
+                "unreadable file: %d %s" % (rc, err))
+        unreadable = os.path.join(d, "secret.txt")
+        shutil.copy(SKX, unreadable)
+        os.chmod(unreadable, 0)
+        p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                            CLI, "baseline", unreadable], capture_output=True, text=True)
+        if os.geteuid() == 0 and p.stderr.startswith("kvmcpu baseline:"):
+            c.check(p.returncode == 2 and "Permission denied" in p.stderr,
+                    "file without read permission: %d %s" % (p.returncode, p.stderr))
+        else:
+            print("SKIPPED (loudly): the permission case needs root and setpriv: %s" % p.stderr.strip())
+        empty = os.path.join(d, "empty")
+        os.mkdir(empty)
+        rc, _, err = run("baseline", "--hosts", empty)
+        c.check(rc == 2 and "no host recordings" in err and empty in err and "kvmcpu host --json" in err,
+                "directory with no recordings: %d %s" % (rc, err))
+        other = os.path.join(d, "v2.json")
+        _, out, _ = run("host", "--json", "--host", SKX)
+        with open(other, "w") as f:
+            f.write(out.replace("kvmcpu-host/1", "kvmcpu-host/2"))
+        rc, _, err = run("baseline", SKX, other)
+        c.check(rc == 2 and 'schema "kvmcpu-host/2" is not understood' in err,
+                "other schema version: %d %s" % (rc, err))
+        rc, _, err = run("compare", "--cpu", "Skylake-Server", SKX, SKX)
+        c.check(rc == 2 and "one host given twice" in err, "same host twice: %d %s" % (rc, err))
+        link = os.path.join(d, "link.txt")
+        os.symlink(os.path.abspath(SKX), link)
+        rc, _, err = run("baseline", SKX, link)
+        c.check(rc == 2 and "one host given twice" in err, "same host by another path: %s" % err)
+        for cmd in (["baseline"], ["compare", "--cpu", "Skylake-Server"],
+                    ["migrate-check", "--cpu", "Skylake-Server"]):
+            rc, _, err = run(*cmd)
+            c.check(rc == 2 and "no hosts" in err, "zero hosts: %s: %d %s" % (cmd[0], rc, err))
+        rc, _, err = run("migrate-check", "--cpu", "Skylake-Server", SKX)
+        c.check(rc == 2 and "at least 2" in err, "migrate-check with one host: %s" % err)
+        rc, _, err = run("migrate-check", "--cpu", "Skylake-Server", "--from", SKX)
+        c.check(rc == 2 and "--to" in err, "migrate-check --from without --to")
+        rc, _, err = run("compare", SKX)
+        c.check(rc == 2 and "--cpu" in err, "compare without --cpu")
+        rc, _, err = run("host", "diff", SKX)
+        c.check(rc == 2 and "two host recordings" in err, "host diff with one file")
+        rc, _, err = run("compare", "--cpu", "Skylake-Servr", SKX)
+        c.check(rc == 2 and "unknown CPU model" in err, "compare with a misspelt model")
+
+
+def test_help_and_man(c):
+    with open(os.path.join(os.path.dirname(HOSTS), "..", "man", "kvmcpu.1")) as f:
+        man = f.read().replace("\\-", "-")
+    for cmd in (["compare"], ["baseline"], ["migrate-check"], ["host", "diff"]):
+        rc, out, _ = run(*cmd, "--help")
+        c.check(rc == 0 and "Usage: kvmcpu %s" % " ".join(cmd) in out, "%s --help" % " ".join(cmd))
+        c.check(re.search(r'^\.B[RI]? "?%s\b' % cmd[-1], man, re.M), "man page documents %s" % cmd[-1])
+        for opt in sorted(set(re.findall(r"--[a-z][a-z-]+", out))):
+            c.check(opt in man, "man page mentions %s of %s" % (opt, " ".join(cmd)))
+    _, out, _ = run("--help")
+    for cmd in ("compare", "baseline", "migrate-check"):
+        c.check(cmd in out, "kvmcpu --help lists %s" % cmd)
+
+
+def main():
+    c = Checker("cluster")
+    test_intel_servers(c)
+    test_old_intel(c)
+    test_amd_servers(c)
+    test_mixed_vendors(c)
+    test_hv_pinned(c)
+    test_migrate_check(c)
+    test_compare(c)
+    test_host_diff(c)
+    test_hosts_dir_and_formats(c)
+    test_bad_inputs(c)
+    test_help_and_man(c)
+    c.finish()
+
+
+if __name__ == "__main__":
+    main()
