@@ -322,7 +322,8 @@ def test_help_and_man(c):
     for cmd in (["compare"], ["baseline"], ["migrate-check"], ["host", "diff"]):
         rc, out, _ = run(*cmd, "--help")
         c.check(rc == 0 and "Usage: kvmcpu %s" % " ".join(cmd) in out, "%s --help" % " ".join(cmd))
-        c.check(re.search(r'^\.B[RI]? "?%s\b' % cmd[-1], man, re.M), "man page documents %s" % cmd[-1])
+        c.check(re.search(r'^\.B[RI]? "?%s\b' % r"\\?-".join(" ".join(cmd).split("-")), man, re.M),
+                "man page documents %s" % " ".join(cmd))
         for opt in sorted(set(re.findall(r"--[a-z][a-z-]+", out))):
             c.check(opt in man, "man page mentions %s of %s" % (opt, " ".join(cmd)))
     _, out, _ = run("--help")
