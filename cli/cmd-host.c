@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu host: this host's fingerprint, to read or to record for other tools. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,40 +58,32 @@ static void print_summary(const struct kvmcpu_host *h)
 	}
 }
 
+/* --json (shared) and --text choose the recording's format; one of them at most. */
+static int host_option(void *ctx, int key, const char *arg)
+{
+	(void)arg;
+	if (key == 't')
+		*(bool *)ctx = true;
+	return 0;
+}
+
 int cmd_host(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "text", no_argument, NULL, 't' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *host_path = NULL;
-	int format = -1;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-		case 't':
-			if (format >= 0)
-				return cli_usage("host", "give one of --json and --text");
-			format = c == 'j' ? KVMCPU_HOST_JSON : KVMCPU_HOST_TEXT;
-			break;
-		case 'H':
-			host_path = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage("host", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage("host", "unexpected argument '%s'", argv[optind]);
+	static const struct cli_opt own[] = { { "text", no_argument, 't', false }, { 0 } };
+	bool text = false;
+	struct cli_args a;
+	const struct cli_parser p = { .cmd = "host", .shared = CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
+				      .own = own, .on_option = host_option, .ctx = &text,
+				      .usage = usage };
+	int rc = cli_parse(&p, argc, argv, &a, NULL);
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+	if (a.json && text)
+		return cli_usage("host", "give one of --json and --text");
+	int format = a.json ? KVMCPU_HOST_JSON : text ? KVMCPU_HOST_TEXT : -1;
+	const char *host_path = a.host;
 	struct kvmcpu_host *h;
-	int rc = cli_open_host("host", host_path, &h);
+	rc = cli_open_host("host", host_path, &h);
 	if (rc)
 		return rc;
 	if (format < 0) {

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu hv: every Hyper-V flag with its bits, dependencies, host support and presets. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -231,39 +230,27 @@ static void print_json(const struct kvmcpu_host *h)
 	jw_end(&w);
 }
 
+static int hv_option(void *ctx, int key, const char *arg)
+{
+	(void)arg;
+	if (key == 'n')
+		*(bool *)ctx = true;
+	return 0;
+}
+
 int cmd_hv(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "no-host", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *host_path = NULL;
-	bool json = false, no_host = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			host_path = optarg;
-			break;
-		case 'n':
-			no_host = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage("hv", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage("hv", "unexpected argument '%s'", argv[optind]);
+	static const struct cli_opt own[] = { { "no-host", no_argument, 'n', false }, { 0 } };
+	bool no_host = false;
+	struct cli_args a;
+	const struct cli_parser p = { .cmd = "hv", .shared = CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
+				      .own = own, .on_option = hv_option, .ctx = &no_host,
+				      .usage = usage };
+	int prc = cli_parse(&p, argc, argv, &a, NULL);
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
+	const char *host_path = a.host;
+	bool json = a.json;
 	if (no_host && host_path)
 		return cli_usage("hv", "--host and --no-host exclude each other");
 	struct kvmcpu_host *h = NULL;

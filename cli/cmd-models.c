@@ -123,40 +123,29 @@ static void print_table(const struct row *rows, size_t n, size_t total,
 	printf("\n%zu of %zu models runnable on %s\n", ok, total, kvmcpu_host_origin(host));
 }
 
+static int models_option(void *ctx, int key, const char *arg)
+{
+	(void)arg;
+	if (key == 'r')
+		*(bool *)ctx = true;
+	return 0;
+}
+
 int cmd_models(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "runnable", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *host_path = NULL;
-	bool json = false, only_runnable = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			host_path = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'r':
-			only_runnable = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage("models", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage("models", "unexpected argument '%s'", argv[optind]);
+	static const struct cli_opt own[] = { { "runnable", no_argument, 'r', false }, { 0 } };
+	bool only_runnable = false;
+	struct cli_args a;
+	const struct cli_parser p = { .cmd = "models", .shared = CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
+				      .own = own, .on_option = models_option, .ctx = &only_runnable,
+				      .usage = usage };
+	int rc = cli_parse(&p, argc, argv, &a, NULL);
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+	const char *host_path = a.host;
+	bool json = a.json;
 	struct kvmcpu_host *host;
-	int rc = cli_open_host("models", host_path, &host);
+	rc = cli_open_host("models", host_path, &host);
 	if (rc)
 		return rc;
 	size_t n = kvmcpu_model_count(), runnable = 0;
