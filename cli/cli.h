@@ -44,6 +44,9 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
  */
 int cli_exit_for(int code);
 
+/* Length of the valid UTF-8 sequence at @p (1..4), or 0 when it is not one. */
+size_t cli_utf8_len(const unsigned char *p);
+
 /*
  * @s made safe for a terminal: control characters, C1 controls and bytes that are
  * not UTF-8 become \xNN escapes. Writes into @buf (always terminated) and returns it.

@@ -68,10 +68,13 @@ static void print_dropped_line(const struct kvmcpu_result *r)
 		printf("\n");
 	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++) {
 		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
+		char reason[1024];
 		if (n->kind == KVMCPU_NOTICE_HV_DROPPED)
-			printf("Hyper-V flag dropped: %s: %s\n", n->subject, n->reason);
+			printf("Hyper-V flag dropped: %s: %s\n", n->subject,
+			       cli_tame(n->reason, reason, sizeof(reason)));
 		else if (n->kind == KVMCPU_NOTICE_WARNING)
-			fprintf(stderr, "warning: %s: %s\n", n->subject, n->reason);
+			fprintf(stderr, "warning: %s: %s\n", n->subject,
+				cli_tame(n->reason, reason, sizeof(reason)));
 	}
 }
 

@@ -19,9 +19,13 @@ static void usage(FILE *f)
 
 static void print_summary(const struct kvmcpu_host *h)
 {
-	printf("origin   %s\nvendor   %s\nkernel   %s\nmodule   %s\n", kvmcpu_host_origin(h),
-	       kvmcpu_host_vendor(h), *kvmcpu_host_kernel(h) ? kvmcpu_host_kernel(h) : "-",
-	       *kvmcpu_host_module(h) ? kvmcpu_host_module(h) : "-");
+	/* Every string of a recording comes from another machine: tamed before a terminal sees it. */
+	char t[4][1024];
+	printf("origin   %s\nvendor   %s\nkernel   %s\nmodule   %s\n",
+	       cli_tame(kvmcpu_host_origin(h), t[0], sizeof(t[0])),
+	       cli_tame(kvmcpu_host_vendor(h), t[1], sizeof(t[1])),
+	       cli_tame(*kvmcpu_host_kernel(h) ? kvmcpu_host_kernel(h) : "-", t[2], sizeof(t[2])),
+	       cli_tame(*kvmcpu_host_module(h) ? kvmcpu_host_module(h) : "-", t[3], sizeof(t[3])));
 	const struct kvmcpu_cpuid_entry *brand[3];
 	for (int i = 0; i < 3; i++)
 		brand[i] = kvmcpu_host_cpuid_find(h, 0x80000002 + (uint32_t)i, 0);
@@ -29,13 +33,13 @@ static void print_summary(const struct kvmcpu_host *h)
 		char s[49] = { 0 };
 		for (int i = 0; i < 3; i++)
 			memcpy(s + 16 * i, &brand[i]->eax, 16);
-		printf("brand    %s\n", s);
+		printf("brand    %s\n", cli_tame(s, t[0], sizeof(t[0])));
 	}
 	printf("\nKVM capabilities:\n");
 	for (size_t i = 0; i < kvmcpu_host_cap_count(h); i++) {
 		int64_t v;
 		const char *name = kvmcpu_host_cap_at(h, i, &v);
-		printf("  %-34s %lld\n", name, (long long)v);
+		printf("  %-34s %lld\n", cli_tame(name, t[0], sizeof(t[0])), (long long)v);
 	}
 	printf("\nHyper-V CPUID (KVM_GET_SUPPORTED_HV_CPUID): %s\n",
 	       kvmcpu_host_has_hv_cpuid(h) ? "" : "not available on this host");

@@ -96,12 +96,14 @@ static const char *presets_text(const struct kvmcpu_hv_flag *f, char *buf, size_
 
 static void print_text(const struct kvmcpu_host *h)
 {
-	char why[256], bits[96], deps[96], presets[96];
+	char why[256], bits[96], deps[96], presets[96], t[3][1024];
 	bool hv = h && kvmcpu_hv_host_available(h, why, sizeof(why));
 	if (h)
-		printf("host %s (%s): Hyper-V emulation %s%s%s\n\n", kvmcpu_host_origin(h),
-		       *kvmcpu_host_vendor(h) ? kvmcpu_host_vendor(h) : "unknown vendor",
-		       hv ? "yes" : "no", hv ? "" : ": ", hv ? "" : why);
+		printf("host %s (%s): Hyper-V emulation %s%s%s\n\n",
+		       cli_tame(kvmcpu_host_origin(h), t[0], sizeof(t[0])),
+		       cli_tame(*kvmcpu_host_vendor(h) ? kvmcpu_host_vendor(h) : "unknown vendor", t[1],
+				sizeof(t[1])),
+		       hv ? "yes" : "no", hv ? "" : ": ", hv ? "" : cli_tame(why, t[2], sizeof(t[2])));
 	printf("%-22s %-30s %-22s %-5s %s\n", "FLAG", "BITS", "REQUIRES", "HOST", "PRESETS");
 	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++) {
 		const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_at(i);
@@ -122,7 +124,7 @@ static void print_text(const struct kvmcpu_host *h)
 		if (!header)
 			printf("\nNot available on this host:\n");
 		header = true;
-		printf("  %-22s %s\n", kvmcpu_hv_flag_name(f), why);
+		printf("  %-22s %s\n", kvmcpu_hv_flag_name(f), cli_tame(why, t[0], sizeof(t[0])));
 	}
 }
 

@@ -230,12 +230,14 @@ static void print_human(const struct run_opts *o, const struct kvmcpu_host *host
 			const struct kvmcpu_config *cfg, const struct kvmcpu_probe_report *rep,
 			double ms, bool passed, const char *dropped, size_t ndropped)
 {
+	char t[3][1024];
 	printf("kvmcpu run: cpu=%s%s%s%s on %s (%s, kernel %s)\n", kvmcpu_config_cpu(cfg),
 	       kvmcpu_config_hv(cfg) ? " hv=" : "",
 	       kvmcpu_config_hv(cfg) ? kvmcpu_config_hv(cfg) : "",
-	       kvmcpu_config_nested(cfg) ? " nested_virt" : "", kvmcpu_host_origin(host),
-	       kvmcpu_host_module(host)[0] ? kvmcpu_host_module(host) : "kvm",
-	       kvmcpu_host_kernel(host));
+	       kvmcpu_config_nested(cfg) ? " nested_virt" : "",
+	       cli_tame(kvmcpu_host_origin(host), t[0], sizeof(t[0])),
+	       cli_tame(kvmcpu_host_module(host)[0] ? kvmcpu_host_module(host) : "kvm", t[1], sizeof(t[1])),
+	       cli_tame(kvmcpu_host_kernel(host), t[2], sizeof(t[2])));
 	printf("The probe guest executed %u CPUID instructions in %s (%.1f ms).\n\n",
 	       kvmcpu_probe_cpuid_count(rep),
 	       kvmcpu_probe_calibrated(rep) ? "3 VMs: the table, then calibration with the table "

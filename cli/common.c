@@ -9,8 +9,7 @@
 
 #include "cli.h"
 
-/* Length of the valid UTF-8 sequence at @p (1..4), or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *p)
+size_t cli_utf8_len(const unsigned char *p)
 {
 	size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
 		 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
@@ -31,7 +30,7 @@ const char *cli_tame(const char *s, char *buf, size_t len)
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	size_t used = 0;
 	while (*p && used + 5 < len) {
-		size_t n = utf8_len(p);
+		size_t n = cli_utf8_len(p);
 		/* C0 controls, DEL, C1 controls (U+0080..U+009F) and stray bytes are escaped. */
 		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f)) || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
 			used += (size_t)snprintf(buf + used, len - used, "\\x%02x", *p);
