@@ -23,7 +23,8 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: kvmcpu [--version] [--help] <command> [options]\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nRun 'kvmcpu <command> --help' for a command's options; see kvmcpu(1).\n"
+	fprintf(f, "\nRun 'kvmcpu <command> --help' (or 'kvmcpu help <command>') for a command's\n"
+		   "options; see kvmcpu(1).\n"
 		   "Exit status: 0 success, 1 a negative answer or a request this host cannot\n"
 		   "satisfy, 2 bad input, 3 the host failed, 4 the output could not be written.\n");
 }
