@@ -122,8 +122,9 @@ int cli_open_host(const char *cmd, const char *path, struct kvmcpu_host **out);
 /*
  * Builds a config from the options every resolving command shares:
  * --cpu SPEC, --hv SPEC, --nested, --smp SPEC, --kvm PARAMS. The parameter string
- * is --kvm's (empty without it) followed by smp=SPEC; --cpu, --hv and --nested then
- * override its parts. Prints errors and returns an exit code.
+ * is --kvm's (empty without it) followed by smp=SPEC; --cpu, --hv and --nested add
+ * the parts it does not have (one part in both is an error). Prints errors and returns
+ * an exit code.
  */
 int cli_make_config(const char *cmd, const struct cli_args *a, struct kvmcpu_config **out);
 

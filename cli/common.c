@@ -211,8 +211,28 @@ int cli_open_host(const char *cmd, const char *path, struct kvmcpu_host **out)
 	return EXIT_OK;
 }
 
+/* Whether the parameter string @params has the item @key ("cpu", "nested_virt"...). */
+static bool has_param(const char *params, const char *key)
+{
+	size_t len = strlen(key);
+	for (const char *p = params; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, key, len) && (p[len] == '=' || p[len] == ',' || !p[len]))
+			return true;
+	return false;
+}
+
 int cli_make_config(const char *cmd, const struct cli_args *a, struct kvmcpu_config **out)
 {
+	/* One part given twice, in --kvm and as its own option, is refused: nothing is last-wins. */
+	static const struct {
+		const char *key, *option;
+	} parts[] = { { "cpu", "--cpu" }, { "hv", "--hv" }, { "nested_virt", "--nested" } };
+	for (size_t i = 0; a->kvm && i < sizeof(parts) / sizeof(parts[0]); i++) {
+		bool given = i == 0 ? a->cpu != NULL : i == 1 ? a->hv != NULL : a->nested;
+		if (given && has_param(a->kvm, parts[i].key))
+			return cli_usage(cmd, "%s and --kvm's %s both set the same thing; give it once",
+					 parts[i].option, parts[i].key);
+	}
 	struct kvmcpu_error err;
 	struct kvmcpu_config *cfg = NULL;
 	kvmcpu_error_clear(&err);

@@ -220,6 +220,12 @@ def test_qemu_spellings(c):
             + ([] if opt == "--host" else ["--host", HSW])
         rc, _, err = run(*args)
         c.check(rc == 2 and "%s given twice" % opt in err, "%s twice is an error: %s" % (opt, err.strip()))
+    for extra in (["--cpu", "Haswell"], ["--nested"]):
+        kvm = "cpu=Haswell-noTSX" if extra[0] == "--cpu" else "cpu=Haswell-noTSX,nested_virt"
+        rc, _, err = run("cpuid", "--kvm", kvm, *extra, "--host", HSW)
+        c.check(rc == 2 and "give it once" in err, "--kvm and %s set one part twice: %s" % (extra[0], err.strip()))
+    rc, out, err = run("cpuid", "--kvm", "cpu=Haswell-noTSX", "--hv", "none", "--host", HSW, "--json")
+    c.check(rc == 0 and json.loads(out)["hv"] == "none", "--kvm and --hv set different parts: " + err)
     rc, _, err = run("cpuid", "--kvm", "", "--host", HSW)
     c.check(rc == 2 and "--kvm" in err, "--kvm '' is an error: " + err.strip())
 
