@@ -90,6 +90,11 @@ class Data:
             comps[c["component"]] = dict(comps.get(c["component"], {}), **c)
         self.xsave = [comps[k] for k in sorted(comps)]
         models = load("x86-cpu-models.json") + load("x86-cpu-models-newer.json")
+        # QEMU's ABI table calls the baseline level "x86-64"; kvmcpu names it as its level
+        # model is named, x86-64-v1, so one spelling reaches every output.
+        for m in models:
+            if m.get("psabi_level") == "x86-64":
+                m["psabi_level"] = "x86-64-v1"
         self.models = sorted(models, key=lambda m: self._model_sort_key(m["name"]))
         self.models += self.psabi_models()
         self.model_index = {m["name"]: i for i, m in enumerate(self.models)}

@@ -1408,7 +1408,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xa, .xlevel = 0x80000008,
 		.brand = "Intel Celeron_4x0 (Conroe/Merom Class Core 2)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -1433,7 +1433,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xa, .xlevel = 0x80000008,
 		.brand = "Intel Celeron_4x0 (Conroe/Merom Class Core 2)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -1560,7 +1560,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xa, .xlevel = 0x80000008,
 		.brand = "Intel(R) Core(TM)2 Duo CPU     T7700  @ 2.40GHz",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -1585,7 +1585,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xa, .xlevel = 0x80000008,
 		.brand = "Intel(R) Core(TM)2 Duo CPU     T7700  @ 2.40GHz",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -3733,7 +3733,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xd, .xlevel = 0x80000008,
 		.brand = "Common KVM processor",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -3755,7 +3755,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xd, .xlevel = 0x80000008,
 		.brand = "Common KVM processor",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -3919,7 +3919,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x80000008,
 		.brand = "AMD Opteron 240 (Gen 1 Class Opteron)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -3936,7 +3936,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x80000008,
 		.brand = "AMD Opteron 240 (Gen 1 Class Opteron)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -3953,7 +3953,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x8000000a,
 		.brand = "AMD Opteron 22xx (Gen 2 Class Opteron)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -3971,7 +3971,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x8000000a,
 		.brand = "AMD Opteron 22xx (Gen 2 Class Opteron)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -3989,7 +3989,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x8000000a,
 		.brand = "AMD Opteron 23xx (Gen 3 Class Opteron)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4007,7 +4007,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x8000000a,
 		.brand = "AMD Opteron 23xx (Gen 3 Class Opteron)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4101,7 +4101,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xa, .xlevel = 0x80000008,
 		.brand = "Intel Core 2 Duo P9xxx (Penryn Class Core 2)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4126,7 +4126,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xa, .xlevel = 0x80000008,
 		.brand = "Intel Core 2 Duo P9xxx (Penryn Class Core 2)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4241,7 +4241,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x8000001a,
 		.brand = "AMD Phenom(tm) 9550 Quad-Core Processor",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4260,7 +4260,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x8000001a,
 		.brand = "AMD Phenom(tm) 9550 Quad-Core Processor",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4311,7 +4311,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xd, .xlevel = 0x8000000a,
 		.brand = "QEMU Virtual CPU version 2.5+",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4329,7 +4329,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xd, .xlevel = 0x8000000a,
 		.brand = "QEMU Virtual CPU version 2.5+",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
