@@ -12,6 +12,7 @@
 
 #include "helpers.h"
 #include "resolve/resolve-priv.h"
+#include "util/util.h"
 
 enum { EAX, EBX, ECX, EDX };
 
@@ -546,6 +547,58 @@ static void test_resolved_vendors(void)
 	kvmcpu_host_free(h);
 }
 
+/*
+ * kc_caches_build reads the topology from c->topo only: a resolver context with
+ * a topology set by hand gives QEMU 11.1.3's leaves for that -smp.
+ */
+static struct kvmcpu_result *build_at(const char *model, struct kc_topology topo,
+				      struct kvmcpu_host *h)
+{
+	char params[128];
+	struct kvmcpu_config *cfg;
+	struct kvmcpu_error err;
+	snprintf(params, sizeof(params), "cpu=%s", model);
+	if (kvmcpu_config_parse(params, &cfg, &err)) {
+		CHECK_MSG(0, "%s: %s", model, err.message);
+		return NULL;
+	}
+	struct kvmcpu_result *r = kc_result_new();
+	struct kc_resolve c = { .cfg = cfg, .host = h, .r = r, .model = cfg->model, .err = &err };
+	kc_strlcpy(c.vendor, c.model->vendor, sizeof(c.vendor));
+	c.topo = topo;
+	kc_result_set(r, 0, 0, 0, c.model->level, 0, 0, 0);
+	kc_result_set(r, 0x80000000, 0, 0, c.model->xlevel, 0, 0, 0);
+	CHECK_EQ(kc_caches_build(&c), 0);
+	kvmcpu_config_free(cfg);
+	return r;
+}
+
+static void test_build_with_topology(void)
+{
+	struct kvmcpu_host *h = all_ones_host();
+	/* -smp 12,modules=3,cores=2,threads=2 */
+	struct kvmcpu_result *r = build_at("SapphireRapids-v4", (struct kc_topology){ 12, 1, 1, 3, 2, 2 }, h);
+	if (r) {
+		check_leaf(r, "SapphireRapids-v4", 4, 0, 0x1c004121, 0x02c0003f, 0x3f, 0);
+		check_leaf(r, "SapphireRapids-v4", 4, 2, 0x1c004143, 0x03c0003f, 0x7ff, 0);
+		check_leaf(r, "SapphireRapids-v4", 4, 3, 0x1c03c163, 0x0380003f, 0xffff, 4);
+		check_leaf(r, "SapphireRapids-v4", 4, 4, 0, 0, 0, 0);
+		CHECK(kvmcpu_result_cpuid_find(r, 0x8000001d, 0) == NULL); /* past xlevel */
+		kvmcpu_result_free(r);
+	}
+	/* -smp 4,dies=2,cores=2: the EPYC L3 is shared per die. */
+	r = build_at("EPYC-Rome", (struct kc_topology){ 4, 1, 2, 1, 2, 1 }, h);
+	if (r) {
+		check_leaf(r, "EPYC-Rome", 4, 0, 0, 0, 0, 0);
+		check_leaf(r, "EPYC-Rome", 0x8000001d, 3, 0x4163, 0x03c0003f, 0x3fff, 2);
+		check_leaf(r, "EPYC-Rome", 0x8000001d, 0, 0x121, 0x01c0003f, 0x3f, 1);
+		check_leaf(r, "EPYC-Rome", 0x80000005, 0, 0x01ff01ff, 0x01ff01ff, 0x20080140, 0x20080140);
+		check_leaf(r, "EPYC-Rome", 0x80000006, 0, 0, 0x42004200, 0x02006140, 0x00808140);
+		kvmcpu_result_free(r);
+	}
+	kvmcpu_host_free(h);
+}
+
 int main(void)
 {
 	test_leaf4_layout();
@@ -556,5 +609,6 @@ int main(void)
 	test_table_choice();
 	test_recorded_topologies();
 	test_resolved_vendors();
+	test_build_with_topology();
 	return check_finish("test-caches");
 }
