@@ -277,18 +277,14 @@ static int put_leaf80000006(struct kc_resolve *c, const struct kc_cache_table *t
 	return put(c, 0x80000006, 0, v);
 }
 
-/* host-cache-info: one leaf as the host has it, zeros when the host lacks it. */
-static int put_host_leaf(struct kc_resolve *c, uint32_t fn)
+/* host-cache-info: the host's registers of (fn, idx), zeros when the host lacks them. */
+static void host_regs(const struct kc_resolve *c, uint32_t fn, uint32_t idx, uint32_t v[4])
 {
-	const struct kvmcpu_cpuid_entry *h = kvmcpu_host_cpuid_find(c->host, fn, 0);
-	uint32_t v[4] = { 0 };
-	if (h) {
-		v[0] = h->eax;
-		v[1] = h->ebx;
-		v[2] = h->ecx;
-		v[3] = h->edx;
-	}
-	return put(c, fn, 0, v);
+	const struct kvmcpu_cpuid_entry *h = kvmcpu_host_cpuid_find(c->host, fn, idx);
+	v[0] = h ? h->eax : 0;
+	v[1] = h ? h->ebx : 0;
+	v[2] = h ? h->ecx : 0;
+	v[3] = h ? h->edx : 0;
 }
 
 /*
@@ -301,14 +297,8 @@ static int put_host_cache_subleaves(struct kc_resolve *c, uint32_t fn)
 {
 	/* A host that never ends the list still gets a bounded table. */
 	for (uint32_t i = 0; i < MAX_HOST_SUBLEAVES; i++) {
-		const struct kvmcpu_cpuid_entry *h = kvmcpu_host_cpuid_find(c->host, fn, i);
-		uint32_t v[4] = { 0 };
-		if (h) {
-			v[0] = h->eax;
-			v[1] = h->ebx;
-			v[2] = h->ecx;
-			v[3] = h->edx;
-		}
+		uint32_t v[4];
+		host_regs(c, fn, i, v);
 		if (fn == 4 && (v[0] & 0x1f)) {
 			uint32_t host_sharing = ((v[0] >> CACHE_SHARING_SHIFT) & CACHE_SHARING_MAX) + 1;
 			v[0] &= ~(CACHE_CORES_MAX << CACHE_CORES_SHIFT);
@@ -324,6 +314,36 @@ static int put_host_cache_subleaves(struct kc_resolve *c, uint32_t fn)
 			return r;
 	}
 	return 0;
+}
+
+static int put_host_cache_leaf(struct kc_resolve *c, uint32_t fn)
+{
+	if (fn == 4 || fn == 0x8000001d)
+		return put_host_cache_subleaves(c, fn);
+	uint32_t v[4];
+	host_regs(c, fn, 0, v);
+	return put(c, fn, 0, v);
+}
+
+/* One cache leaf from the model's description, for a guest of basic level @level. */
+static int put_cache_leaf(struct kc_resolve *c, const struct kc_cache_table *t, uint32_t fn,
+			  uint32_t level)
+{
+	uint32_t v[4] = { 0 };
+	switch (fn) {
+	case 2:
+		if (!is_amd(c))
+			kc_cache_leaf2(t, level, v);
+		return put(c, 2, 0, v);
+	case 4:
+		return put_leaf4(c, t);
+	case 0x80000005:
+		return put_leaf80000005(c, t);
+	case 0x80000006:
+		return put_leaf80000006(c, t);
+	default:
+		return put_leaf8000001d(c, t);
+	}
 }
 
 static uint32_t limit_of(struct kc_resolve *c, uint32_t fn)
@@ -342,23 +362,8 @@ int kc_caches_build(struct kc_resolve *c)
 		remove_leaf(c->r, fn);
 		if (fn > (fn & 0x80000000u ? xlevel : level))
 			continue;
-		int r;
-		if (c->cfg->host_cache_info)
-			r = (fn == 4 || fn == 0x8000001d) ? put_host_cache_subleaves(c, fn)
-							   : put_host_leaf(c, fn);
-		else if (fn == 2) {
-			uint32_t v[4] = { 0 };
-			if (!is_amd(c))
-				kc_cache_leaf2(t, level, v);
-			r = put(c, 2, 0, v);
-		} else if (fn == 4)
-			r = put_leaf4(c, t);
-		else if (fn == 0x80000005)
-			r = put_leaf80000005(c, t);
-		else if (fn == 0x80000006)
-			r = put_leaf80000006(c, t);
-		else
-			r = put_leaf8000001d(c, t);
+		int r = c->cfg->host_cache_info ? put_host_cache_leaf(c, fn)
+						 : put_cache_leaf(c, t, fn, level);
 		if (r)
 			return r;
 	}
