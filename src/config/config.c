@@ -254,7 +254,7 @@ static int parse_bool(const char *v, bool *out)
 static int parse_param(struct kvmcpu_config *cfg, char *item, unsigned pos, unsigned *seen,
 		       struct kvmcpu_error *err)
 {
-	static const char *const keys[] = { "cpu", "hv", "nested_virt" };
+	static const char *const keys[] = { "cpu", "hv", "nested_virt", "host-cache-info" };
 	char *eq = strchr(item, '=');
 	if (eq)
 		*eq = '\0';
@@ -263,18 +263,24 @@ static int parse_param(struct kvmcpu_config *cfg, char *item, unsigned pos, unsi
 	while (k < KC_ARRAY_SIZE(keys) && strcmp(item, keys[k]))
 		k++;
 	if (k == KC_ARRAY_SIZE(keys))
-		return kc_fail(err, -EINVAL, "parameters are cpu=SPEC, hv=SPEC and nested_virt",
+		return kc_fail(err, -EINVAL,
+			       "parameters are cpu=SPEC, hv=SPEC, nested_virt and host-cache-info",
 			       "unknown parameter '%s' (item %u)", item, pos);
 	if (*seen & (1u << k))
 		return kc_fail(err, -EINVAL, "give each parameter once",
 			       "parameter '%s' given twice (item %u)", item, pos);
 	*seen |= 1u << k;
-	if (k == 2) {
+	if (k >= 2) {
 		bool on = true;
 		if (value && parse_bool(value, &on))
-			return kc_fail(err, -EINVAL, "write nested_virt or nested_virt=on|off",
-				       "nested_virt takes on or off, not '%s'", value);
-		cfg->nested = on;
+			return kc_fail(err, -EINVAL,
+				       k == 2 ? "write nested_virt or nested_virt=on|off"
+					      : "write host-cache-info or host-cache-info=on|off",
+				       "%s takes on or off, not '%s'", keys[k], value);
+		if (k == 2)
+			cfg->nested = on;
+		else
+			cfg->host_cache_info = on;
 		return 0;
 	}
 	if (!value || !*value)
