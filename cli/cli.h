@@ -3,6 +3,7 @@
 #ifndef KVMCPU_CLI_H
 #define KVMCPU_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@ enum {
 	EXIT_NEGATIVE = 1, /* the answer is "no": not runnable, mismatch, ... */
 	EXIT_USAGE = 2,    /* bad input: options, specs, files */
 	EXIT_HOST = 3,     /* the host failed: /dev/kvm missing or an ioctl failed */
+	EXIT_OUTPUT = 4,   /* the answer could not be written: stdout closed or full */
 };
 
 /* One subcommand: cli/cmd-<name>.c defines cmd_<name>. */
@@ -40,8 +42,79 @@ int cmd_host_diff(int argc, char **argv);
 int cli_report(const char *cmd, const struct kvmcpu_error *err, int exit_code);
 /* Prints a usage error and "Try 'kvmcpu <cmd> --help'."; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Exit code for a library error: EXIT_HOST for host/ioctl errors, EXIT_USAGE otherwise. */
+/*
+ * Exit code for a library error: EXIT_NEGATIVE for a well-formed request this host
+ * cannot satisfy (ENOTSUP), EXIT_HOST for host/ioctl errors, EXIT_USAGE otherwise.
+ */
 int cli_exit_for(int code);
+
+/* Length of the valid UTF-8 sequence at @p (1..4), or 0 when it is not one. */
+size_t cli_utf8_len(const unsigned char *p);
+
+/*
+ * @s made safe for a terminal: control characters, C1 controls and bytes that are
+ * not UTF-8 become \xNN escapes. Writes into @buf (always terminated) and returns it.
+ */
+const char *cli_tame(const char *s, char *buf, size_t len);
+
+/*
+ * The options every subcommand shares: one table, one spelling and one meaning
+ * everywhere. A command names the ones it takes in cli_parser.shared.
+ */
+enum {
+	CLI_OPT_HOST = 1u << 0,   /* --host FILE: a recorded host */
+	CLI_OPT_JSON = 1u << 1,   /* --json */
+	CLI_OPT_HELP = 1u << 2,   /* -h, --help */
+	CLI_OPT_CPU = 1u << 3,    /* --cpu SPEC */
+	CLI_OPT_HV = 1u << 4,     /* --hv SPEC */
+	CLI_OPT_NESTED = 1u << 5, /* --nested */
+	CLI_OPT_SMP = 1u << 6,    /* --smp SPEC: passed on as smp=SPEC */
+	CLI_OPT_KVM = 1u << 7,    /* --kvm PARAMS: the whole parameter string */
+};
+
+/* What the shared options said; NULL/false when not given. */
+struct cli_args {
+	const char *host, *cpu, *hv, *smp, *kvm;
+	bool json, nested;
+};
+
+/* A subcommand's own option: getopt_long's fields plus whether it may repeat. */
+struct cli_opt {
+	const char *name;
+	int has_arg; /* no_argument or required_argument */
+	int key;     /* a printable character, passed to on_option */
+	bool repeatable;
+};
+
+struct cli_parser {
+	const char *cmd;
+	unsigned shared;            /* CLI_OPT_* this command takes */
+	unsigned shared_repeatable; /* shared options that may repeat (verify --cpu) */
+	const struct cli_opt *own;  /* terminated by a NULL name; may be NULL */
+	/*
+	 * Called for each own option and each repeatable shared option (key
+	 * CLI_KEY_CPU...); returns 0 or an exit code. May be NULL without own options.
+	 */
+	int (*on_option)(void *ctx, int key, const char *arg);
+	void *ctx;
+	void (*usage)(FILE *f);
+	size_t max_positional;      /* operands allowed after the options */
+};
+
+/* Keys the shared options arrive with in on_option when repeatable. */
+enum { CLI_KEY_CPU = 0x100 + 3 };
+
+/* cli_parse's answer when --help was given and printed. */
+#define CLI_HELP_SHOWN (-1)
+
+/*
+ * Parses @argv (argv[0] is the command name) with the shared options and the
+ * command's own ones. getopt's messages are silenced: every error is printed once,
+ * here. A repeated option is an error unless it is marked repeatable. Returns 0,
+ * CLI_HELP_SHOWN, or EXIT_USAGE; *@first_operand is the index of the first operand.
+ */
+int cli_parse(const struct cli_parser *p, int argc, char **argv, struct cli_args *args,
+	      int *first_operand);
 
 /*
  * Opens the host: @path NULL means the live /dev/kvm host. On failure prints
@@ -52,11 +125,22 @@ int cli_open_host(const char *cmd, const char *path, struct kvmcpu_host **out);
 
 /*
  * Builds a config from the options every resolving command shares:
- * --cpu SPEC, --hv SPEC, --nested, --kvm PARAMS. @kvm_params, when set, is
- * parsed first and the other options override it. Prints errors.
+ * --cpu SPEC, --hv SPEC, --nested, --smp SPEC, --kvm PARAMS. The parameter string
+ * is --kvm's (empty without it) followed by smp=SPEC; --cpu, --hv and --nested add
+ * the parts it does not have (one part in both is an error). Prints errors and returns
+ * an exit code.
  */
-int cli_make_config(const char *cmd, const char *kvm_params, const char *cpu, const char *hv,
-		    bool nested, struct kvmcpu_config **out);
+int cli_make_config(const char *cmd, const struct cli_args *a, struct kvmcpu_config **out);
+
+/*
+ * The features the model has and the host lacks (the DROPPED notices), joined by
+ * spaces into @buf; returns how many. Zero means the model runs here unchanged.
+ */
+size_t cli_dropped(const struct kvmcpu_result *r, char *buf, size_t len);
+
+/* With --enforce: prints the dropped features as an error and returns EXIT_NEGATIVE
+ * when there are any, EXIT_OK otherwise. */
+int cli_enforce(const char *cmd, const struct kvmcpu_result *r);
 
 /*
  * A small streaming JSON writer for --json output. Commas and indentation are
@@ -100,6 +184,22 @@ void cli_json_model_identity(struct jw *w, const struct kvmcpu_model *named,
  * and returning EXIT_USAGE otherwise); loading one of them; a difference as text
  * or as a JSON object.
  */
+struct cli_cluster_args {
+	struct cli_args a;  /* the shared options */
+	char **paths;       /* HOST operands */
+	int npaths;
+	char **dirs;        /* --hosts DIR, repeatable */
+	int ndirs;
+	const char *from, *to; /* migrate-check --from/--to */
+};
+/*
+ * Parses a cluster command's options: the @shared ones plus --json, --help,
+ * --hosts DIR and, with @from_to, --from A --to B. Returns 0, CLI_HELP_SHOWN or
+ * an exit code; free with cli_cluster_args_free().
+ */
+int cli_cluster_parse(const char *cmd, unsigned shared, bool from_to, void (*usage)(FILE *f),
+		      int argc, char **argv, struct cli_cluster_args *c);
+void cli_cluster_args_free(struct cli_cluster_args *c);
 int cli_host_set(const char *cmd, char **paths, int npaths, char **dirs, int ndirs,
 		 size_t min_hosts, struct kvmcpu_host_set **out);
 int cli_host_set_load(const char *cmd, const struct kvmcpu_host_set *set, size_t i,

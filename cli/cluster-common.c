@@ -1,8 +1,64 @@
 /* SPDX-License-Identifier: MIT */
 /* What the cluster subcommands share: host sets from arguments, differences as text and JSON. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
+
+static int cluster_option(void *ctx, int key, const char *arg)
+{
+	struct cli_cluster_args *c = ctx;
+	switch (key) {
+	case 'D':
+		c->dirs[c->ndirs++] = (char *)arg;
+		return 0;
+	case 'f':
+		c->from = arg;
+		return 0;
+	case 't':
+		c->to = arg;
+		return 0;
+	default:
+		return EXIT_USAGE;
+	}
+}
+
+int cli_cluster_parse(const char *cmd, unsigned shared, bool from_to, void (*usage)(FILE *f),
+		      int argc, char **argv, struct cli_cluster_args *c)
+{
+	static const struct cli_opt with_pair[] = {
+		{ "hosts", required_argument, 'D', true },
+		{ "from", required_argument, 'f', false },
+		{ "to", required_argument, 't', false },
+		{ 0 },
+	};
+	static const struct cli_opt only_hosts[] = { { "hosts", required_argument, 'D', true }, { 0 } };
+	*c = (struct cli_cluster_args){ .dirs = calloc((size_t)argc + 1, sizeof(char *)) };
+	if (!c->dirs)
+		return EXIT_HOST;
+	const struct cli_parser q = {
+		.cmd = cmd, .shared = shared | CLI_OPT_JSON | CLI_OPT_HELP,
+		.own = from_to ? with_pair : only_hosts, .on_option = cluster_option,
+		.ctx = c, .usage = usage, .max_positional = SIZE_MAX,
+	};
+	int first = 0;
+	int rc = cli_parse(&q, argc, argv, &c->a, &first);
+	if (rc) {
+		free(c->dirs);
+		c->dirs = NULL;
+		return rc;
+	}
+	c->paths = argv + first;
+	c->npaths = argc - first;
+	return EXIT_OK;
+}
+
+void cli_cluster_args_free(struct cli_cluster_args *c)
+{
+	free(c->dirs);
+	c->dirs = NULL;
+}
 
 int cli_host_set(const char *cmd, char **paths, int npaths, char **dirs, int ndirs,
 		 size_t min_hosts, struct kvmcpu_host_set **out)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu baseline: what a cluster should configure, proven on every host. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -144,43 +143,19 @@ static int run_baseline(const struct kvmcpu_config *cfg, const struct kvmcpu_hos
 
 int cmd_baseline(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "hv", required_argument, NULL, 'v' },
-		{ "nested", no_argument, NULL, 'n' },
-		{ "hosts", required_argument, NULL, 'D' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *hv = NULL;
-	bool nested = false, json = false;
-	char **dirs = calloc((size_t)argc + 1, sizeof(*dirs));
-	int ndirs = 0, c;
-	if (!dirs)
-		return EXIT_HOST;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'v': hv = optarg; break;
-		case 'n': nested = true; break;
-		case 'D': dirs[ndirs++] = optarg; break;
-		case 'j': json = true; break;
-		case 'h':
-			free(dirs);
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			free(dirs);
-			return cli_usage("baseline", "unknown option");
-		}
-	}
+	struct cli_cluster_args ca;
+	int rc = cli_cluster_parse("baseline", CLI_OPT_HV | CLI_OPT_NESTED, false, usage, argc, argv,
+				   &ca);
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 	struct kvmcpu_config *cfg = NULL;
 	struct kvmcpu_host_set *set = NULL;
-	int rc = cli_make_config("baseline", NULL, NULL, hv, nested, &cfg);
+	rc = cli_make_config("baseline", &ca.a, &cfg);
 	if (!rc)
-		rc = cli_host_set("baseline", argv + optind, argc - optind, dirs, ndirs, 1, &set);
-	free(dirs);
+		rc = cli_host_set("baseline", ca.paths, ca.npaths, ca.dirs, ca.ndirs, 1, &set);
 	if (!rc)
-		rc = run_baseline(cfg, set, json);
+		rc = run_baseline(cfg, set, ca.a.json);
+	cli_cluster_args_free(&ca);
 	kvmcpu_host_set_free(set);
 	kvmcpu_config_free(cfg);
 	return rc;

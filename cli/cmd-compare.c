@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu compare: which hosts run a CPU spec, and what the others lack. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -8,13 +7,15 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu compare --cpu SPEC [--hv SPEC] [--nested] [--json]\n"
-		   "                      HOST... | --hosts DIR\n\n"
+	fprintf(f, "Usage: kvmcpu compare --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC] [--kvm PARAMS]\n"
+		   "                      [--json] HOST... | --hosts DIR\n\n"
 		   "For every host recording, whether it runs the CPU (and Hyper-V) spec unchanged,\n"
 		   "or the model features and Hyper-V flags it lacks, with the reasons.\n\n"
 		   "  --cpu SPEC    the CPU spec (MODEL[+feature|+no_feature]...)\n"
 		   "  --hv SPEC     a Hyper-V spec (docs/hyperv-enlightenments.md)\n"
 		   "  --nested      the guest runs its own hypervisor (nested_virt)\n"
+		   "  --smp SPEC    the vCPU topology (smp=SPEC)\n"
+		   "  --kvm PARAMS  the whole parameter string (cpu=...,hv=...)\n"
 		   "  --hosts DIR   every *.json and *.txt recording in DIR (repeatable)\n"
 		   "  --json        one JSON object\n"
 		   "  -h, --help    this text\n\n"
@@ -79,44 +80,18 @@ static int check_hosts(const struct kvmcpu_config *cfg, const struct kvmcpu_host
 
 int cmd_compare(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "hv", required_argument, NULL, 'v' },
-		{ "nested", no_argument, NULL, 'n' },
-		{ "hosts", required_argument, NULL, 'D' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *cpu = NULL, *hv = NULL;
-	bool nested = false, json = false;
-	char **dirs = calloc((size_t)argc + 1, sizeof(*dirs));
-	int ndirs = 0, c;
-	if (!dirs)
-		return EXIT_HOST;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': cpu = optarg; break;
-		case 'v': hv = optarg; break;
-		case 'n': nested = true; break;
-		case 'D': dirs[ndirs++] = optarg; break;
-		case 'j': json = true; break;
-		case 'h':
-			free(dirs);
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			free(dirs);
-			return cli_usage("compare", "unknown option");
-		}
-	}
+	struct cli_cluster_args ca;
+	int rc = cli_cluster_parse("compare", CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_KVM, false, usage, argc, argv, &ca);
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+	bool json = ca.a.json;
 	struct kvmcpu_config *cfg = NULL;
 	struct kvmcpu_host_set *set = NULL;
-	int rc = !cpu ? cli_usage("compare", "give --cpu SPEC")
-		      : cli_make_config("compare", NULL, cpu, hv, nested, &cfg);
+	rc = !ca.a.cpu && !ca.a.kvm ? cli_usage("compare", "give --cpu SPEC")
+				    : cli_make_config("compare", &ca.a, &cfg);
 	if (!rc)
-		rc = cli_host_set("compare", argv + optind, argc - optind, dirs, ndirs, 1, &set);
-	free(dirs);
+		rc = cli_host_set("compare", ca.paths, ca.npaths, ca.dirs, ca.ndirs, 1, &set);
+	cli_cluster_args_free(&ca);
 	if (rc) {
 		kvmcpu_config_free(cfg);
 		return rc;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu cpuid: the guest CPUID table (and MSR/capability plans) for a spec on a host. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,8 +7,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu cpuid --cpu SPEC [--hv SPEC] [--nested] [--kvm PARAMS]\n"
-		   "                    [--host FILE] [--explain] [--json]\n\n"
+	fprintf(f, "Usage: kvmcpu cpuid --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC] [--kvm PARAMS]\n"
+		   "                    [--host FILE] [--enforce] [--explain] [--json]\n\n"
 		   "Resolves a CPU spec against a host into the table a VMM gives KVM_SET_CPUID2:\n"
 		   "guest features = host AND model, for every CPUID feature word.\n\n"
 		   "  --cpu SPEC     MODEL[+feature|+no_feature]..., or host, or max\n"
@@ -19,9 +18,11 @@ static void usage(FILE *f)
 		   "                 --hv this implies hv=windows (a Hyper-V identity, with a\n"
 		   "                 warning); add --hv none to keep KVM's\n"
 		   "  --kvm PARAMS   the parameter string 'hv=...,cpu=...,nested_virt'\n"
-		   "                 (--cpu, --hv and --nested override its parts; cpu= defaults\n"
-		   "                 to host)\n"
+		   "                 (--cpu, --hv and --nested add the parts it lacks; each part\n"
+		   "                 once; cpu= defaults to host)\n"
+		   "  --smp SPEC     the vCPU topology, passed on as smp=SPEC\n"
 		   "  --host FILE    a recorded host (JSON or text); default: this machine's /dev/kvm\n"
+		   "  --enforce      fail (exit 1) when the host lacks any feature of the model\n"
 		   "  --explain      say, for each dropped, forced or added bit, why\n"
 		   "  --json         one JSON object: entries, msrs, caps, dropped, hv_dropped, words\n"
 		   "  -h, --help     this text\n");
@@ -69,10 +70,13 @@ static void print_dropped_line(const struct kvmcpu_result *r)
 		printf("\n");
 	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++) {
 		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
+		char reason[1024];
 		if (n->kind == KVMCPU_NOTICE_HV_DROPPED)
-			printf("Hyper-V flag dropped: %s: %s\n", n->subject, n->reason);
+			printf("Hyper-V flag dropped: %s: %s\n", n->subject,
+			       cli_tame(n->reason, reason, sizeof(reason)));
 		else if (n->kind == KVMCPU_NOTICE_WARNING)
-			fprintf(stderr, "warning: %s: %s\n", n->subject, n->reason);
+			fprintf(stderr, "warning: %s: %s\n", n->subject,
+				cli_tame(n->reason, reason, sizeof(reason)));
 	}
 }
 
@@ -226,44 +230,45 @@ static void print_json(const struct kvmcpu_config *cfg, const struct kvmcpu_host
 	jw_end(&w);
 }
 
+struct cpuid_opts {
+	bool explain, enforce;
+};
+
+static int cpuid_option(void *ctx, int key, const char *arg)
+{
+	struct cpuid_opts *o = ctx;
+	(void)arg;
+	if (key == 'e')
+		o->explain = true;
+	else if (key == 'E')
+		o->enforce = true;
+	return 0;
+}
+
 int cmd_cpuid(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "hv", required_argument, NULL, 'v' },
-		{ "nested", no_argument, NULL, 'n' },
-		{ "kvm", required_argument, NULL, 'k' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "explain", no_argument, NULL, 'e' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+	static const struct cli_opt own[] = {
+		{ "explain", no_argument, 'e', false },
+		{ "enforce", no_argument, 'E', false },
 		{ 0 },
 	};
-	const char *cpu = NULL, *hv = NULL, *kvm = NULL, *host_path = NULL;
-	bool nested = false, explain = false, json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': cpu = optarg; break;
-		case 'v': hv = optarg; break;
-		case 'n': nested = true; break;
-		case 'k': kvm = optarg; break;
-		case 'H': host_path = optarg; break;
-		case 'e': explain = true; break;
-		case 'j': json = true; break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage("cpuid", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage("cpuid", "unexpected argument '%s'", argv[optind]);
+	struct cpuid_opts o = { 0 };
+	struct cli_args a;
+	const struct cli_parser p = {
+		.cmd = "cpuid",
+		.shared = CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_KVM |
+			  CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
+		.own = own, .on_option = cpuid_option, .ctx = &o, .usage = usage,
+	};
+	int rc = cli_parse(&p, argc, argv, &a, NULL);
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+	const char *cpu = a.cpu, *kvm = a.kvm, *host_path = a.host;
+	bool explain = o.explain, json = a.json;
 	if (!cpu && !kvm)
 		return cli_usage("cpuid", "give --cpu SPEC (or --kvm 'cpu=...')");
 	struct kvmcpu_config *cfg;
-	int rc = cli_make_config("cpuid", kvm, cpu, hv, nested, &cfg);
+	rc = cli_make_config("cpuid", &a, &cfg);
 	if (rc)
 		return rc;
 	struct kvmcpu_host *host;
@@ -278,7 +283,11 @@ int cmd_cpuid(int argc, char **argv)
 	if (kvmcpu_resolve(cfg, host, &r, &err)) {
 		rc = cli_report("cpuid", &err, cli_exit_for(err.code));
 	} else {
-		if (json) {
+		if (o.enforce)
+			rc = cli_enforce("cpuid", r);
+		if (rc) {
+			/* --enforce: nothing a VMM could take for the model is printed. */
+		} else if (json) {
 			print_json(cfg, host, r);
 		} else {
 			print_table(r);

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu host diff: every difference between two host recordings. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -42,27 +41,18 @@ static void print_text(const struct kvmcpu_diff_list *l, const char *a, const ch
 
 int cmd_host_diff(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	bool json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage("host diff", "unknown option");
-		}
-	}
-	if (argc - optind != 2)
+	struct cli_cluster_args ca;
+	int rc = cli_cluster_parse("host diff", 0, false, usage, argc, argv, &ca);
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+	bool json = ca.a.json;
+	int npaths = ca.npaths, ndirs = ca.ndirs;
+	char **paths = ca.paths;
+	cli_cluster_args_free(&ca);
+	if (npaths != 2 || ndirs)
 		return cli_usage("host diff", "give two host recordings, A and B");
 	struct kvmcpu_host_set *set;
-	int rc = cli_host_set("host diff", argv + optind, 2, NULL, 0, 2, &set);
+	rc = cli_host_set("host diff", paths, 2, NULL, 0, 2, &set);
 	if (rc)
 		return rc;
 	struct kvmcpu_host *a = NULL, *b = NULL;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu host: this host's fingerprint, to read or to record for other tools. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,9 +20,13 @@ static void usage(FILE *f)
 
 static void print_summary(const struct kvmcpu_host *h)
 {
-	printf("origin   %s\nvendor   %s\nkernel   %s\nmodule   %s\n", kvmcpu_host_origin(h),
-	       kvmcpu_host_vendor(h), *kvmcpu_host_kernel(h) ? kvmcpu_host_kernel(h) : "-",
-	       *kvmcpu_host_module(h) ? kvmcpu_host_module(h) : "-");
+	/* Every string of a recording comes from another machine: tamed before a terminal sees it. */
+	char t[4][1024];
+	printf("origin   %s\nvendor   %s\nkernel   %s\nmodule   %s\n",
+	       cli_tame(kvmcpu_host_origin(h), t[0], sizeof(t[0])),
+	       cli_tame(kvmcpu_host_vendor(h), t[1], sizeof(t[1])),
+	       cli_tame(*kvmcpu_host_kernel(h) ? kvmcpu_host_kernel(h) : "-", t[2], sizeof(t[2])),
+	       cli_tame(*kvmcpu_host_module(h) ? kvmcpu_host_module(h) : "-", t[3], sizeof(t[3])));
 	const struct kvmcpu_cpuid_entry *brand[3];
 	for (int i = 0; i < 3; i++)
 		brand[i] = kvmcpu_host_cpuid_find(h, 0x80000002 + (uint32_t)i, 0);
@@ -31,13 +34,13 @@ static void print_summary(const struct kvmcpu_host *h)
 		char s[49] = { 0 };
 		for (int i = 0; i < 3; i++)
 			memcpy(s + 16 * i, &brand[i]->eax, 16);
-		printf("brand    %s\n", s);
+		printf("brand    %s\n", cli_tame(s, t[0], sizeof(t[0])));
 	}
 	printf("\nKVM capabilities:\n");
 	for (size_t i = 0; i < kvmcpu_host_cap_count(h); i++) {
 		int64_t v;
 		const char *name = kvmcpu_host_cap_at(h, i, &v);
-		printf("  %-34s %lld\n", name, (long long)v);
+		printf("  %-34s %lld\n", cli_tame(name, t[0], sizeof(t[0])), (long long)v);
 	}
 	printf("\nHyper-V CPUID (KVM_GET_SUPPORTED_HV_CPUID): %s\n",
 	       kvmcpu_host_has_hv_cpuid(h) ? "" : "not available on this host");
@@ -60,42 +63,34 @@ static void print_summary(const struct kvmcpu_host *h)
 	}
 }
 
+/* --json (shared) and --text choose the recording's format; one of them at most. */
+static int host_option(void *ctx, int key, const char *arg)
+{
+	(void)arg;
+	if (key == 't')
+		*(bool *)ctx = true;
+	return 0;
+}
+
 int cmd_host(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "diff"))
 		return cmd_host_diff(argc - 1, argv + 1);
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "text", no_argument, NULL, 't' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *host_path = NULL;
-	int format = -1;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-		case 't':
-			if (format >= 0)
-				return cli_usage("host", "give one of --json and --text");
-			format = c == 'j' ? KVMCPU_HOST_JSON : KVMCPU_HOST_TEXT;
-			break;
-		case 'H':
-			host_path = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage("host", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage("host", "unexpected argument '%s'", argv[optind]);
+	static const struct cli_opt own[] = { { "text", no_argument, 't', false }, { 0 } };
+	bool text = false;
+	struct cli_args a;
+	const struct cli_parser p = { .cmd = "host", .shared = CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
+				      .own = own, .on_option = host_option, .ctx = &text,
+				      .usage = usage };
+	int rc = cli_parse(&p, argc, argv, &a, NULL);
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+	if (a.json && text)
+		return cli_usage("host", "give one of --json and --text");
+	int format = a.json ? KVMCPU_HOST_JSON : text ? KVMCPU_HOST_TEXT : -1;
+	const char *host_path = a.host;
 	struct kvmcpu_host *h;
-	int rc = cli_open_host("host", host_path, &h);
+	rc = cli_open_host("host", host_path, &h);
 	if (rc)
 		return rc;
 	if (format < 0) {

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu hv: every Hyper-V flag with its bits, dependencies, host support and presets. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -97,13 +96,15 @@ static const char *presets_text(const struct kvmcpu_hv_flag *f, char *buf, size_
 
 static void print_text(const struct kvmcpu_host *h)
 {
-	char bits[96], deps[96], presets[96];
+	char bits[96], deps[96], presets[96], t[3][1024];
 	struct kvmcpu_error why;
 	bool hv = h && kvmcpu_hv_host_available(h, &why) == 1;
 	if (h)
-		printf("host %s (%s): Hyper-V emulation %s%s%s\n\n", kvmcpu_host_origin(h),
-		       *kvmcpu_host_vendor(h) ? kvmcpu_host_vendor(h) : "unknown vendor",
-		       hv ? "yes" : "no", hv ? "" : ": ", hv ? "" : why.message);
+		printf("host %s (%s): Hyper-V emulation %s%s%s\n\n",
+		       cli_tame(kvmcpu_host_origin(h), t[0], sizeof(t[0])),
+		       cli_tame(*kvmcpu_host_vendor(h) ? kvmcpu_host_vendor(h) : "unknown vendor", t[1],
+				sizeof(t[1])),
+		       hv ? "yes" : "no", hv ? "" : ": ", hv ? "" : cli_tame(why.message, t[2], sizeof(t[2])));
 	printf("%-22s %-30s %-22s %-5s %s\n", "FLAG", "BITS", "REQUIRES", "HOST", "PRESETS");
 	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++) {
 		const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_at(i);
@@ -124,7 +125,7 @@ static void print_text(const struct kvmcpu_host *h)
 		if (!header)
 			printf("\nNot available on this host:\n");
 		header = true;
-		printf("  %-22s %s\n", kvmcpu_hv_flag_name(f), why.message);
+		printf("  %-22s %s\n", kvmcpu_hv_flag_name(f), cli_tame(why.message, t[0], sizeof(t[0])));
 	}
 }
 
@@ -232,39 +233,27 @@ static void print_json(const struct kvmcpu_host *h)
 	jw_end(&w);
 }
 
+static int hv_option(void *ctx, int key, const char *arg)
+{
+	(void)arg;
+	if (key == 'n')
+		*(bool *)ctx = true;
+	return 0;
+}
+
 int cmd_hv(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "no-host", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *host_path = NULL;
-	bool json = false, no_host = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			host_path = optarg;
-			break;
-		case 'n':
-			no_host = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage("hv", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage("hv", "unexpected argument '%s'", argv[optind]);
+	static const struct cli_opt own[] = { { "no-host", no_argument, 'n', false }, { 0 } };
+	bool no_host = false;
+	struct cli_args a;
+	const struct cli_parser p = { .cmd = "hv", .shared = CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
+				      .own = own, .on_option = hv_option, .ctx = &no_host,
+				      .usage = usage };
+	int prc = cli_parse(&p, argc, argv, &a, NULL);
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
+	const char *host_path = a.host;
+	bool json = a.json;
 	if (no_host && host_path)
 		return cli_usage("hv", "--host and --no-host exclude each other");
 	struct kvmcpu_host *h = NULL;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu migrate-check: would a guest see the same CPU after moving between hosts. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -8,7 +7,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu migrate-check --cpu SPEC [--hv SPEC] [--nested] [--json]\n"
+	fprintf(f, "Usage: kvmcpu migrate-check --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC]\n"
+		   "                            [--kvm PARAMS] [--json]\n"
 		   "                            --from A --to B | HOST... | --hosts DIR\n\n"
 		   "Resolves the spec on both hosts and compares what the guest sees: the complete\n"
 		   "CPUID table (features by name), the Hyper-V leaves (by flag), the MSR values\n"
@@ -19,6 +19,8 @@ static void usage(FILE *f)
 		   "  --cpu SPEC    the guest's CPU spec\n"
 		   "  --hv SPEC     the guest's Hyper-V spec\n"
 		   "  --nested      the guest runs its own hypervisor (nested_virt)\n"
+		   "  --smp SPEC    the vCPU topology (smp=SPEC): every vCPU's table is compared\n"
+		   "  --kvm PARAMS  the whole parameter string (cpu=...,hv=...)\n"
 		   "  --from A      the source host recording\n"
 		   "  --to B        the target host recording\n"
 		   "  --hosts DIR   every *.json and *.txt recording in DIR (repeatable)\n"
@@ -93,59 +95,26 @@ static int check_all(const struct kvmcpu_config *cfg, const struct kvmcpu_host_s
 
 int cmd_migrate_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "hv", required_argument, NULL, 'v' },
-		{ "nested", no_argument, NULL, 'n' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "hosts", required_argument, NULL, 'D' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *cpu = NULL, *hv = NULL;
-	char *from = NULL, *to = NULL;
-	bool nested = false, json = false;
-	char **dirs = calloc((size_t)argc + 1, sizeof(*dirs));
-	int ndirs = 0, c;
-	if (!dirs)
-		return EXIT_HOST;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': cpu = optarg; break;
-		case 'v': hv = optarg; break;
-		case 'n': nested = true; break;
-		case 'f': from = optarg; break;
-		case 't': to = optarg; break;
-		case 'D': dirs[ndirs++] = optarg; break;
-		case 'j': json = true; break;
-		case 'h':
-			free(dirs);
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			free(dirs);
-			return cli_usage("migrate-check", "unknown option");
-		}
-	}
-	int rc = EXIT_OK;
-	bool pair = from || to;
-	if (!cpu)
+	struct cli_cluster_args ca;
+	int rc = cli_cluster_parse("migrate-check", CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_KVM, true, usage, argc, argv, &ca);
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+	bool json = ca.a.json, pair = ca.from || ca.to;
+	if (!ca.a.cpu && !ca.a.kvm)
 		rc = cli_usage("migrate-check", "give --cpu SPEC");
-	else if (pair && (!from || !to))
+	else if (pair && (!ca.from || !ca.to))
 		rc = cli_usage("migrate-check", "give both --from A and --to B");
-	else if (pair && (optind < argc || ndirs))
+	else if (pair && (ca.npaths || ca.ndirs))
 		rc = cli_usage("migrate-check", "give --from/--to or HOST.../--hosts, not both");
 	struct kvmcpu_config *cfg = NULL;
 	struct kvmcpu_host_set *set = NULL;
 	if (!rc)
-		rc = cli_make_config("migrate-check", NULL, cpu, hv, nested, &cfg);
-	char *both[2] = { from, to };
+		rc = cli_make_config("migrate-check", &ca.a, &cfg);
+	char *both[2] = { (char *)ca.from, (char *)ca.to };
 	if (!rc)
 		rc = pair ? cli_host_set("migrate-check", both, 2, NULL, 0, 2, &set)
-			  : cli_host_set("migrate-check", argv + optind, argc - optind, dirs, ndirs, 2, &set);
-	free(dirs);
+			  : cli_host_set("migrate-check", ca.paths, ca.npaths, ca.dirs, ca.ndirs, 2, &set);
+	cli_cluster_args_free(&ca);
 	struct pair_out o = { 0 };
 	struct jw w;
 	if (!rc && json) {

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu model NAME: one model's definition. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -106,38 +105,27 @@ static void print_json(const struct kvmcpu_model *named, const struct kvmcpu_mod
 
 int cmd_model(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	bool json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage("model", "unknown option");
-		}
-	}
-	if (optind + 1 != argc)
+	struct cli_args a;
+	int first;
+	const struct cli_parser p = { .cmd = "model", .shared = CLI_OPT_JSON | CLI_OPT_HELP,
+				      .usage = usage, .max_positional = 1 };
+	int rc = cli_parse(&p, argc, argv, &a, &first);
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+	if (first + 1 != argc)
 		return cli_usage("model", "give exactly one model name");
+	bool json = a.json;
 	struct kvmcpu_config *cfg;
 	/* The config parser owns name lookup and did-you-mean suggestions. */
-	int rc = cli_make_config("model", NULL, argv[optind], NULL, false, &cfg);
+	const struct cli_args spec = { .cpu = argv[first] };
+	rc = cli_make_config("model", &spec, &cfg);
 	if (rc)
 		return rc;
 	kvmcpu_config_free(cfg);
-	const struct kvmcpu_model *named = kvmcpu_model_find(argv[optind]);
+	const struct kvmcpu_model *named = kvmcpu_model_find(argv[first]);
 	if (!named) {
-		fprintf(stderr, "kvmcpu model: '%s' is not a named model (host and max take the host's CPU)\n",
-			argv[optind]);
-		return EXIT_USAGE;
+		return cli_usage("model", "'%s' is not a named model (host and max take the host's CPU)",
+				 argv[first]);
 	}
 	const struct kvmcpu_model *m = kvmcpu_model_resolve_alias(named);
 	if (json)

@@ -11,14 +11,14 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: kvmcpu models [--host FILE] [--runnable] [--json]\n\n"
 		   "Lists every CPU model with its vendor, family/model/stepping, its x86-64 psABI\n"
-		   "level and the level it gives on this host (PSABI/HERE), and whether the host\n"
-		   "can run it (or which of the model's features it lacks).\n\n"
+		   "level (PSABI) and the level it gives on this host (PSABI HERE), and whether the\n"
+		   "host can run it (or which of the model's features it lacks).\n\n"
 		   "  --host FILE  a recorded host (JSON or text); default: this machine's /dev/kvm\n"
 		   "  --runnable   list only the models the host runs\n"
 		   "  --json       one JSON array of objects\n"
 		   "  -h, --help   this text\n\n"
 		   "Exit status: 0 when at least one model runs, 1 when none does, 2 bad input,\n"
-		   "3 when /dev/kvm cannot be used.\n");
+		   "3 when /dev/kvm cannot be used, 4 when the output could not be written.\n");
 }
 
 struct row {
@@ -90,73 +90,94 @@ static void print_json(struct row *rows, size_t n)
 	jw_end(&w);
 }
 
-/* "x86-64-v2-AES" -> "v2-AES"; "" -> "-". */
-static const char *short_level(const char *level)
+/* The width of the last column: "missing:" lists wrap there, under their first feature. */
+#define MISSING_WIDTH 64
+
+static void display_name(const struct kvmcpu_model *m, char *buf, size_t len)
 {
-	if (!*level)
-		return "-";
-	return strncmp(level, "x86-64-", 7) ? level : level + 7;
+	if (kvmcpu_model_alias_of(m))
+		snprintf(buf, len, "%s -> %s", kvmcpu_model_name(m), kvmcpu_model_alias_of(m));
+	else
+		snprintf(buf, len, "%s", kvmcpu_model_name(m));
+}
+
+/* "missing: a b c ..." from column @col on, wrapped under its first feature. */
+static void print_missing(const char *missing, int col)
+{
+	const int indent = col + (int)strlen("missing: ");
+	int at = indent;
+	printf("missing:");
+	for (const char *p = missing; *p;) {
+		size_t n = strcspn(p, " ");
+		if (at > indent && at + 1 + (int)n > col + MISSING_WIDTH) {
+			printf("\n%*s", indent - 1, "");
+			at = indent - 1;
+		}
+		printf(" %.*s", (int)n, p);
+		at += 1 + (int)n;
+		p += n;
+		p += *p == ' ';
+	}
+	printf("\n");
 }
 
 static void print_table(const struct row *rows, size_t n, size_t total,
-			const struct kvmcpu_host *host)
+			const struct kvmcpu_host *host, bool recorded)
 {
 	size_t ok = 0;
-	printf("%-34s %-12s %6s %5s %4s  %-11s %s\n", "MODEL", "VENDOR", "FAMILY", "MODEL", "STEP",
-	       "PSABI/HERE", "ON THIS HOST");
+	int width = (int)strlen("MODEL");
+	char name[128], tame[1024];
+	for (size_t i = 0; i < n; i++) {
+		display_name(rows[i].m, name, sizeof(name));
+		if ((int)strlen(name) > width)
+			width = (int)strlen(name);
+	}
+	char where[1100];
+	/* The column says whose host it is: a recording is not this machine. */
+	snprintf(where, sizeof(where), recorded ? "ON HOST %s" : "ON THIS HOST",
+		 cli_tame(kvmcpu_host_origin(host), tame, sizeof(tame)));
+	printf("%-*s %-12s %6s %5s %4s  %-13s %-13s %s\n", width, "MODEL", "VENDOR", "FAMILY", "MODEL",
+	       "STEP", "PSABI", "PSABI HERE", where);
+	const int col = width + 1 + 12 + 1 + 6 + 1 + 5 + 1 + 4 + 2 + 13 + 1 + 13 + 1;
 	for (size_t i = 0; i < n; i++) {
 		const struct kvmcpu_model *m = rows[i].m;
-		char name[64];
-		if (kvmcpu_model_alias_of(m))
-			snprintf(name, sizeof(name), "%s -> %s", kvmcpu_model_name(m),
-				 kvmcpu_model_alias_of(m));
+		display_name(m, name, sizeof(name));
+		const char *own = kvmcpu_model_psabi(m), *here = rows[i].psabi_here;
+		printf("%-*s %-12s %6u %5u %4u  %-13s %-13s ", width, name, kvmcpu_model_vendor(m),
+		       kvmcpu_model_family(m), kvmcpu_model_model(m), kvmcpu_model_stepping(m),
+		       *own ? own : "-", *here ? here : "-");
+		if (rows[i].runnable)
+			printf("runnable\n");
 		else
-			snprintf(name, sizeof(name), "%s", kvmcpu_model_name(m));
-		char levels[32];
-		snprintf(levels, sizeof(levels), "%s/%s", short_level(kvmcpu_model_psabi(m)),
-			 short_level(rows[i].psabi_here));
-		printf("%-34s %-12s %6u %5u %4u  %-11s %s%s\n", name, kvmcpu_model_vendor(m),
-		       kvmcpu_model_family(m), kvmcpu_model_model(m), kvmcpu_model_stepping(m), levels,
-		       rows[i].runnable ? "runnable" : "missing: ", rows[i].runnable ? "" : rows[i].missing);
+			print_missing(rows[i].missing, col);
 		ok += rows[i].runnable;
 	}
-	printf("\n%zu of %zu models runnable on %s\n", ok, total, kvmcpu_host_origin(host));
+	printf("\n%zu of %zu models runnable on %s\n", ok, total, tame);
+}
+
+static int models_option(void *ctx, int key, const char *arg)
+{
+	(void)arg;
+	if (key == 'r')
+		*(bool *)ctx = true;
+	return 0;
 }
 
 int cmd_models(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "runnable", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *host_path = NULL;
-	bool json = false, only_runnable = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			host_path = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'r':
-			only_runnable = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage("models", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage("models", "unexpected argument '%s'", argv[optind]);
+	static const struct cli_opt own[] = { { "runnable", no_argument, 'r', false }, { 0 } };
+	bool only_runnable = false;
+	struct cli_args a;
+	const struct cli_parser p = { .cmd = "models", .shared = CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
+				      .own = own, .on_option = models_option, .ctx = &only_runnable,
+				      .usage = usage };
+	int rc = cli_parse(&p, argc, argv, &a, NULL);
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+	const char *host_path = a.host;
+	bool json = a.json;
 	struct kvmcpu_host *host;
-	int rc = cli_open_host("models", host_path, &host);
+	rc = cli_open_host("models", host_path, &host);
 	if (rc)
 		return rc;
 	size_t n = kvmcpu_model_count(), runnable = 0;
@@ -177,7 +198,7 @@ int cmd_models(int argc, char **argv)
 	if (json)
 		print_json(rows, shown);
 	else
-		print_table(rows, shown, n, host);
+		print_table(rows, shown, n, host, host_path != NULL);
 	free(rows);
 	kvmcpu_host_free(host);
 	return runnable ? EXIT_OK : EXIT_NEGATIVE;

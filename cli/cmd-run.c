@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu run: apply a spec to a real vCPU and show what the probe guest sees. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +13,9 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: kvmcpu run [--cpu SPEC] [--hv SPEC] [--nested] [--kvm PARAMS] [--strict]\n"
-		"                  [--msr INDEX]... [--no-calibrate] [--timeout MS] [--dev PATH] [--json]\n"
+		"Usage: kvmcpu run [--cpu SPEC] [--hv SPEC] [--nested] [--smp SPEC] [--kvm PARAMS]\n"
+		"                  [--strict] [--enforce] [--msr INDEX]... [--no-calibrate]\n"
+		"                  [--timeout MS] [--dev PATH] [--json]\n"
 		"\n"
 		"Resolves the spec against this host, applies it to a fresh vCPU, runs the built-in\n"
 		"probe guest and prints the CPUID table the guest saw beside the configured one.\n"
@@ -26,77 +26,87 @@ static void usage(FILE *f)
 		"  --hv SPEC        Hyper-V enlightenments spec\n"
 		"  --nested         let the guest run its own hypervisor; without --hv this\n"
 		"                   implies hv=windows (with a warning); --hv none avoids it\n"
-		"  --kvm PARAMS     \"cpu=..,hv=..,nested_virt\" (the other options override it)\n"
+		"  --kvm PARAMS     \"cpu=..,hv=..,nested_virt\" (the other options add the parts\n"
+		"                   it lacks; each part once)\n"
+		"  --smp SPEC       the vCPU topology, passed on as smp=SPEC\n"
 		"  --strict         also fail when host-forced bits differ from the table\n"
+		"  --enforce        fail (exit 1) before running when the host lacks any feature\n"
+		"                   of the model\n"
 		"  --msr INDEX      an MSR for the guest to read (#GP is caught); repeatable\n"
 		"  --no-calibrate   skip the calibration run (every difference is a mismatch)\n"
 		"  --timeout MS     stop a guest that has not finished after MS ms (default 2000)\n"
 		"  --dev PATH       the KVM device (default /dev/kvm)\n"
 		"  --json           machine-readable output\n"
 		"\n"
+		"Verdict: PASS when the guest saw the table and no feature of the model was\n"
+		"dropped; 'proven, NOT runnable unchanged' when features were dropped.\n"
+		"\n"
 		"Exit status: 0 every bit the host honours matches, 1 mismatch (or host-forced\n"
-		"bits with --strict), 2 bad input, 3 no usable KVM or the guest failed.\n");
+		"bits with --strict, or dropped features with --enforce, or a request this host\n"
+		"cannot satisfy), 2 bad input, 3 no usable KVM or the guest failed, 4 the output\n"
+		"could not be written.\n");
 }
 
 struct run_opts {
-	const char *cpu, *hv, *kvm, *dev;
-	bool nested, strict, json, calibrate;
+	struct cli_args a;
+	const char *dev;
+	bool strict, enforce, calibrate;
 	unsigned timeout_ms;
 	uint32_t msrs[MAX_MSRS];
 	size_t nmsrs;
 };
 
+static int run_option(void *ctx, int key, const char *arg)
+{
+	struct run_opts *o = ctx;
+	switch (key) {
+	case 's': o->strict = true; return 0;
+	case 'E': o->enforce = true; return 0;
+	case 'N': o->calibrate = false; return 0;
+	case 'd': o->dev = arg; return 0;
+	case 't':
+		if (!pp_parse_ms(arg, &o->timeout_ms))
+			return cli_usage(CMD, "--timeout '%s' is not a number of milliseconds "
+					 "between 1 and 600000", arg);
+		return 0;
+	case 'm': {
+		char *end;
+		unsigned long long v = strtoull(arg, &end, 0);
+		if (!*arg || *end || v > 0xffffffffull || *arg == '-' || *arg == '+')
+			return cli_usage(CMD, "--msr '%s' is not an MSR index", arg);
+		if (o->nmsrs == MAX_MSRS)
+			return cli_usage(CMD, "at most %d --msr options", MAX_MSRS);
+		o->msrs[o->nmsrs++] = (uint32_t)v;
+		return 0;
+	}
+	}
+	return EXIT_USAGE;
+}
+
 static int parse(int argc, char **argv, struct run_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "hv", required_argument, NULL, 'H' },
-		{ "nested", no_argument, NULL, 'n' },
-		{ "kvm", required_argument, NULL, 'k' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "msr", required_argument, NULL, 'm' },
-		{ "no-calibrate", no_argument, NULL, 'N' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "dev", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_opt own[] = {
+		{ "strict", no_argument, 's', false },
+		{ "enforce", no_argument, 'E', false },
+		{ "msr", required_argument, 'm', true },
+		{ "no-calibrate", no_argument, 'N', false },
+		{ "timeout", required_argument, 't', false },
+		{ "dev", required_argument, 'd', false },
+		{ 0 },
 	};
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		char *end;
-		switch (c) {
-		case 'c': o->cpu = optarg; break;
-		case 'H': o->hv = optarg; break;
-		case 'n': o->nested = true; break;
-		case 'k': o->kvm = optarg; break;
-		case 's': o->strict = true; break;
-		case 'N': o->calibrate = false; break;
-		case 'd': o->dev = optarg; break;
-		case 'j': o->json = true; break;
-		case 'h': usage(stdout); return -EXIT_OK - 1;
-		case 't':
-			if (!pp_parse_ms(optarg, &o->timeout_ms))
-				return cli_usage(CMD, "--timeout '%s' is not a number of milliseconds "
-						 "between 1 and 600000", optarg);
-			break;
-		case 'm': {
-			unsigned long long v = strtoull(optarg, &end, 0);
-			if (!*optarg || *end || v > 0xffffffffull)
-				return cli_usage(CMD, "--msr '%s' is not an MSR index", optarg);
-			if (o->nmsrs == MAX_MSRS)
-				return cli_usage(CMD, "at most %d --msr options", MAX_MSRS);
-			o->msrs[o->nmsrs++] = (uint32_t)v;
-			break;
-		}
-		default: return cli_usage(CMD, "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage(CMD, "unexpected argument '%s'", argv[optind]);
-	if (!o->cpu && !o->kvm)
-		o->cpu = "host";
+	const struct cli_parser p = {
+		.cmd = CMD,
+		.shared = CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_KVM |
+			  CLI_OPT_JSON | CLI_OPT_HELP,
+		.own = own, .on_option = run_option, .ctx = o, .usage = usage,
+	};
+	int rc = cli_parse(&p, argc, argv, &o->a, NULL);
+	if (rc)
+		return rc;
+	if (o->dev && !*o->dev)
+		return cli_usage(CMD, "--dev needs a path, not ''");
+	if (!o->a.cpu && !o->a.kvm)
+		o->a.cpu = "host";
 	return 0;
 }
 
@@ -117,10 +127,12 @@ static const char *row_status(const struct kvmcpu_probe_row *const rows[4])
 	return "ok";
 }
 
+/* The register labels sit over the columns of the rows below: 8 hex digits and a space each. */
 static void print_table(const struct kvmcpu_probe_report *rep)
 {
-	printf("%-12s  %-35s   %-35s  %s\n", "leaf.sub", "configured  eax      ebx      ecx      edx",
-	       "seen by the guest", "");
+	printf("%-15s%-35s   %s\n", "", "configured", "seen by the guest");
+	printf("%-15s%-9s%-9s%-9s%-8s   %-9s%-9s%-9s%-8s  %-4s %s\n", "leaf.subleaf", "eax", "ebx",
+	       "ecx", "edx", "eax", "ebx", "ecx", "edx", "mark", "status");
 	for (size_t i = 0; i + 3 < kvmcpu_probe_row_count(rep); i += 4) {
 		const struct kvmcpu_probe_row *rows[4];
 		for (int r = 0; r < 4; r++)
@@ -135,7 +147,7 @@ static void print_table(const struct kvmcpu_probe_report *rep)
 		       rows[3]->seen, marks, row_status(rows));
 	}
 	printf("(* = past the table: a gap, a leaf beyond a range limit or the next subleaf;\n"
-	       "   marks per register: F host-forced, X mismatch)\n");
+	       "   marks per register eax..edx: F host-forced, X mismatch)\n");
 }
 
 static void print_bits(const char *title, const struct kvmcpu_probe_report *rep, bool forced)
@@ -218,14 +230,16 @@ static void print_msrs(const struct kvmcpu_probe_report *rep)
 
 static void print_human(const struct run_opts *o, const struct kvmcpu_host *host,
 			const struct kvmcpu_config *cfg, const struct kvmcpu_probe_report *rep,
-			double ms, bool passed)
+			double ms, bool passed, const char *dropped, size_t ndropped)
 {
+	char t[3][1024];
 	printf("kvmcpu run: cpu=%s%s%s%s on %s (%s, kernel %s)\n", kvmcpu_config_cpu(cfg),
 	       kvmcpu_config_hv(cfg) ? " hv=" : "",
 	       kvmcpu_config_hv(cfg) ? kvmcpu_config_hv(cfg) : "",
-	       kvmcpu_config_nested(cfg) ? " nested_virt" : "", kvmcpu_host_origin(host),
-	       kvmcpu_host_module(host)[0] ? kvmcpu_host_module(host) : "kvm",
-	       kvmcpu_host_kernel(host));
+	       kvmcpu_config_nested(cfg) ? " nested_virt" : "",
+	       cli_tame(kvmcpu_host_origin(host), t[0], sizeof(t[0])),
+	       cli_tame(kvmcpu_host_module(host)[0] ? kvmcpu_host_module(host) : "kvm", t[1], sizeof(t[1])),
+	       cli_tame(kvmcpu_host_kernel(host), t[2], sizeof(t[2])));
 	printf("The probe guest executed %u CPUID instructions in %s (%.1f ms).\n\n",
 	       kvmcpu_probe_cpuid_count(rep),
 	       kvmcpu_probe_calibrated(rep) ? "3 VMs: the table, then calibration with the table "
@@ -240,18 +254,30 @@ static void print_human(const struct run_opts *o, const struct kvmcpu_host *host
 	print_rules(rep);
 	print_msrs(rep);
 	unsigned mism = kvmcpu_probe_mismatch_bits(rep), forced = kvmcpu_probe_forced_bits(rep);
-	printf("\nVerdict: %s: ", passed ? "PASS" : "FAIL");
+	/*
+	 * Two answers, never merged: "proven" (the guest saw the table) and "runnable"
+	 * (the table is the model unchanged). PASS needs both.
+	 */
+	printf("\nVerdict: %s: ", !passed ? "FAIL" : ndropped ? "proven, NOT runnable unchanged" : "PASS");
 	if (mism)
 		printf("%u bits the host honours differ from the table", mism);
 	else
-		printf("every bit the host honours matches the table");
+		printf("the guest saw the table (every bit the host honours matches)");
 	printf("; %u host-forced bit%s%s.\n", forced, forced == 1 ? "" : "s",
 	       forced && o->strict ? " (--strict fails on them)" :
 	       forced ? " reported (--strict would fail on them)" : "");
+	if (ndropped)
+		printf("This host lacks %zu feature%s of %s, so the guest ran without them: %s\n"
+		       "(--enforce refuses such a model; 'kvmcpu models --runnable' lists those that "
+		       "run unchanged.)\n", ndropped, ndropped == 1 ? "" : "s", kvmcpu_config_cpu(cfg),
+		       dropped);
+	else if (passed)
+		printf("The model runs on this host unchanged: no feature of it was dropped.\n");
 }
 
 static void print_json(const struct kvmcpu_host *host, const struct kvmcpu_config *cfg,
-		       const struct kvmcpu_probe_report *rep, bool strict, double ms, bool passed)
+		       const struct kvmcpu_probe_report *rep, bool strict, double ms, bool passed,
+		       const struct kvmcpu_result *res)
 {
 	struct jw w;
 	jw_init(&w, stdout);
@@ -262,6 +288,14 @@ static void print_json(const struct kvmcpu_host *host, const struct kvmcpu_confi
 	jw_kv_str(&w, "host", kvmcpu_host_origin(host));
 	jw_kv_str(&w, "module", kvmcpu_host_module(host));
 	jw_kv_bool(&w, "passed", passed);
+	char names[2048];
+	jw_kv_bool(&w, "runnable", cli_dropped(res, names, sizeof(names)) == 0);
+	jw_key(&w, "dropped");
+	jw_arr_begin_line(&w);
+	for (size_t i = 0; i < kvmcpu_result_notice_count(res); i++)
+		if (kvmcpu_result_notice_at(res, i)->kind == KVMCPU_NOTICE_DROPPED)
+			jw_str(&w, kvmcpu_result_notice_at(res, i)->subject);
+	jw_arr_end(&w);
 	jw_kv_bool(&w, "strict", strict);
 	jw_kv_bool(&w, "calibrated", kvmcpu_probe_calibrated(rep));
 	jw_kv_u64(&w, "mismatch_bits", kvmcpu_probe_mismatch_bits(rep));
@@ -280,7 +314,9 @@ static void print_json(const struct kvmcpu_host *host, const struct kvmcpu_confi
 		jw_obj_begin(&w);
 		jw_kv_u64(&w, "index", m->index);
 		jw_kv_bool(&w, "readable", m->readable);
-		jw_kv_u64(&w, "value", m->value);
+		/* A read that faulted has no value: whatever the register held is not one. */
+		jw_key(&w, "value");
+		m->readable ? jw_u64(&w, m->value) : jw_null(&w);
 		jw_kv_bool(&w, "planned", m->planned);
 		jw_kv_bool(&w, "refused", m->refused);
 		if (m->planned) {
@@ -301,12 +337,16 @@ static int probe_and_print(const struct run_opts *o, const struct kvmcpu_host *h
 	kvmcpu_error_clear(&err);
 	int rc = kvmcpu_resolve(cfg, host, &res, &err);
 	if (rc)
-		return cli_report(CMD, &err, EXIT_USAGE);
+		return cli_report(CMD, &err, cli_exit_for(err.code));
 	/* nested_virt without hv= implies hv=windows: the result says so (subject "hv"). */
 	for (size_t i = 0; i < kvmcpu_result_notice_count(res); i++)
 		if (kvmcpu_result_notice_at(res, i)->kind == KVMCPU_NOTICE_WARNING &&
 		    !strcmp(kvmcpu_result_notice_at(res, i)->subject, "hv"))
 			fprintf(stderr, "warning: hv: %s\n", kvmcpu_result_notice_at(res, i)->reason);
+	if (o->enforce && (rc = cli_enforce(CMD, res))) {
+		kvmcpu_result_free(res);
+		return rc;
+	}
 	/*
 	 * With Hyper-V, the guest also tries the synthetic MSRs (TLFS 2.4.x):
 	 * GUEST_OS_ID, HYPERCALL, VP_INDEX, TIME_REF_COUNT, TSC and APIC frequency.
@@ -327,14 +367,18 @@ static int probe_and_print(const struct run_opts *o, const struct kvmcpu_host *h
 	double t0 = cli_now_ms();
 	rc = kvmcpu_probe_run(res, &po, &rep, &err);
 	double ms = cli_now_ms() - t0;
-	kvmcpu_result_free(res);
-	if (rc)
+	if (rc) {
+		kvmcpu_result_free(res);
 		return cli_report(CMD, &err, EXIT_HOST);
+	}
 	bool passed = kvmcpu_probe_passed(rep, o->strict);
-	if (o->json)
-		print_json(host, cfg, rep, o->strict, ms, passed);
+	char dropped[2048];
+	size_t ndropped = cli_dropped(res, dropped, sizeof(dropped));
+	if (o->a.json)
+		print_json(host, cfg, rep, o->strict, ms, passed, res);
 	else
-		print_human(o, host, cfg, rep, ms, passed);
+		print_human(o, host, cfg, rep, ms, passed, dropped, ndropped);
+	kvmcpu_result_free(res);
 	kvmcpu_probe_report_free(rep);
 	return passed ? EXIT_OK : EXIT_NEGATIVE;
 }
@@ -343,12 +387,10 @@ int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .calibrate = true };
 	int rc = parse(argc, argv, &o);
-	if (rc == -EXIT_OK - 1)
-		return EXIT_OK;
 	if (rc)
-		return rc;
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 	struct kvmcpu_config *cfg = NULL;
-	rc = cli_make_config(CMD, o.kvm, o.cpu, o.hv, o.nested, &cfg);
+	rc = cli_make_config(CMD, &o.a, &cfg);
 	if (rc)
 		return rc;
 	struct kvmcpu_host *host = NULL;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu verify: prove models on this host with the probe guest, one VM each. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,81 +12,122 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: kvmcpu verify (--all | --cpu SPEC...) [--hv SPEC] [--nested] [--strict]\n"
-		"                     [--timeout MS] [--dev PATH] [--json]\n"
+		"Usage: kvmcpu verify (--all | --cpu SPEC...) [--hv SPEC] [--nested] [--smp SPEC]\n"
+		"                     [--strict] [--timeout MS] [--dev PATH] [--json]\n"
 		"\n"
 		"Runs the probe guest for every given model (--all: every model name and psABI\n"
 		"level) on this host, one VM each, and compares what the guest saw with the\n"
 		"resolved table. The host is calibrated once first (the host's own table, then\n"
 		"inverted): bits it does not honour are reported as host-forced, not mismatches.\n"
+		"Two answers per model: PROVEN, the guest saw exactly the table set; RUNNABLE,\n"
+		"the table is the model unchanged (the host lacks none of its features). A\n"
+		"proven model that is not runnable ran without the features listed.\n"
 		"\n"
 		"  --all            every model name and x86-64 psABI level\n"
 		"  --cpu SPEC       a CPU model spec; repeatable\n"
 		"  --hv SPEC        Hyper-V enlightenments spec for every model\n"
 		"  --nested         let the guests run their own hypervisor; without --hv this\n"
 		"                   implies hv=windows (with a warning); --hv none avoids it\n"
+		"  --smp SPEC       the vCPU topology, passed on as smp=SPEC\n"
 		"  --strict         also fail models whose host-forced bits differ from the table\n"
 		"  --timeout MS     per guest run (default 2000)\n"
 		"  --dev PATH       the KVM device (default /dev/kvm)\n"
 		"  --json           machine-readable detail\n"
 		"\n"
-		"Exit status: 0 every model proven, 1 a model failed, 2 bad input, 3 no usable KVM\n"
-		"or a guest failed to run.\n");
+		"Exit status: 0 every model proven, 1 a model failed, 2 bad input (checked before\n"
+		"any guest runs), 3 no usable KVM or a guest failed to run, 4 the output could not\n"
+		"be written.\n");
 }
 
 struct verify_opts {
-	bool all, nested, strict, json;
-	const char *hv, *dev;
+	struct cli_args a;
+	bool all, strict;
+	const char *dev;
 	unsigned timeout_ms;
 	const char **cpus;
 	size_t ncpus;
+	struct kvmcpu_config **cfgs; /* one per cpu, built before any guest runs */
 };
 
 struct outcome {
 	const char *name;
-	bool passed;
+	bool proven, runnable;
 	unsigned forced, mismatch;
+	char dropped[1024];
 	char error[600];
 	int exit_code;
 	struct kvmcpu_probe_report *rep;
 };
 
+static int verify_option(void *ctx, int key, const char *arg)
+{
+	struct verify_opts *o = ctx;
+	switch (key) {
+	case 'a': o->all = true; return 0;
+	case 's': o->strict = true; return 0;
+	case 'd': o->dev = arg; return 0;
+	case CLI_KEY_CPU:
+		if (!*arg)
+			return cli_usage(CMD, "--cpu needs a value, not ''");
+		o->cpus[o->ncpus++] = arg;
+		return 0;
+	case 't':
+		if (!pp_parse_ms(arg, &o->timeout_ms))
+			return cli_usage(CMD, "--timeout '%s' is not a number of milliseconds "
+					 "between 1 and 600000", arg);
+		return 0;
+	}
+	return EXIT_USAGE;
+}
+
+/*
+ * Every spec becomes a config before the host is touched: a misspelt model fails
+ * at once, with its did-you-mean, not after the calibration.
+ */
+static int make_configs(struct verify_opts *o)
+{
+	o->cfgs = calloc(o->ncpus + 1, sizeof(*o->cfgs));
+	if (!o->cfgs)
+		return cli_usage(CMD, "out of memory");
+	struct cli_args a = o->a;
+	for (size_t i = 0; i <= o->ncpus; i++) {
+		/* The last one is the host's own table, for the calibration. */
+		a.cpu = i < o->ncpus ? o->cpus[i] : "host";
+		int rc = cli_make_config(CMD, &a, &o->cfgs[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void free_configs(struct verify_opts *o)
+{
+	for (size_t i = 0; o->cfgs && i <= o->ncpus; i++)
+		kvmcpu_config_free(o->cfgs[i]);
+	free(o->cfgs);
+}
+
 static int parse(int argc, char **argv, struct verify_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "hv", required_argument, NULL, 'H' },
-		{ "nested", no_argument, NULL, 'n' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "dev", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_opt own[] = {
+		{ "all", no_argument, 'a', false },
+		{ "strict", no_argument, 's', false },
+		{ "timeout", required_argument, 't', false },
+		{ "dev", required_argument, 'd', false },
+		{ 0 },
 	};
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a': o->all = true; break;
-		case 'c': o->cpus[o->ncpus++] = optarg; break;
-		case 'H': o->hv = optarg; break;
-		case 'n': o->nested = true; break;
-		case 's': o->strict = true; break;
-		case 'd': o->dev = optarg; break;
-		case 'j': o->json = true; break;
-		case 'h': usage(stdout); return -1;
-		case 't':
-			if (!pp_parse_ms(optarg, &o->timeout_ms))
-				return cli_usage(CMD, "--timeout '%s' is not a number of milliseconds "
-						 "between 1 and 600000", optarg);
-			break;
-		default: return cli_usage(CMD, "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage(CMD, "unexpected argument '%s'", argv[optind]);
+	const struct cli_parser p = {
+		.cmd = CMD,
+		.shared = CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_JSON |
+			  CLI_OPT_HELP,
+		.shared_repeatable = CLI_OPT_CPU,
+		.own = own, .on_option = verify_option, .ctx = o, .usage = usage,
+	};
+	int rc = cli_parse(&p, argc, argv, &o->a, NULL);
+	if (rc)
+		return rc;
+	if (o->dev && !*o->dev)
+		return cli_usage(CMD, "--dev needs a path, not ''");
 	if (o->all == (o->ncpus > 0))
 		return cli_usage(CMD, "give either --all or one or more --cpu SPEC");
 	if (o->all) {
@@ -95,38 +135,21 @@ static int parse(int argc, char **argv, struct verify_opts *o)
 		for (size_t i = 0; i < kvmcpu_model_count(); i++)
 			o->cpus[o->ncpus++] = kvmcpu_model_name(kvmcpu_model_at(i));
 	}
-	return 0;
+	return make_configs(o);
 }
 
-static int resolve_spec(const char *cpu, const struct verify_opts *o,
-			const struct kvmcpu_host *host, struct kvmcpu_result **res,
-			struct kvmcpu_error *err)
-{
-	struct kvmcpu_config *cfg = NULL;
-	int rc = kvmcpu_config_new(&cfg, err);
-	if (!rc)
-		rc = kvmcpu_config_set_cpu(cfg, cpu, err);
-	if (!rc && o->hv)
-		rc = kvmcpu_config_set_hv(cfg, o->hv, err);
-	if (!rc) {
-		kvmcpu_config_set_nested(cfg, o->nested);
-		rc = kvmcpu_resolve(cfg, host, res, err);
-	}
-	kvmcpu_config_free(cfg);
-	return rc;
-}
-
-static void prove(struct outcome *out, const struct verify_opts *o,
+static void prove(struct outcome *out, const struct kvmcpu_config *cfg, const struct verify_opts *o,
 		  const struct kvmcpu_host *host, const struct kvmcpu_probe_calibration *cal)
 {
 	struct kvmcpu_error err;
 	struct kvmcpu_result *res = NULL;
 	kvmcpu_error_clear(&err);
-	if (resolve_spec(out->name, o, host, &res, &err)) {
+	if (kvmcpu_resolve(cfg, host, &res, &err)) {
 		snprintf(out->error, sizeof(out->error), "%s", err.message);
-		out->exit_code = EXIT_USAGE;
+		out->exit_code = cli_exit_for(err.code);
 		return;
 	}
+	out->runnable = cli_dropped(res, out->dropped, sizeof(out->dropped)) == 0;
 	struct kvmcpu_probe_opts po = { .dev_path = o->dev, .timeout_ms = o->timeout_ms,
 					.calibration = cal };
 	int rc = kvmcpu_probe_run(res, &po, &out->rep, &err);
@@ -138,8 +161,8 @@ static void prove(struct outcome *out, const struct verify_opts *o,
 	}
 	out->forced = kvmcpu_probe_forced_bits(out->rep);
 	out->mismatch = kvmcpu_probe_mismatch_bits(out->rep);
-	out->passed = kvmcpu_probe_passed(out->rep, o->strict);
-	out->exit_code = out->passed ? EXIT_OK : EXIT_NEGATIVE;
+	out->proven = kvmcpu_probe_passed(out->rep, o->strict);
+	out->exit_code = out->proven ? EXIT_OK : EXIT_NEGATIVE;
 }
 
 static void print_calibration(const struct kvmcpu_probe_calibration *cal)
@@ -182,32 +205,40 @@ static void print_mismatches(const struct outcome *out)
 }
 
 static void print_human(const struct outcome *v, size_t n, double ms, unsigned proven,
-			unsigned with_forced)
+			unsigned runnable, unsigned with_forced)
 {
-	printf("%-34s %-8s %7s %9s\n", "MODEL", "RESULT", "FORCED", "MISMATCH");
+	char tame[sizeof(v->error) * 4];
+	printf("%-34s %-8s %-9s %7s %9s  %s\n", "MODEL", "PROVEN", "RUNNABLE", "FORCED", "MISMATCH",
+	       "DROPPED (features of the model this host lacks)");
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].error[0]) {
-			printf("%-34s %-8s %s\n", v[i].name, "ERROR", v[i].error);
+			printf("%-34s %-8s %s\n", v[i].name, "ERROR", cli_tame(v[i].error, tame, sizeof(tame)));
 			continue;
 		}
-		printf("%-34s %-8s %7u %9u\n", v[i].name, v[i].passed ? "proven" : "FAILED",
-		       v[i].forced, v[i].mismatch);
+		printf("%-34s %-8s %-9s %7u %9u  %s\n", v[i].name, v[i].proven ? "proven" : "FAILED",
+		       v[i].runnable ? "yes" : "no", v[i].forced, v[i].mismatch,
+		       v[i].runnable ? "-" : v[i].dropped);
 		if (v[i].mismatch)
 			print_mismatches(&v[i]);
 	}
-	printf("\nSummary: %u of %zu models proven, %zu failed; %u with host-forced bits "
-	       "(reported, not failures); %.2f s (%.1f ms per model).\n", proven, n,
+	printf("\nSummary: %u of %zu proven (the guest saw exactly the table set); %u of %zu runnable "
+	       "here unchanged (no feature dropped); %zu failed; %u with host-forced bits "
+	       "(reported, not failures); %.2f s (%.1f ms per model).\n", proven, n, runnable, n,
 	       n - proven, with_forced, ms / 1e3, n ? ms / (double)n : 0.0);
+	if (runnable < n)
+		printf("Proven is not runnable: a proven model that is not runnable ran without the "
+		       "features listed under DROPPED.\n");
 }
 
 static void print_json(const struct outcome *v, size_t n, const struct kvmcpu_probe_calibration *cal,
-		       const struct verify_opts *o, double ms, unsigned proven)
+		       const struct verify_opts *o, double ms, unsigned proven, unsigned runnable)
 {
 	struct jw w;
 	jw_init(&w, stdout);
 	jw_obj_begin(&w);
 	jw_kv_u64(&w, "models", n);
 	jw_kv_u64(&w, "proven", proven);
+	jw_kv_u64(&w, "runnable", runnable);
 	jw_kv_bool(&w, "strict", o->strict);
 	jw_kv_u64(&w, "elapsed_ms", (uint64_t)(ms + 0.5));
 	jw_key(&w, "host_forced");
@@ -217,13 +248,22 @@ static void print_json(const struct outcome *v, size_t n, const struct kvmcpu_pr
 	for (size_t i = 0; i < n; i++) {
 		jw_obj_begin(&w);
 		jw_kv_str(&w, "cpu", v[i].name);
-		jw_kv_bool(&w, "passed", v[i].passed);
+		jw_kv_bool(&w, "passed", v[i].proven);
+		jw_kv_bool(&w, "proven", v[i].proven);
+		jw_kv_bool(&w, "runnable", !v[i].error[0] && v[i].runnable);
+		jw_key(&w, "dropped");
+		jw_arr_begin_line(&w);
+		char names[sizeof(v[i].dropped)], *save = NULL;
+		snprintf(names, sizeof(names), "%s", v[i].dropped);
+		for (char *t = strtok_r(names, " ", &save); t; t = strtok_r(NULL, " ", &save))
+			jw_str(&w, t);
+		jw_arr_end(&w);
 		jw_kv_str(&w, "error", v[i].error[0] ? v[i].error : NULL);
 		jw_kv_u64(&w, "forced_bits", v[i].forced);
 		jw_kv_u64(&w, "mismatch_bits", v[i].mismatch);
 		jw_key(&w, "differences");
 		jw_arr_begin(&w);
-		for (size_t r = 0; r < kvmcpu_probe_row_count(v[i].rep); r++) {
+		for (size_t r = 0; v[i].rep && r < kvmcpu_probe_row_count(v[i].rep); r++) {
 			const struct kvmcpu_probe_row *row = kvmcpu_probe_row_at(v[i].rep, r);
 			if (row->forced || row->mismatch)
 				pp_json_row(&w, row);
@@ -243,9 +283,9 @@ static int calibrate(const struct verify_opts *o, const struct kvmcpu_host *host
 	struct kvmcpu_error err;
 	struct kvmcpu_result *base = NULL;
 	kvmcpu_error_clear(&err);
-	int rc = resolve_spec("host", o, host, &base, &err);
+	int rc = kvmcpu_resolve(o->cfgs[o->ncpus], host, &base, &err);
 	if (rc)
-		return cli_report(CMD, &err, EXIT_USAGE);
+		return cli_report(CMD, &err, cli_exit_for(err.code));
 	/* nested_virt without hv= implies hv=windows for every model: say so once. */
 	for (size_t i = 0; i < kvmcpu_result_notice_count(base); i++)
 		if (kvmcpu_result_notice_at(base, i)->kind == KVMCPU_NOTICE_WARNING &&
@@ -269,21 +309,22 @@ static int sweep(const struct verify_opts *o, const struct kvmcpu_host *host)
 		kvmcpu_probe_calibration_free(cal);
 		return EXIT_HOST;
 	}
-	unsigned proven = 0, with_forced = 0;
+	unsigned proven = 0, runnable = 0, with_forced = 0;
 	for (size_t i = 0; i < o->ncpus; i++) {
 		v[i].name = o->cpus[i];
-		prove(&v[i], o, host, cal);
-		proven += v[i].passed;
+		prove(&v[i], o->cfgs[i], o, host, cal);
+		proven += v[i].proven;
+		runnable += !v[i].error[0] && v[i].runnable;
 		with_forced += v[i].forced > 0;
 		if (v[i].exit_code > rc)
 			rc = v[i].exit_code;
 	}
 	double ms = cli_now_ms() - t0;
-	if (o->json) {
-		print_json(v, o->ncpus, cal, o, ms, proven);
+	if (o->a.json) {
+		print_json(v, o->ncpus, cal, o, ms, proven, runnable);
 	} else {
 		print_calibration(cal);
-		print_human(v, o->ncpus, ms, proven, with_forced);
+		print_human(v, o->ncpus, ms, proven, runnable, with_forced);
 	}
 	for (size_t i = 0; i < o->ncpus; i++)
 		kvmcpu_probe_report_free(v[i].rep);
@@ -299,15 +340,14 @@ int cmd_verify(int argc, char **argv)
 	if (!o.cpus)
 		return EXIT_HOST;
 	int rc = parse(argc, argv, &o);
-	if (rc) {
-		free(o.cpus);
-		return rc < 0 ? EXIT_OK : rc;
+	if (!rc) {
+		struct kvmcpu_host *host = NULL;
+		rc = pp_open_live(CMD, o.dev, &host);
+		if (!rc)
+			rc = sweep(&o, host);
+		kvmcpu_host_free(host);
 	}
-	struct kvmcpu_host *host = NULL;
-	rc = pp_open_live(CMD, o.dev, &host);
-	if (!rc)
-		rc = sweep(&o, host);
-	kvmcpu_host_free(host);
+	free_configs(&o);
 	free(o.cpus);
-	return rc;
+	return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 }

@@ -81,22 +81,32 @@ void jw_arr_end(struct jw *w)
 	close_(w, ']');
 }
 
+/*
+ * JSON text is UTF-8: a byte that does not start a valid sequence (a host path
+ * in another encoding, a name cut mid-character) is written as U+FFFD.
+ */
 static void put_string(FILE *f, const char *s)
 {
 	fputc_unlocked('"', f);
 	const unsigned char *p = (const unsigned char *)s, *run = p;
-	for (; *p; p++) {
-		if (*p != '"' && *p != '\\' && *p >= 0x20)
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : cli_utf8_len(p);
+		if (n > 1 || (n == 1 && *p != '"' && *p != '\\' && *p >= 0x20)) {
+			p += n;
 			continue;
+		}
 		/* Write the plain run, then the escape. */
 		fwrite_unlocked(run, 1, (size_t)(p - run), f);
-		run = p + 1;
-		if (*p == '\n')
+		if (n == 0)
+			fputs_unlocked("\\ufffd", f);
+		else if (*p == '\n')
 			fputs_unlocked("\\n", f);
 		else if (*p < 0x20)
 			fprintf(f, "\\u%04x", *p);
 		else
 			fprintf(f, "\\%c", *p);
+		p++;
+		run = p;
 	}
 	fwrite_unlocked(run, 1, (size_t)(p - run), f);
 	fputc_unlocked('"', f);

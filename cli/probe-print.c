@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +48,12 @@ int pp_open_live(const char *cmd, const char *dev, struct kvmcpu_host **out)
 {
 	struct kvmcpu_error err;
 	kvmcpu_error_clear(&err);
-	if (kvmcpu_host_open_live(dev, out, &err))
-		return cli_report(cmd, &err, EXIT_HOST);
-	return EXIT_OK;
+	if (!kvmcpu_host_open_live(dev, out, &err))
+		return EXIT_OK;
+	/* A --dev path that names no KVM device is the user's input, not the host failing. */
+	bool bad_path = dev && (err.code == -ENOENT || err.code == -ENOTTY || err.code == -ENOTDIR ||
+				err.code == -EISDIR);
+	return cli_report(cmd, &err, bad_path ? EXIT_USAGE : EXIT_HOST);
 }
 
 bool pp_parse_ms(const char *s, unsigned *out)

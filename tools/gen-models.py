@@ -4,7 +4,8 @@
 
 Outputs (all committed, all carrying a "generated, do not edit" banner):
   src/model/words.gen.h   feature word and feature index enums
-  src/model/table.gen.c   words, features, aliases, dependencies, XSAVE components, models
+  src/model/table.gen.c   words, features, aliases, dependencies, XSAVE components, cache
+                          descriptions, models
   docs/cpu-models.md      every model: identity, psABI level, aliases, note, features
 
   tools/gen-models.py --write   rewrite the outputs
@@ -90,9 +91,20 @@ class Data:
             comps[c["component"]] = dict(comps.get(c["component"], {}), **c)
         self.xsave = [comps[k] for k in sorted(comps)]
         models = load("x86-cpu-models.json") + load("x86-cpu-models-newer.json")
+        # QEMU's ABI table calls the baseline level "x86-64"; kvmcpu names it as its level
+        # model is named, x86-64-v1, so one spelling reaches every output.
+        for m in models:
+            if m.get("psabi_level") == "x86-64":
+                m["psabi_level"] = "x86-64-v1"
         self.models = sorted(models, key=lambda m: self._model_sort_key(m["name"]))
         self.models += self.psabi_models()
         self.model_index = {m["name"]: i for i, m in enumerate(self.models)}
+        self.caches = load("x86-cpu-caches.json")
+        self.cache_names = list(self.caches["tables"])
+        for name, table in self.caches["cache_info_11_1_3"].items():
+            self.models[self.model_index[name]]["cache_info"] = table
+        for m in self.models:
+            assert m.get("cache_info") in self.caches["tables"] or not m.get("cache_info"), m["name"]
 
     @staticmethod
     def _model_sort_key(name):
@@ -146,6 +158,54 @@ def provenance(m):
     return "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb"
 
 
+def cache_enum(name):
+    return enum_name(name[:-len("_cache_info")] if name.endswith("_cache_info") else name)
+
+
+CACHE_TYPES = {"DATA": "KC_CACHE_DATA", "INSTRUCTION": "KC_CACHE_INSTRUCTION",
+               "UNIFIED": "KC_CACHE_UNIFIED"}
+SHARE_LEVELS = {"core": "KC_SHARE_CORE", "module": "KC_SHARE_MODULE", "die": "KC_SHARE_DIE",
+                "socket": "KC_SHARE_SOCKET"}
+
+
+def c_cache(c):
+    flags = [f for f in ("self_init", "no_invd_sharing", "inclusive", "complex_indexing") if c[f]]
+    assert c["size"] == c["line_size"] * c["associativity"] * c["partitions"] * c["sets"]
+    return ("{ .type = %s, .level = %d, .size = %d, .line_size = %d, .associativity = %d, "
+            ".partitions = %d, .sets = %d, .lines_per_tag = %d, %s.share = %s }" % (
+                CACHE_TYPES[c["type"]], c["level"], c["size"], c["line_size"], c["associativity"],
+                c["partitions"], c["sets"], c["lines_per_tag"],
+                "".join(".%s = true, " % f for f in flags), SHARE_LEVELS[c["share_level"]]))
+
+
+def gen_caches(d):
+    o = ["/* QEMU 11.1.3's cache descriptions (data/x86-cpu-caches.json). */",
+         "const struct kc_cache_table kc_cache_tables[KC_NCACHE_TABLES] = {",
+         "\t[KC_CACHES_LEGACY] = { .name = \"legacy\" },"]
+    for n in d.cache_names:
+        t = d.caches["tables"][n]
+        o.append("\t[KC_CACHES_%s] = { .name = %s," % (cache_enum(n), c_str(n)))
+        for lv in ("l1d", "l1i", "l2", "l3"):
+            o.append("\t\t.%s = %s," % (lv, c_cache(t[lv])))
+        o.append("\t},")
+    o += ["};", ""]
+    legacy = d.caches["legacy_tables"]
+    o.append("const uint8_t kc_caches_legacy_amd = KC_CACHES_%s;" % cache_enum(legacy["AuthenticAMD"]))
+    o.append("const uint8_t kc_caches_legacy_other = KC_CACHES_%s;" % cache_enum(legacy["other"]))
+    o += ["", "/* CPUID leaf 2 cache descriptors QEMU knows, by code. */",
+          "const struct kc_cpuid2_descriptor kc_cpuid2_descriptors[] = {"]
+    for code, c in d.caches["cpuid2_descriptors"].items():
+        o.append("\t{ %s, %s, %d, %d, %d, %d }," % (code, CACHE_TYPES[c["type"]], c["level"],
+                                                 c["associativity"], c["line_size"], c["size"]))
+    o += ["};", "const size_t kc_ncpuid2_descriptors = %d;" % len(d.caches["cpuid2_descriptors"]),
+          "", "/* The TLBs leaves 0x80000005/6 describe (associativity in ways, entries). */",
+          "const struct kc_tlbs kc_tlbs = {"]
+    for k, v in d.caches["tlb"].items():
+        o.append("\t.%s = { %d, %d }," % (k, v["assoc"], v["entries"]))
+    o += ["};", ""]
+    return o
+
+
 def gen_header(d):
     out = ["/* SPDX-License-Identifier: MIT */", "/* " + BANNER + " */",
            "#ifndef KC_WORDS_GEN_H", "#define KC_WORDS_GEN_H", "",
@@ -155,7 +215,12 @@ def gen_header(d):
     out += ["\tKC_NWORDS", "};", "", "/* Features, by word and bit. */", "enum kc_feature {"]
     for n, _ in d.features:
         out.append("\tKC_F_%s," % enum_name(n))
-    out += ["\tKC_NFEATURES", "};", "", "#endif", ""]
+    out += ["\tKC_NFEATURES", "};", "",
+            "/* Cache description tables; 0: none of its own (the legacy table of the vendor). */",
+            "enum kc_cache_table_id {", "\tKC_CACHES_LEGACY,"]
+    for n in d.cache_names:
+        out.append("\tKC_CACHES_%s," % cache_enum(n))
+    out += ["\tKC_NCACHE_TABLES", "};", "", "#endif", ""]
     return "\n".join(out)
 
 
@@ -213,6 +278,7 @@ def gen_table(d):
             c["component"], "true" if c["set"] == "XSS" else "false", c_str(c["name"]), len(fs),
             ", ".join("KC_F_" + enum_name(f) for f in fs)))
     o += ["};", "const size_t kc_nxsave_comps = %d;" % len(d.xsave), ""]
+    o += gen_caches(d)
     o.append("const struct kvmcpu_model kc_models[] = {")
     for m in d.models:
         alias = d.model_index[m["alias_of"]] if m.get("alias_of") else -1
@@ -232,6 +298,8 @@ def gen_table(d):
             o.append("\t\t.psabi_model = true,")
         if m.get("x_force_cpuid_0x1f"):
             o.append("\t\t.force_cpuid_0x1f = true,")
+        if m.get("cache_info"):
+            o.append("\t\t.caches = KC_CACHES_%s," % cache_enum(m["cache_info"]))
         o.append("\t\t.words = {")
         for w in d.word_names:
             v = m["feature_words_hex"].get(w)
@@ -279,6 +347,8 @@ def gen_doc(d):
             o.append("- also known as: %s" % ", ".join(m["aliases"]))
         if m.get("note"):
             o.append("- note: %s" % m["note"])
+        o.append("- caches: %s" % (m.get("cache_info") or "the legacy table of its vendor (%s)" % (
+            d.caches["legacy_tables"]["AuthenticAMD" if m["vendor"] == "AuthenticAMD" else "other"])))
         o.append("- source: %s" % provenance(m))
         by_word = {}
         for n, f in d.features:

@@ -20,8 +20,10 @@ struct kvmcpu_config;
 /** A config with cpu=host, no Hyper-V spec, nested_virt off. */
 KVMCPU_API int kvmcpu_config_new(struct kvmcpu_config **out, struct kvmcpu_error *err);
 /**
- * Parses the comma-separated parameter string "hv=SPEC,cpu=SPEC,nested_virt"
- * (any order, each at most once; unknown parameters are errors).
+ * Parses the comma-separated parameter string
+ * "hv=SPEC,cpu=SPEC,nested_virt,host-cache-info" (any order, each at most once;
+ * unknown parameters are errors). nested_virt and host-cache-info take an
+ * optional =on|off; host-cache-info gives the guest the host's cache leaves.
  */
 KVMCPU_API int kvmcpu_config_parse(const char *params, struct kvmcpu_config **out,
 				   struct kvmcpu_error *err);

@@ -31,6 +31,7 @@ struct kvmcpu_config {
 	bool hv_set;
 	struct kc_hv_spec *hv_spec;       /* parsed; owned */
 	bool nested;
+	bool host_cache_info;             /* cache leaves follow the host (QEMU's host-cache-info) */
 };
 
 #endif

@@ -73,6 +73,42 @@ static int unknown_feature(const char *token, const char *name, struct kvmcpu_er
 }
 
 /*
+ * QEMU and libvirt write "Skylake-Server,+avx", "Haswell,avx=on,hle=off" and
+ * "hv=relaxed,vapic"; kvmcpu joins with '+'. Writes @spec in kvmcpu's spelling
+ * into @out (for the hint of the error that refuses the QEMU one).
+ */
+static void qemu_to_plus(const char *spec, char *out, size_t len)
+{
+	char buf[1100];
+	kc_strlcpy(buf, spec, sizeof(buf));
+	size_t used = 0;
+	out[0] = '\0';
+	char *save = NULL;
+	for (char *t = strtok_r(buf, ",+", &save); t && used + 1 < len; t = strtok_r(NULL, ",+", &save)) {
+		bool off = *t == '-';
+		t += off;
+		char *eq = strchr(t, '=');
+		bool onoff = eq && (!strcmp(eq + 1, "on") || !strcmp(eq + 1, "off"));
+		if (onoff) {
+			off = !strcmp(eq + 1, "off");
+			*eq = '\0';
+		}
+		used += (size_t)snprintf(out + used, len - used, "%s%s%s", used ? "+" : "",
+					 off ? "no_" : "", t);
+	}
+}
+
+static int qemu_spelling(const char *what, const char *spec, struct kvmcpu_error *err)
+{
+	char plus[600], hint[700];
+	qemu_to_plus(spec, plus, sizeof(plus));
+	snprintf(hint, sizeof(hint), "kvmcpu joins features with '+' and writes no_NAME to disable: %s",
+		 plus);
+	return kc_fail(err, -EINVAL, hint, "%s '%s' is written the QEMU way (',' or NAME=on|off)",
+		       what, spec);
+}
+
+/*
  * One modifier: "name" enables, "-name" / "no_name" / "no-name" disable. A
  * token that is itself a feature name is taken as such first, so features
  * whose names begin with "no" (no-nested-data-bp) still enable.
@@ -97,6 +133,11 @@ static int parse_modifier(struct kvmcpu_config *cfg, const char *tok, struct kvm
 			       "empty feature name in CPU spec");
 	if (f < 0)
 		return unknown_feature(tok, name, err);
+	for (unsigned i = 0; i < cfg->nmods; i++)
+		if (cfg->mods[i].feature == f && cfg->mods[i].enable != enable)
+			return kc_fail(err, -EINVAL, "keep one of +NAME and +no_NAME",
+				       "CPU spec '%s' both enables and disables '%s'", cfg->cpu,
+				       kc_features[f].name);
 	if (cfg->nmods == KC_MAX_MODS)
 		return kc_fail(err, -E2BIG, NULL, "more than %d feature modifiers", KC_MAX_MODS);
 	cfg->mods[cfg->nmods++] = (struct kc_cpu_mod){ .feature = f, .enable = enable };
@@ -110,6 +151,9 @@ int kvmcpu_config_set_cpu(struct kvmcpu_config *cfg, const char *spec, struct kv
 	if (strlen(spec) >= sizeof(cfg->cpu))
 		return kc_fail(err, -E2BIG, NULL, "CPU spec longer than %zu characters",
 			       sizeof(cfg->cpu) - 1);
+	/* No model or feature name holds ',' or '=': they are QEMU's separators. */
+	if (strpbrk(spec, ",="))
+		return qemu_spelling("CPU spec", spec, err);
 	struct kvmcpu_config next = *cfg;
 	kc_strlcpy(next.cpu, spec, sizeof(next.cpu));
 	next.nmods = 0;
@@ -156,6 +200,8 @@ int kvmcpu_config_set_hv(struct kvmcpu_config *cfg, const char *spec, struct kvm
 	if (strlen(spec) >= sizeof(cfg->hv))
 		return kc_fail(err, -E2BIG, NULL, "Hyper-V spec longer than %zu characters",
 			       sizeof(cfg->hv) - 1);
+	if (strchr(spec, ','))
+		return qemu_spelling("Hyper-V spec", spec, err);
 	struct kc_hv_spec *parsed;
 	int r = kc_hv_spec_parse(spec, &parsed, err);
 	if (r)
@@ -208,7 +254,7 @@ static int parse_bool(const char *v, bool *out)
 static int parse_param(struct kvmcpu_config *cfg, char *item, unsigned pos, unsigned *seen,
 		       struct kvmcpu_error *err)
 {
-	static const char *const keys[] = { "cpu", "hv", "nested_virt" };
+	static const char *const keys[] = { "cpu", "hv", "nested_virt", "host-cache-info" };
 	char *eq = strchr(item, '=');
 	if (eq)
 		*eq = '\0';
@@ -217,18 +263,24 @@ static int parse_param(struct kvmcpu_config *cfg, char *item, unsigned pos, unsi
 	while (k < KC_ARRAY_SIZE(keys) && strcmp(item, keys[k]))
 		k++;
 	if (k == KC_ARRAY_SIZE(keys))
-		return kc_fail(err, -EINVAL, "parameters are cpu=SPEC, hv=SPEC and nested_virt",
+		return kc_fail(err, -EINVAL,
+			       "parameters are cpu=SPEC, hv=SPEC, nested_virt and host-cache-info",
 			       "unknown parameter '%s' (item %u)", item, pos);
 	if (*seen & (1u << k))
 		return kc_fail(err, -EINVAL, "give each parameter once",
 			       "parameter '%s' given twice (item %u)", item, pos);
 	*seen |= 1u << k;
-	if (k == 2) {
+	if (k >= 2) {
 		bool on = true;
 		if (value && parse_bool(value, &on))
-			return kc_fail(err, -EINVAL, "write nested_virt or nested_virt=on|off",
-				       "nested_virt takes on or off, not '%s'", value);
-		cfg->nested = on;
+			return kc_fail(err, -EINVAL,
+				       k == 2 ? "write nested_virt or nested_virt=on|off"
+					      : "write host-cache-info or host-cache-info=on|off",
+				       "%s takes on or off, not '%s'", keys[k], value);
+		if (k == 2)
+			cfg->nested = on;
+		else
+			cfg->host_cache_info = on;
 		return 0;
 	}
 	if (!value || !*value)
@@ -252,6 +304,8 @@ int kvmcpu_config_parse(const char *params, struct kvmcpu_config **out, struct k
 	memcpy(buf, params, len + 1);
 	unsigned seen = 0, pos = 0;
 	char *p = buf;
+	const char *spec_item = NULL; /* the last cpu= or hv= item, for QEMU's "cpu=X,+avx" */
+	int spec_len = 0;
 	/* An empty string means the defaults: cpu=host, no Hyper-V, no nesting. */
 	while (len && !r) {
 		char *comma = strchr(p, ',');
@@ -263,6 +317,21 @@ int kvmcpu_config_parse(const char *params, struct kvmcpu_config **out, struct k
 				    "empty parameter (item %u) in '%s'", pos, params);
 		else
 			r = parse_param(cfg, p, pos, &seen, err);
+		const char *item = params + (p - buf);
+		int item_len = comma ? (int)(comma - p) : (int)strlen(item);
+		const char *eq = memchr(item, '=', (size_t)item_len);
+		bool feature_like = !eq || !strncmp(eq, "=on", 3) || !strncmp(eq, "=off", 4);
+		if (r == -EINVAL && spec_item && feature_like && err &&
+		    !strncmp(err->message, "unknown parameter", 17)) {
+			/* "+avx" or "vapic" after cpu=/hv=: QEMU's comma inside a spec. */
+			char qemu[1100];
+			snprintf(qemu, sizeof(qemu), "%.*s,%.*s", spec_len, spec_item, item_len, item);
+			r = qemu_spelling("parameter", qemu, err);
+		}
+		if (!strncmp(item, "cpu=", 4) || !strncmp(item, "hv=", 3)) {
+			spec_item = item;
+			spec_len = item_len;
+		}
 		if (!comma)
 			break;
 		p = comma + 1;

@@ -254,12 +254,20 @@ int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 	int fd = open(dev_path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
-		const char *hint = e == ENOENT ? "load the kvm_intel or kvm_amd module, or read a recorded host"
-			: e == EACCES ? "add the user to the kvm group, or read a recorded host"
-			: "read a recorded host instead";
+		/* Reading a recorded host instead is the caller's to suggest: not every caller can. */
+		const char *hint = e == ENOENT && strcmp(dev_path, "/dev/kvm") ? "check the path of the KVM device"
+			: e == ENOENT ? "load the kvm_intel or kvm_amd module"
+			: e == EACCES ? "add the user to the kvm group"
+			: NULL;
 		return kc_fail(err, -e, hint, "cannot open %s: %s", dev_path, strerror(e));
 	}
 	int version = ioctl(fd, KVM_GET_API_VERSION, 0);
+	if (version < 0) {
+		int e = errno;
+		close(fd);
+		return kc_fail(err, -ENOTTY, "give the KVM device, normally /dev/kvm",
+			       "%s is not a KVM device (KVM_GET_API_VERSION: %s)", dev_path, strerror(e));
+	}
 	if (version != KVM_API_VERSION) {
 		close(fd);
 		return kc_fail(err, -ENOTSUP, NULL, "%s speaks KVM API %d, not %d", dev_path, version,

@@ -21,7 +21,51 @@ struct kvmcpu_model {
 	uint8_t avx10_version;
 	bool psabi_model;          /* one of the x86-64-vN level models */
 	bool force_cpuid_0x1f;
+	uint8_t caches;            /* enum kc_cache_table_id; KC_CACHES_LEGACY: the vendor's legacy table */
 	uint64_t words[KC_NWORDS]; /* raw definition, version props applied */
+};
+
+/* Cache type, as CPUID leaves 4 and 0x8000001D encode it in EAX[4:0]. */
+enum kc_cache_type { KC_CACHE_DATA = 1, KC_CACHE_INSTRUCTION = 2, KC_CACHE_UNIFIED = 3 };
+
+/* The topology level whose logical processors share a cache. */
+enum kc_share_level { KC_SHARE_CORE, KC_SHARE_MODULE, KC_SHARE_DIE, KC_SHARE_SOCKET };
+
+/* One cache of a model: QEMU's CPUCacheInfo. */
+struct kc_cache {
+	uint32_t size;         /* bytes = line_size * associativity * partitions * sets */
+	uint32_t sets;
+	uint16_t line_size;
+	uint8_t type;          /* enum kc_cache_type */
+	uint8_t level;
+	uint8_t associativity; /* ways */
+	uint8_t partitions;
+	uint8_t lines_per_tag;
+	uint8_t share;         /* enum kc_share_level */
+	bool self_init, no_invd_sharing, inclusive, complex_indexing;
+};
+
+struct kc_cache_table {
+	const char *name;
+	struct kc_cache l1d, l1i, l2, l3;
+};
+
+/* A CPUID leaf 2 descriptor byte and the cache it stands for. */
+struct kc_cpuid2_descriptor {
+	uint8_t code, type, level, associativity;
+	uint16_t line_size;
+	uint32_t size;
+};
+
+struct kc_tlb {
+	uint8_t assoc;         /* ways; 0: none */
+	uint16_t entries;
+};
+
+/* The TLBs of leaves 0x80000005 (L1) and 0x80000006 (L2). */
+struct kc_tlbs {
+	struct kc_tlb l1_dtlb_2m, l1_itlb_2m, l1_dtlb_4k, l1_itlb_4k;
+	struct kc_tlb l2_dtlb_2m, l2_itlb_2m, l2_dtlb_4k, l2_itlb_4k;
 };
 
 /* feature_dependencies[]: when none of from_mask is set in from_word, clear to_mask in to_word. */
@@ -59,6 +103,11 @@ extern const struct kc_feature_dep kc_feature_deps[];
 extern const size_t kc_nfeature_deps;
 extern const struct kc_xsave_comp kc_xsave_comps[];
 extern const size_t kc_nxsave_comps;
+extern const struct kc_cache_table kc_cache_tables[KC_NCACHE_TABLES];
+extern const uint8_t kc_caches_legacy_amd, kc_caches_legacy_other;
+extern const struct kc_cpuid2_descriptor kc_cpuid2_descriptors[];
+extern const size_t kc_ncpuid2_descriptors;
+extern const struct kc_tlbs kc_tlbs;
 
 /*
  * Applies the dependency table to @words until nothing changes. @cleared (may

@@ -616,6 +616,206 @@ const struct kc_xsave_comp kc_xsave_comps[] = {
 };
 const size_t kc_nxsave_comps = 15;
 
+/* QEMU 11.1.3's cache descriptions (data/x86-cpu-caches.json). */
+const struct kc_cache_table kc_cache_tables[KC_NCACHE_TABLES] = {
+	[KC_CACHES_LEGACY] = { .name = "legacy" },
+	[KC_CACHES_LEGACY_AMD] = { .name = "legacy_amd_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 65536, .line_size = 64, .associativity = 2, .partitions = 1, .sets = 512, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 65536, .line_size = 64, .associativity = 2, .partitions = 1, .sets = 512, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 524288, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 512, .lines_per_tag = 1, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 16777216, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 16384, .lines_per_tag = 1, .self_init = true, .inclusive = true, .complex_indexing = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_LEGACY_INTEL_CPUID2] = { .name = "legacy_intel_cpuid2_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 0, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 0, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 2097152, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 4096, .lines_per_tag = 0, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 16777216, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 16384, .lines_per_tag = 1, .self_init = true, .inclusive = true, .complex_indexing = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_LEGACY_INTEL] = { .name = "legacy_intel_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 0, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 0, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 4194304, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 4096, .lines_per_tag = 0, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 16777216, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 16384, .lines_per_tag = 1, .self_init = true, .inclusive = true, .complex_indexing = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_EPYC] = { .name = "epyc_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 65536, .line_size = 64, .associativity = 4, .partitions = 1, .sets = 256, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 524288, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 1024, .lines_per_tag = 1, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 8388608, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 8192, .lines_per_tag = 1, .self_init = true, .inclusive = true, .complex_indexing = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_EPYC_V4] = { .name = "epyc_v4_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 65536, .line_size = 64, .associativity = 4, .partitions = 1, .sets = 256, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 524288, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 1024, .lines_per_tag = 1, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 8388608, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 8192, .lines_per_tag = 1, .self_init = true, .inclusive = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_EPYC_V5] = { .name = "epyc_v5_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 65536, .line_size = 64, .associativity = 4, .partitions = 1, .sets = 256, .lines_per_tag = 1, .self_init = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 524288, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 1024, .lines_per_tag = 1, .self_init = true, .inclusive = true, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 8388608, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 8192, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_EPYC_ROME] = { .name = "epyc_rome_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 524288, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 1024, .lines_per_tag = 1, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 16777216, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 16384, .lines_per_tag = 1, .self_init = true, .inclusive = true, .complex_indexing = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_EPYC_ROME_V3] = { .name = "epyc_rome_v3_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 524288, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 1024, .lines_per_tag = 1, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 16777216, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 16384, .lines_per_tag = 1, .self_init = true, .inclusive = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_EPYC_ROME_V5] = { .name = "epyc_rome_v5_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 524288, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 1024, .lines_per_tag = 1, .self_init = true, .inclusive = true, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 16777216, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 16384, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_EPYC_MILAN] = { .name = "epyc_milan_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 524288, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 1024, .lines_per_tag = 1, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 33554432, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 32768, .lines_per_tag = 1, .self_init = true, .inclusive = true, .complex_indexing = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_EPYC_MILAN_V2] = { .name = "epyc_milan_v2_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 524288, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 1024, .lines_per_tag = 1, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 33554432, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 32768, .lines_per_tag = 1, .self_init = true, .inclusive = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_EPYC_MILAN_V3] = { .name = "epyc_milan_v3_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 524288, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 1024, .lines_per_tag = 1, .self_init = true, .inclusive = true, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 33554432, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 32768, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_EPYC_GENOA] = { .name = "epyc_genoa_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 1048576, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 2048, .lines_per_tag = 1, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 33554432, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 32768, .lines_per_tag = 1, .self_init = true, .inclusive = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_EPYC_GENOA_V2] = { .name = "epyc_genoa_v2_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 1048576, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 2048, .lines_per_tag = 1, .self_init = true, .inclusive = true, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 33554432, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 32768, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_EPYC_TURIN] = { .name = "epyc_turin_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 49152, .line_size = 64, .associativity = 12, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 1048576, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 1024, .lines_per_tag = 1, .self_init = true, .inclusive = true, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 33554432, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 32768, .lines_per_tag = 1, .self_init = true, .no_invd_sharing = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_XEON_SPR] = { .name = "xeon_spr_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 49152, .line_size = 64, .associativity = 12, .partitions = 1, .sets = 64, .lines_per_tag = 0, .self_init = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 0, .self_init = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 2097152, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 2048, .lines_per_tag = 0, .self_init = true, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 62914560, .line_size = 64, .associativity = 15, .partitions = 1, .sets = 65536, .lines_per_tag = 0, .self_init = true, .complex_indexing = true, .share = KC_SHARE_SOCKET },
+	},
+	[KC_CACHES_XEON_GNR] = { .name = "xeon_gnr_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 49152, .line_size = 64, .associativity = 12, .partitions = 1, .sets = 64, .lines_per_tag = 0, .self_init = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 65536, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 64, .lines_per_tag = 0, .self_init = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 2097152, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 2048, .lines_per_tag = 0, .self_init = true, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 301989888, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 294912, .lines_per_tag = 0, .self_init = true, .complex_indexing = true, .share = KC_SHARE_SOCKET },
+	},
+	[KC_CACHES_XEON_SRF] = { .name = "xeon_srf_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 0, .self_init = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 65536, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 128, .lines_per_tag = 0, .self_init = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 4194304, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 4096, .lines_per_tag = 0, .self_init = true, .share = KC_SHARE_MODULE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 113246208, .line_size = 64, .associativity = 12, .partitions = 1, .sets = 147456, .lines_per_tag = 0, .self_init = true, .complex_indexing = true, .share = KC_SHARE_SOCKET },
+	},
+	[KC_CACHES_YONGFENG] = { .name = "yongfeng_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 65536, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 64, .lines_per_tag = 1, .self_init = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 262144, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 512, .lines_per_tag = 0, .self_init = true, .inclusive = true, .share = KC_SHARE_CORE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 8388608, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 8192, .lines_per_tag = 0, .self_init = true, .no_invd_sharing = true, .inclusive = true, .share = KC_SHARE_DIE },
+	},
+	[KC_CACHES_XEON_CWF] = { .name = "xeon_cwf_cache_info",
+		.l1d = { .type = KC_CACHE_DATA, .level = 1, .size = 32768, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 64, .lines_per_tag = 0, .self_init = true, .share = KC_SHARE_CORE },
+		.l1i = { .type = KC_CACHE_INSTRUCTION, .level = 1, .size = 65536, .line_size = 64, .associativity = 8, .partitions = 1, .sets = 128, .lines_per_tag = 0, .self_init = true, .share = KC_SHARE_CORE },
+		.l2 = { .type = KC_CACHE_UNIFIED, .level = 2, .size = 4194304, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 4096, .lines_per_tag = 0, .self_init = true, .share = KC_SHARE_MODULE },
+		.l3 = { .type = KC_CACHE_UNIFIED, .level = 3, .size = 553648128, .line_size = 64, .associativity = 16, .partitions = 1, .sets = 540672, .lines_per_tag = 0, .self_init = true, .complex_indexing = true, .share = KC_SHARE_SOCKET },
+	},
+};
+
+const uint8_t kc_caches_legacy_amd = KC_CACHES_LEGACY_AMD;
+const uint8_t kc_caches_legacy_other = KC_CACHES_LEGACY_INTEL;
+
+/* CPUID leaf 2 cache descriptors QEMU knows, by code. */
+const struct kc_cpuid2_descriptor kc_cpuid2_descriptors[] = {
+	{ 0x06, KC_CACHE_INSTRUCTION, 1, 4, 32, 8192 },
+	{ 0x08, KC_CACHE_INSTRUCTION, 1, 4, 32, 16384 },
+	{ 0x09, KC_CACHE_INSTRUCTION, 1, 4, 64, 32768 },
+	{ 0x0A, KC_CACHE_DATA, 1, 2, 32, 8192 },
+	{ 0x0C, KC_CACHE_DATA, 1, 4, 32, 16384 },
+	{ 0x0D, KC_CACHE_DATA, 1, 4, 64, 16384 },
+	{ 0x0E, KC_CACHE_DATA, 1, 6, 64, 24576 },
+	{ 0x1D, KC_CACHE_UNIFIED, 2, 2, 64, 131072 },
+	{ 0x21, KC_CACHE_UNIFIED, 2, 8, 64, 262144 },
+	{ 0x24, KC_CACHE_UNIFIED, 2, 16, 64, 1048576 },
+	{ 0x2C, KC_CACHE_DATA, 1, 8, 64, 32768 },
+	{ 0x30, KC_CACHE_INSTRUCTION, 1, 8, 64, 32768 },
+	{ 0x41, KC_CACHE_UNIFIED, 2, 4, 32, 131072 },
+	{ 0x42, KC_CACHE_UNIFIED, 2, 4, 32, 262144 },
+	{ 0x43, KC_CACHE_UNIFIED, 2, 4, 32, 524288 },
+	{ 0x44, KC_CACHE_UNIFIED, 2, 4, 32, 1048576 },
+	{ 0x45, KC_CACHE_UNIFIED, 2, 4, 32, 2097152 },
+	{ 0x46, KC_CACHE_UNIFIED, 3, 4, 64, 4194304 },
+	{ 0x47, KC_CACHE_UNIFIED, 3, 8, 64, 8388608 },
+	{ 0x48, KC_CACHE_UNIFIED, 2, 12, 64, 3145728 },
+	{ 0x49, KC_CACHE_UNIFIED, 2, 16, 64, 4194304 },
+	{ 0x4A, KC_CACHE_UNIFIED, 3, 12, 64, 6291456 },
+	{ 0x4B, KC_CACHE_UNIFIED, 3, 16, 64, 8388608 },
+	{ 0x4C, KC_CACHE_UNIFIED, 3, 12, 64, 12582912 },
+	{ 0x4D, KC_CACHE_UNIFIED, 3, 16, 64, 16777216 },
+	{ 0x4E, KC_CACHE_UNIFIED, 2, 24, 64, 6291456 },
+	{ 0x60, KC_CACHE_DATA, 1, 8, 64, 16384 },
+	{ 0x66, KC_CACHE_DATA, 1, 4, 64, 8192 },
+	{ 0x67, KC_CACHE_DATA, 1, 4, 64, 16384 },
+	{ 0x68, KC_CACHE_DATA, 1, 4, 64, 32768 },
+	{ 0x78, KC_CACHE_UNIFIED, 2, 4, 64, 1048576 },
+	{ 0x7D, KC_CACHE_UNIFIED, 2, 8, 64, 2097152 },
+	{ 0x7F, KC_CACHE_UNIFIED, 2, 2, 64, 524288 },
+	{ 0x80, KC_CACHE_UNIFIED, 2, 8, 64, 524288 },
+	{ 0x82, KC_CACHE_UNIFIED, 2, 8, 32, 262144 },
+	{ 0x83, KC_CACHE_UNIFIED, 2, 8, 32, 524288 },
+	{ 0x84, KC_CACHE_UNIFIED, 2, 8, 32, 1048576 },
+	{ 0x85, KC_CACHE_UNIFIED, 2, 8, 32, 2097152 },
+	{ 0x86, KC_CACHE_UNIFIED, 2, 4, 64, 524288 },
+	{ 0x87, KC_CACHE_UNIFIED, 2, 8, 64, 1048576 },
+	{ 0xD0, KC_CACHE_UNIFIED, 3, 4, 64, 524288 },
+	{ 0xD1, KC_CACHE_UNIFIED, 3, 4, 64, 1048576 },
+	{ 0xD2, KC_CACHE_UNIFIED, 3, 4, 64, 2097152 },
+	{ 0xD6, KC_CACHE_UNIFIED, 3, 8, 64, 1048576 },
+	{ 0xD7, KC_CACHE_UNIFIED, 3, 8, 64, 2097152 },
+	{ 0xD8, KC_CACHE_UNIFIED, 3, 8, 64, 4194304 },
+	{ 0xDC, KC_CACHE_UNIFIED, 3, 12, 64, 1572864 },
+	{ 0xDD, KC_CACHE_UNIFIED, 3, 12, 64, 3145728 },
+	{ 0xDE, KC_CACHE_UNIFIED, 3, 12, 64, 6291456 },
+	{ 0xE2, KC_CACHE_UNIFIED, 3, 16, 64, 2097152 },
+	{ 0xE3, KC_CACHE_UNIFIED, 3, 16, 64, 4194304 },
+	{ 0xE4, KC_CACHE_UNIFIED, 3, 16, 64, 8388608 },
+	{ 0xEA, KC_CACHE_UNIFIED, 3, 24, 64, 12582912 },
+	{ 0xEB, KC_CACHE_UNIFIED, 3, 24, 64, 18874368 },
+	{ 0xEC, KC_CACHE_UNIFIED, 3, 24, 64, 25165824 },
+};
+const size_t kc_ncpuid2_descriptors = 55;
+
+/* The TLBs leaves 0x80000005/6 describe (associativity in ways, entries). */
+const struct kc_tlbs kc_tlbs = {
+	.l1_dtlb_2m = { 1, 255 },
+	.l1_itlb_2m = { 1, 255 },
+	.l1_dtlb_4k = { 1, 255 },
+	.l1_itlb_4k = { 1, 255 },
+	.l2_dtlb_2m = { 0, 0 },
+	.l2_itlb_2m = { 0, 0 },
+	.l2_dtlb_4k = { 4, 512 },
+	.l2_itlb_4k = { 4, 512 },
+};
+
 const struct kvmcpu_model kc_models[] = {
 	{
 		.name = "486",
@@ -628,6 +828,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_LEGACY_INTEL_CPUID2,
 		.words = {
 			[KC_W_1_EDX] = 0xbull,
 		},
@@ -643,6 +844,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_LEGACY_INTEL_CPUID2,
 		.words = {
 			[KC_W_1_EDX] = 0xbull,
 		},
@@ -1336,6 +1538,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group intel-its-no",
 		.avx10_version = 0,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_CWF,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -1374,6 +1577,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group intel-mbec",
 		.avx10_version = 0,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_CWF,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -1408,7 +1612,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xa, .xlevel = 0x80000008,
 		.brand = "Intel Celeron_4x0 (Conroe/Merom Class Core 2)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -1433,7 +1637,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xa, .xlevel = 0x80000008,
 		.brand = "Intel Celeron_4x0 (Conroe/Merom Class Core 2)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -1560,7 +1764,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xa, .xlevel = 0x80000008,
 		.brand = "Intel(R) Core(TM)2 Duo CPU     T7700  @ 2.40GHz",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -1585,7 +1789,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xa, .xlevel = 0x80000008,
 		.brand = "Intel(R) Core(TM)2 Duo CPU     T7700  @ 2.40GHz",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -1785,6 +1989,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x74d83209ull,
@@ -1808,6 +2013,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x74d83209ull,
@@ -1831,6 +2037,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x74d83209ull,
@@ -1980,6 +2187,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76d8320bull,
@@ -2002,6 +2210,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76d8320bull,
@@ -2024,6 +2233,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76d8320bull,
@@ -2047,6 +2257,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76d8320bull,
@@ -2070,6 +2281,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_V4,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76d8320bull,
@@ -2093,6 +2305,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU 10.2.2 source (target/i386/cpu.c), checked against the QEMU 11.1.3 binary",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_V5,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76d8320bull,
@@ -2117,6 +2330,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v4",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_GENOA,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76da320bull,
@@ -2144,6 +2358,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v4",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_GENOA,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76da320bull,
@@ -2171,6 +2386,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v4",
 		.provenance = "QEMU 10.2.2 source (target/i386/cpu.c), checked against the QEMU 11.1.3 binary",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_GENOA_V2,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76da320bull,
@@ -2200,6 +2416,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v4",
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group amd-gmet",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_GENOA_V2,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76da320bull,
@@ -2229,6 +2446,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76d8320bull,
@@ -2252,6 +2470,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_MILAN,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76da320bull,
@@ -2277,6 +2496,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_MILAN,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76da320bull,
@@ -2302,6 +2522,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_MILAN_V2,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76da320bull,
@@ -2328,6 +2549,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU 10.2.2 source (target/i386/cpu.c), checked against the QEMU 11.1.3 binary",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_MILAN_V3,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76da320bull,
@@ -2355,6 +2577,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group amd-gmet",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_MILAN_V3,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76da320bull,
@@ -2382,6 +2605,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_ROME,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76d8320bull,
@@ -2406,6 +2630,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_ROME,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76d8320bull,
@@ -2430,6 +2655,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_ROME,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76d8320bull,
@@ -2454,6 +2680,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_ROME_V3,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76d8320bull,
@@ -2478,6 +2705,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_ROME_V3,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76d8320bull,
@@ -2502,6 +2730,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v3",
 		.provenance = "QEMU 10.2.2 source (target/i386/cpu.c), checked against the QEMU 11.1.3 binary",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_ROME_V5,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76d8320bull,
@@ -2527,6 +2756,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v4",
 		.provenance = "QEMU 10.2.2 source (target/i386/cpu.c), checked against the QEMU 11.1.3 binary",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_TURIN,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76da320bull,
@@ -2556,6 +2786,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v4",
 		.provenance = "QEMU 10.2.2 source (target/i386/cpu.c), checked against the QEMU 11.1.3 binary",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_TURIN,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76da320bull,
@@ -2585,6 +2816,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "x86-64-v4",
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group amd-gmet",
 		.avx10_version = 0,
+		.caches = KC_CACHES_EPYC_TURIN,
 		.words = {
 			[KC_W_1_EDX] = 0x78bfbffull,
 			[KC_W_1_ECX] = 0x76da320bull,
@@ -2727,6 +2959,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 10.2.2 source (target/i386/cpu.c), checked against the QEMU 11.1.3 binary",
 		.avx10_version = 1,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_GNR,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -2766,6 +2999,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group intel-cet",
 		.avx10_version = 1,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_GNR,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -2805,6 +3039,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group intel-its-no",
 		.avx10_version = 1,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_GNR,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -2844,6 +3079,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group intel-gds-rfds-mmio",
 		.avx10_version = 1,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_GNR,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -2883,6 +3119,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group intel-mbec",
 		.avx10_version = 1,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_GNR,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -3733,7 +3970,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xd, .xlevel = 0x80000008,
 		.brand = "Common KVM processor",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -3755,7 +3992,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xd, .xlevel = 0x80000008,
 		.brand = "Common KVM processor",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -3919,7 +4156,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x80000008,
 		.brand = "AMD Opteron 240 (Gen 1 Class Opteron)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -3936,7 +4173,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x80000008,
 		.brand = "AMD Opteron 240 (Gen 1 Class Opteron)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -3953,7 +4190,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x8000000a,
 		.brand = "AMD Opteron 22xx (Gen 2 Class Opteron)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -3971,7 +4208,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x8000000a,
 		.brand = "AMD Opteron 22xx (Gen 2 Class Opteron)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -3989,7 +4226,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x8000000a,
 		.brand = "AMD Opteron 23xx (Gen 3 Class Opteron)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4007,7 +4244,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x8000000a,
 		.brand = "AMD Opteron 23xx (Gen 3 Class Opteron)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4101,7 +4338,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xa, .xlevel = 0x80000008,
 		.brand = "Intel Core 2 Duo P9xxx (Penryn Class Core 2)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4126,7 +4363,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xa, .xlevel = 0x80000008,
 		.brand = "Intel Core 2 Duo P9xxx (Penryn Class Core 2)",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4154,6 +4391,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_LEGACY_INTEL_CPUID2,
 		.words = {
 			[KC_W_1_EDX] = 0x8003bfull,
 		},
@@ -4169,6 +4407,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_LEGACY_INTEL_CPUID2,
 		.words = {
 			[KC_W_1_EDX] = 0x8003bfull,
 		},
@@ -4184,6 +4423,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_LEGACY_INTEL_CPUID2,
 		.words = {
 			[KC_W_1_EDX] = 0x183fbffull,
 		},
@@ -4199,6 +4439,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_LEGACY_INTEL_CPUID2,
 		.words = {
 			[KC_W_1_EDX] = 0x183fbffull,
 		},
@@ -4214,6 +4455,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_LEGACY_INTEL_CPUID2,
 		.words = {
 			[KC_W_1_EDX] = 0x383fbffull,
 		},
@@ -4229,6 +4471,7 @@ const struct kvmcpu_model kc_models[] = {
 		.psabi = "",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
+		.caches = KC_CACHES_LEGACY_INTEL_CPUID2,
 		.words = {
 			[KC_W_1_EDX] = 0x383fbffull,
 		},
@@ -4241,7 +4484,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x8000001a,
 		.brand = "AMD Phenom(tm) 9550 Quad-Core Processor",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4260,7 +4503,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0x5, .xlevel = 0x8000001a,
 		.brand = "AMD Phenom(tm) 9550 Quad-Core Processor",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4311,7 +4554,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xd, .xlevel = 0x8000000a,
 		.brand = "QEMU Virtual CPU version 2.5+",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4329,7 +4572,7 @@ const struct kvmcpu_model kc_models[] = {
 		.level = 0xd, .xlevel = 0x8000000a,
 		.brand = "QEMU Virtual CPU version 2.5+",
 		.note = "",
-		.psabi = "x86-64",
+		.psabi = "x86-64-v1",
 		.provenance = "QEMU target/i386/cpu.c at commit 0048035a870312f2fd0f3dd28115398d26e419bb",
 		.avx10_version = 0,
 		.words = {
@@ -4605,6 +4848,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 10.2.2 source (target/i386/cpu.c), checked against the QEMU 11.1.3 binary",
 		.avx10_version = 0,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_SPR,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -4641,6 +4885,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group intel-cet",
 		.avx10_version = 0,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_SPR,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -4677,6 +4922,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group intel-its-no",
 		.avx10_version = 0,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_SPR,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -4713,6 +4959,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group intel-gds-rfds-mmio",
 		.avx10_version = 0,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_SPR,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -4749,6 +4996,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group intel-mbec",
 		.avx10_version = 0,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_SPR,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -4896,6 +5144,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 10.2.2 source (target/i386/cpu.c), checked against the QEMU 11.1.3 binary",
 		.avx10_version = 0,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_SRF,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -4934,6 +5183,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group intel-cet",
 		.avx10_version = 0,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_SRF,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -4972,6 +5222,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group intel-its-no",
 		.avx10_version = 0,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_SRF,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -5010,6 +5261,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 11.1.3 binary (builtin_x86_defs decoded), group intel-mbec",
 		.avx10_version = 0,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_XEON_SRF,
 		.words = {
 			[KC_W_1_EDX] = 0xf8bfbffull,
 			[KC_W_1_ECX] = 0x77fa3203ull,
@@ -5919,6 +6171,7 @@ const struct kvmcpu_model kc_models[] = {
 		.provenance = "QEMU 10.2.2 source (target/i386/cpu.c), checked against the QEMU 11.1.3 binary",
 		.avx10_version = 0,
 		.force_cpuid_0x1f = true,
+		.caches = KC_CACHES_YONGFENG,
 		.words = {
 			[KC_W_1_EDX] = 0xfcbfbffull,
 			[KC_W_1_ECX] = 0x77fa320bull,

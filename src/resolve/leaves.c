@@ -134,11 +134,12 @@ static int put_basic_leaf(struct kc_resolve *c, uint32_t fn)
 		/* EBX (CLFLUSH size, logical count, APIC ID) is the host's; the VMM sets the APIC ID. */
 		return put(c, 1, 0, encode_fms(c->model),
 			   kc_host_cpuid_reg(c->host, 1, 0, KVMCPU_EBX), 0, 0);
-	case 2:  /* cache and TLB descriptors */
+	case 2:  /* cache descriptors: kc_caches_build */
+	case 4:  /* deterministic cache parameters: kc_caches_build */
+		return 0;
 	case 0x15: /* TSC and core crystal clock */
 	case 0x16: /* processor frequency */
 		return put_host(c, fn, 0);
-	case 4:  /* deterministic cache parameters */
 	case 0xb: /* extended topology */
 	case 0x1f: /* V2 extended topology */
 		return put_host_subleaves(c, fn);
@@ -179,14 +180,14 @@ static int put_ext_leaf(struct kc_resolve *c, uint32_t fn)
 	case 0x80000003:
 	case 0x80000004:
 		return 0;
-	case 0x80000005: /* L1 cache and TLB (AMD) */
-	case 0x80000006: /* L2/L3 cache */
+	case 0x80000005: /* L1 cache and TLB (AMD): kc_caches_build */
+	case 0x80000006: /* L2/L3 cache: kc_caches_build */
+	case 0x8000001d: /* AMD cache topology: kc_caches_build */
+		return 0;
 	case 0x80000019: /* 1 GiB page TLB */
 	case 0x8000001a: /* performance optimisation hints */
 	case 0x8000001e: /* AMD extended APIC ID, core and node IDs */
 		return put_host(c, fn, 0);
-	case 0x8000001d: /* AMD cache topology */
-		return put_host_subleaves(c, fn);
 	case 0x80000008: /* address sizes and core count are the host's; EBX is a feature word */
 		return put(c, fn, 0, kc_host_cpuid_reg(c->host, fn, 0, KVMCPU_EAX), 0,
 			   kc_host_cpuid_reg(c->host, fn, 0, KVMCPU_ECX),

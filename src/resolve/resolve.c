@@ -17,6 +17,7 @@ int kvmcpu_resolve(const struct kvmcpu_config *cfg, const struct kvmcpu_host *ho
 	if (!r)
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	struct kc_resolve c = { .cfg = cfg, .host = host, .r = r, .err = err };
+	c.topo = (struct kc_topology){ 1, 1, 1, 1, 1, 1 };
 	c.model = cfg->kind == KC_CPU_MODEL ? cfg->model : NULL;
 	r->model = c.model;
 	kc_strlcpy(c.vendor, c.model ? c.model->vendor : kvmcpu_host_vendor(host), sizeof(c.vendor));
@@ -32,6 +33,8 @@ int kvmcpu_resolve(const struct kvmcpu_config *cfg, const struct kvmcpu_host *ho
 		if (!ret)
 			ret = kc_leaves_build_host(&c);
 	}
+	if (!ret)
+		ret = kc_caches_build(&c);
 	if (!ret)
 		ret = kc_xsave_build(&c);
 	if (!ret)

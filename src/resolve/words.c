@@ -158,9 +158,19 @@ static int check_nested(struct kc_resolve *c)
 	for (size_t i = 0; i < sizeof(vendor); i++)
 		vendor[i] = c->vendor[i] && (c->vendor[i] < 0x20 || c->vendor[i] > 0x7e) ? '?' : c->vendor[i];
 	vendor[12] = '\0';
-	return kc_fail(c->err, -ENOTSUP, "drop nested_virt, or load kvm_intel/kvm_amd with nested=1",
-		       "nested_virt needs '%s' for a %s guest, and this host (%s) does not support it",
-		       kc_features[f].name, vendor, c->host->origin);
+	/* Loading a module cannot give vmx to an AMD host, nor svm to an Intel one. */
+	bool host_intel = kc_vendor_is_intel_compatible(c->host->vendor);
+	const char *hint = host_intel != c->intel_like
+		? (host_intel ? "this Intel-compatible host nests with vmx: use an Intel model with "
+				"nested_virt, or drop it"
+			      : "this AMD-compatible host nests with svm: use an AMD model with "
+				"nested_virt, or drop it")
+		: (host_intel ? "drop nested_virt, or load kvm_intel with nested=1"
+			      : "drop nested_virt, or load kvm_amd with nested=1");
+	return kc_fail(c->err, -ENOTSUP, hint,
+		       "nested_virt needs '%s' for an %s guest (vendor %s), and this host (%s) does not "
+		       "support it", kc_features[f].name, c->intel_like ? "Intel-compatible" : "AMD-compatible",
+		       vendor, c->host->origin);
 }
 
 /* Appends @text at @pos of @buf (always terminated); returns the new end. */

@@ -348,11 +348,10 @@ static int jp_escape(struct kc_json_parser *s, struct jp_buf *b)
 	return jp_fail(s, "invalid escape in string: byte 0x%02x after '\\'", c);
 }
 
-/* Length of the well-formed UTF-8 sequence at the cursor, or 0 (RFC 3629 section 4). */
-static size_t jp_utf8_length(const struct kc_json_parser *s)
+/* Length of the well-formed UTF-8 sequence at @p (RFC 3629 section 4), or 0. */
+static size_t utf8_seq_length(const unsigned char *p, size_t avail)
 {
-	const unsigned char *p = s->p;
-	size_t avail = (size_t)(s->end - p), n, i;
+	size_t n, i;
 	unsigned char lo = 0x80, hi = 0xbf;
 
 	if (p[0] >= 0xc2 && p[0] <= 0xdf)
@@ -413,7 +412,7 @@ static int jp_string(struct kc_json_parser *s, char **out, size_t *out_len)
 			else
 				jp_advance(s);
 		} else {
-			size_t n = jp_utf8_length(s);
+			size_t n = utf8_seq_length(s->p, (size_t)(s->end - s->p));
 
 			if (!n) {
 				r = jp_fail(s, "invalid UTF-8 (byte 0x%02x) in string", c);
@@ -981,10 +980,20 @@ void kc_json_write_string(FILE *f, const char *s, size_t len)
 			fputs("\\f", f);
 			break;
 		default:
-			if (c < 0x20 || c == 0x7f)
+			if (c < 0x20 || c == 0x7f) {
 				fprintf(f, "\\u%04x", c);
-			else
+			} else if (c < 0x80) {
 				fputc(c, f);
+			} else {
+				/* JSON is UTF-8: a byte of another encoding becomes U+FFFD. */
+				size_t n = utf8_seq_length((const unsigned char *)s + i, len - i);
+				if (n) {
+					fwrite(s + i, 1, n, f);
+					i += n - 1;
+				} else {
+					fputs("\\ufffd", f);
+				}
+			}
 		}
 	}
 	fputc('"', f);
