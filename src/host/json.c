@@ -201,10 +201,19 @@ static int hj_member_u(const struct hj_ctx *c, const struct kc_json *obj, const 
 {
 	const struct kc_json *v = kc_json_get(obj, key);
 	char member[96];
+	const char *s;
+	size_t len;
+	uint64_t u;
 
-	snprintf(member, sizeof(member), "%s.%s", path, key);
 	if (!v)
 		return hj_fail(c, obj, path, NULL, "missing member \"%s\"", key);
+	/* The usual well-formed hex string needs no path for a message. */
+	if (kc_json_type(v) == KC_JSON_STRING && (s = kc_json_str(v, &len)) &&
+	    hj_parse_hex(s, len, &u) && (bits == 64 || u >> bits == 0)) {
+		*out = u;
+		return 0;
+	}
+	snprintf(member, sizeof(member), "%s.%s", path, key);
 	return hj_unsigned(c, v, member, bits, out);
 }
 

@@ -407,10 +407,17 @@ static int jp_string(struct kc_json_parser *s, char **out, size_t *out_len)
 		} else if (c < 0x20) {
 			r = jp_fail(s, "control character 0x%02x in string (write it as an escape)", c);
 		} else if (c < 0x80) {
-			if (!jp_buf_put(&b, &c, 1))
+			/* A run of plain ASCII at once: no newline in it, one column per byte. */
+			size_t n = 1;
+			while (s->p + n < s->end && s->p[n] >= 0x20 && s->p[n] < 0x80 && s->p[n] != '"' &&
+			       s->p[n] != '\\')
+				n++;
+			if (!jp_buf_put(&b, s->p, n)) {
 				r = jp_fail_nomem(s);
-			else
-				jp_advance(s);
+			} else {
+				s->p += n;
+				s->column += (unsigned)n;
+			}
 		} else {
 			size_t n = utf8_seq_length(s->p, (size_t)(s->end - s->p));
 

@@ -147,17 +147,18 @@ bool kc_parse_u64(const char *s, size_t len, bool hex_default, uint64_t max, uin
 	}
 	if (!len)
 		return false;
+	/* One division up front, not one per digit: host files hold thousands of numbers. */
+	const uint64_t limit = UINT64_MAX / base, last = UINT64_MAX % base;
 	uint64_t v = 0;
 	for (size_t i = 0; i < len; i++) {
-		int c = tolower((unsigned char)s[i]);
-		unsigned digit;
+		unsigned c = (unsigned char)s[i], digit;
 		if (c >= '0' && c <= '9')
-			digit = (unsigned)(c - '0');
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			digit = (unsigned)(c - 'a' + 10);
+			digit = c - '0';
+		else if (base == 16 && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			digit = (c | 0x20) - 'a' + 10;
 		else
 			return false;
-		if (v > (UINT64_MAX - digit) / base)
+		if (v > limit || (v == limit && digit > last))
 			return false;
 		v = v * base + digit;
 	}
