@@ -162,7 +162,7 @@ SYNTHETIC = {
         {0x480: 0x00D8100000000004, 0x485: 0x000000006401FFE5, 0x48B: 0xFFFFFFFF00000000,
          0x48C: 0x00000F0F0FFFFFFF, 0x48D: 0xFFFFFFFF00000000, 0x48E: 0xFFFFFFFF00000000,
          0x48F: 0xFFFFFFFF00000000, 0x490: 0xFFFFFFFF00000000, 0x491: 0x1,
-         0x10A: 0x000000000000E1EB}),
+         0x10A: 0x000000000000E1EB, 0x345: 0x0000000000002005}),
     # Half the controls forced on (allowed-0 = allowed-1 = 0x5555...): QEMU counts a
     # control the host requires as no feature at all, so the guest has none of those.
     "synthetic-vmx-required.txt": (
@@ -223,6 +223,15 @@ def main():
             check_host(c, path, intel)
         # A live AMD recording with ARCH_CAPABILITIES: every model gets the MSR.
         check_host(c, os.path.join(HOSTS, "hv-none-pvm.txt"), intel[:20] + amd, (False,))
+        # PERF_CAPABILITIES: QEMU writes it only with a PMU (kvm_msr_entry_add_perf), which
+        # "host" has and named models do not: KVM's value AND the guest's word, here all of it.
+        everything = os.path.join(tmp, "synthetic-vmx-everything.txt")
+        host_msrs = {m["index"]: m["value"] for m in run_json("cpuid", "--cpu", "host", "--host",
+                                                             everything)["msrs"]}
+        c.eq(host_msrs.get(0x345), 0x2005, "host model: IA32_PERF_CAPABILITIES")
+        named = {m["index"] for m in run_json("cpuid", "--cpu", "Skylake-Server-v4", "--host",
+                                              everything)["msrs"]}
+        c.check(0x345 not in named, "named model: no IA32_PERF_CAPABILITIES (no PMU)")
     # The rule the issue names, said once more in plain numbers: a long-mode guest may
     # set "host address-space size" (exit control 9) in the allowed-1 half.
     j = run_json("cpuid", "--cpu", "Skylake-Server-v4", "--nested", "--host",
