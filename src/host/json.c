@@ -483,6 +483,10 @@ static int hj_host(const struct hj_ctx *c, const struct kc_json *top)
 			       kc_json_type(top) == KC_JSON_ARRAY ? "n" : "",
 			       kc_json_type_name(kc_json_type(top)));
 	r = hj_schema(c, top);
+	if (!r && !hj_is_v2(top) && kc_json_get(top, "kind"))
+		r = hj_fail(c, kc_json_get(top, "kind"), "kind",
+			    "a recording with a kind is schema \"" KC_HOST_SCHEMA_KIND "\"",
+			    "unknown member in schema \"" KC_HOST_SCHEMA "\"");
 	if (!r)
 		r = hj_check_members(c, top, "", hj_is_v2(top) ? top_members_v2 : top_members);
 	if (!r)
