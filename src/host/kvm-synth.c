@@ -158,7 +158,7 @@ static const struct synth_row rows[] = {
 	/* IA32_ARCH_CAPABILITIES, which KVM emulates on every processor */
 	ROW(V_ANY, KC_F_PSCHANGE_MC_NO, NULL, "kvm/x86.c kvm_get_arch_capabilities: always PSCHANGE_MC_NO"),
 	ROW(V_ANY, KC_F_SKIP_L1DFL_VMENTRY, NULL,
-	    "kvm/x86.c kvm_get_arch_capabilities: SKIP_VMENTRY_L1DFLUSH unless l1tf=...,nosmt flush=never"),
+	    "kvm/x86.c kvm_get_arch_capabilities: SKIP_VMENTRY_L1DFLUSH unless kvm_intel.vmentry_l1d_flush=never"),
 	ROW(V_AMD | V_HYGON, KC_F_RDCTL_NO, NULL,
 	    "kvm/x86.c kvm_get_arch_capabilities: RDCL_NO without X86_BUG_CPU_MELTDOWN (cpu/common.c: NO_MELTDOWN)"),
 	ROW(V_AMD | V_HYGON, KC_F_MDS_NO, NULL,

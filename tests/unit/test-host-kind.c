@@ -236,6 +236,32 @@ static void test_raw_dump_gains_kvm_bits(void)
 	free(hygon);
 }
 
+/*
+ * IA32_ARCH_CAPABILITIES on the raw Genoa dump equals what a real KVM (Linux 6.18)
+ * reported on a Genoa processor: tests/hosts/hv-none-pvm.txt, recorded live.
+ */
+static void test_raw_arch_capabilities_match_live_kvm(void)
+{
+	struct kvmcpu_error err;
+	struct kvmcpu_host *live = fixture_host("hv-none-pvm.txt");
+	struct kvmcpu_host *raw = fixture_host("amd-epyc-genoa.txt");
+	const struct kvmcpu_cpuid_entry *a = kvmcpu_host_cpuid_find(live, 1, 0);
+	const struct kvmcpu_cpuid_entry *b = kvmcpu_host_cpuid_find(raw, 1, 0);
+	CHECK(a && b && a->eax == b->eax); /* the same family, model and stepping */
+	uint64_t live_value = 0;
+	CHECK(kvmcpu_host_msr(live, 0x10a, &live_value) == 1);
+	struct kvmcpu_result *r = resolve("cpu=host", raw, &err);
+	CHECK(r);
+	if (r) {
+		bool found;
+		CHECK_HEX(msr_of(r, 0x10a, &found), live_value, "ARCH_CAPABILITIES of host on Genoa");
+		CHECK(found);
+	}
+	kvmcpu_result_free(r);
+	kvmcpu_host_free(live);
+	kvmcpu_host_free(raw);
+}
+
 /* KVM's report: tsc-deadline only when KVM_CAP_TSC_DEADLINE_TIMER says so (QEMU's rule). */
 static void test_kvm_report_tsc_deadline(void)
 {
@@ -284,6 +310,7 @@ int main(void)
 	test_json_kind();
 	test_round_trip();
 	test_raw_dump_gains_kvm_bits();
+	test_raw_arch_capabilities_match_live_kvm();
 	test_kvm_report_tsc_deadline();
 	test_xfd_flag();
 	return check_finish("test-host-kind");
