@@ -33,6 +33,7 @@ struct kvmcpu_host {
 	char kernel[128];
 	char module[32];
 	char vendor[13];
+	enum kvmcpu_host_kind kind;       /* what the CPUID describes: KVM's report or a raw dump */
 	uint64_t words[KC_NWORDS];        /* kc_host_words, computed once a host is complete */
 	bool words_valid;
 };
@@ -60,6 +61,20 @@ void kc_host_words(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS]);
 void kc_host_finish(struct kvmcpu_host *h);
 /* Host MSR word value as QEMU's feature word holds it. */
 uint64_t kc_msr_word_from_value(unsigned word, uint64_t value);
+
+/* The kind named @name ("kvm", "raw-cpuid", @len bytes); false when unknown. */
+bool kc_host_kind_parse(const char *name, size_t len, enum kvmcpu_host_kind *kind);
+
+/*
+ * The bits KVM itself sets or synthesizes for its guests on a processor whose raw
+ * CPUID dump @h is (src/host/kvm-synth.c): added to the host's feature words of a
+ * KVMCPU_HOST_RAW_CPUID host, so that such a dump stands for what KVM would report.
+ */
+void kc_kvm_synth_words(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS]);
+/* Whether KVM on the dumped processor offers feature MSR @index (it emulates some everywhere). */
+bool kc_kvm_synth_has_msr(const struct kvmcpu_host *h, uint32_t index);
+/* A feature MSR the host offers: recorded, or emulated by KVM on a raw dump's processor. */
+bool kc_host_has_msr(const struct kvmcpu_host *h, uint32_t index);
 
 /* Marks that the host's Hyper-V CPUID is known (even when empty). */
 void kc_host_set_hv_known(struct kvmcpu_host *h, bool known);

@@ -280,6 +280,47 @@ const char *kvmcpu_host_vendor(const struct kvmcpu_host *h)
 	return h->vendor;
 }
 
+static const char *const kind_names[] = {
+	[KVMCPU_HOST_KVM] = "kvm",
+	[KVMCPU_HOST_RAW_CPUID] = "raw-cpuid",
+};
+
+const char *kvmcpu_host_kind_name(enum kvmcpu_host_kind kind)
+{
+	return (unsigned)kind < KC_ARRAY_SIZE(kind_names) ? kind_names[kind] : NULL;
+}
+
+bool kc_host_kind_parse(const char *name, size_t len, enum kvmcpu_host_kind *kind)
+{
+	for (size_t i = 0; i < KC_ARRAY_SIZE(kind_names); i++) {
+		if (strlen(kind_names[i]) == len && !memcmp(name, kind_names[i], len)) {
+			*kind = (enum kvmcpu_host_kind)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+enum kvmcpu_host_kind kvmcpu_host_kind(const struct kvmcpu_host *h)
+{
+	return h->kind;
+}
+
+int kvmcpu_host_set_kind(struct kvmcpu_host *h, enum kvmcpu_host_kind kind)
+{
+	if (!kvmcpu_host_kind_name(kind))
+		return -EINVAL;
+	h->kind = kind;
+	h->words_valid = false;
+	return 0;
+}
+
+bool kc_host_has_msr(const struct kvmcpu_host *h, uint32_t index)
+{
+	return kvmcpu_host_msr(h, index, NULL) == 1 ||
+	       (h->kind == KVMCPU_HOST_RAW_CPUID && kc_kvm_synth_has_msr(h, index));
+}
+
 int kvmcpu_host_set_info(struct kvmcpu_host *h, const char *origin, const char *kernel,
 			 const char *module)
 {

@@ -16,6 +16,8 @@
 #include "util/util.h"
 
 #define KC_HOST_SCHEMA "kvmcpu-host/1"
+/* Version 2 adds "kind"; the writer uses it only for recordings that need it (raw dumps). */
+#define KC_HOST_SCHEMA_KIND "kvmcpu-host/2"
 
 /* ---- names of the feature MSRs KVM reports (SDM Vol. 4, AMD APM Vol. 2) ---- */
 
@@ -408,6 +410,9 @@ static int hj_msrs(const struct hj_ctx *c, const struct kc_json *arr)
 static const char *const top_members[] = {
 	"schema", "origin", "kernel", "module", "cpuid", "hv_cpuid", "caps", "msrs", NULL,
 };
+static const char *const top_members_v2[] = {
+	"schema", "origin", "kernel", "module", "kind", "cpuid", "hv_cpuid", "caps", "msrs", NULL,
+};
 
 static int hj_schema(const struct hj_ctx *c, const struct kc_json *top)
 {
@@ -421,13 +426,13 @@ static int hj_schema(const struct hj_ctx *c, const struct kc_json *top)
 	s = kc_json_str(v, NULL);
 	if (!s)
 		return hj_wrong_type(c, v, "schema", "the string \"" KC_HOST_SCHEMA "\"");
-	if (strcmp(s, KC_HOST_SCHEMA))
+	if (strcmp(s, KC_HOST_SCHEMA) && strcmp(s, KC_HOST_SCHEMA_KIND))
 		return hj_fail(c, v, "schema",
 			       strncmp(s, "kvmcpu-host/", 12)
 				       ? "this is not a kvmcpu host recording"
 				       : "the file was written by another kvmcpu version; record the host again with this one",
-			       "schema \"%.60s\" is not understood; this version of kvmcpu reads \"%s\"",
-			       s, KC_HOST_SCHEMA);
+			       "schema \"%.60s\" is not understood; this version of kvmcpu reads \"%s\" and \"%s\"",
+			       s, KC_HOST_SCHEMA, KC_HOST_SCHEMA_KIND);
 	return 0;
 }
 
@@ -447,6 +452,26 @@ static int hj_info(const struct hj_ctx *c, const struct kc_json *top)
 	return kvmcpu_host_set_info(c->h, NULL, kernel, module);
 }
 
+static bool hj_is_v2(const struct kc_json *top)
+{
+	const char *s = kc_json_str(kc_json_get(top, "schema"), NULL);
+	return s && !strcmp(s, KC_HOST_SCHEMA_KIND);
+}
+
+/* "kind" (schema 2): "kvm", the default, or "raw-cpuid" for a processor's own CPUID dump. */
+static int hj_kind(const struct hj_ctx *c, const struct kc_json *top)
+{
+	const char *name = NULL;
+	enum kvmcpu_host_kind kind;
+	int r = hj_member_str(c, top, "", "kind", 16, &name);
+	if (r || !name)
+		return r;
+	if (!kc_host_kind_parse(name, strlen(name), &kind))
+		return hj_fail(c, kc_json_get(top, "kind"), "kind", "see docs/host-format.md, \"Kinds of recording\"",
+			       "\"%.40s\" is not a kind; expected \"kvm\" or \"raw-cpuid\"", name);
+	return kvmcpu_host_set_kind(c->h, kind);
+}
+
 static int hj_host(const struct hj_ctx *c, const struct kc_json *top)
 {
 	const struct kc_json *v;
@@ -458,10 +483,16 @@ static int hj_host(const struct hj_ctx *c, const struct kc_json *top)
 			       kc_json_type(top) == KC_JSON_ARRAY ? "n" : "",
 			       kc_json_type_name(kc_json_type(top)));
 	r = hj_schema(c, top);
+	if (!r && !hj_is_v2(top) && kc_json_get(top, "kind"))
+		r = hj_fail(c, kc_json_get(top, "kind"), "kind",
+			    "a recording with a kind is schema \"" KC_HOST_SCHEMA_KIND "\"",
+			    "unknown member in schema \"" KC_HOST_SCHEMA "\"");
 	if (!r)
-		r = hj_check_members(c, top, "", top_members);
+		r = hj_check_members(c, top, "", hj_is_v2(top) ? top_members_v2 : top_members);
 	if (!r)
 		r = hj_info(c, top);
+	if (!r)
+		r = hj_kind(c, top);
 	if (r)
 		return r;
 	v = kc_json_get(top, "cpuid");
@@ -559,11 +590,15 @@ static void hw_msrs(FILE *f, const struct kvmcpu_host *h)
 
 int kc_host_write_json(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err)
 {
+	bool kind = h->kind != KVMCPU_HOST_KVM;
+
 	fputs("{\n", out);
-	hw_string_member(out, "schema", KC_HOST_SCHEMA, true);
+	hw_string_member(out, "schema", kind ? KC_HOST_SCHEMA_KIND : KC_HOST_SCHEMA, true);
 	hw_string_member(out, "origin", h->origin, true);
 	hw_string_member(out, "kernel", h->kernel, true);
 	hw_string_member(out, "module", h->module, true);
+	if (kind)
+		hw_string_member(out, "kind", kvmcpu_host_kind_name(h->kind), true);
 	hw_cpuid_array(out, "cpuid", h->cpuid, h->ncpuid);
 	if (h->hv_cpuid_known)
 		hw_cpuid_array(out, "hv_cpuid", h->hv, h->nhv);

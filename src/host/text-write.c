@@ -61,6 +61,9 @@ int kc_host_write_text(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_err
 		fprintf(out, "kernel %s\n", h->kernel);
 	if (is_word(h->module))
 		fprintf(out, "module %s\n", h->module);
+	/* Only a raw dump says its kind: a recording without one is KVM's report. */
+	if (h->kind != KVMCPU_HOST_KVM)
+		fprintf(out, "kind %s\n", kvmcpu_host_kind_name(h->kind));
 	tw_cpuid(out, "cpuid", h->cpuid, h->ncpuid);
 	if (!h->hv_cpuid_known)
 		fputs("# hv-cpuid: not recorded (KVM_GET_SUPPORTED_HV_CPUID unavailable)\n", out);

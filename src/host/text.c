@@ -6,6 +6,7 @@
  *   cap <KVM_CAP_NAME> <value>
  *   msr <index> <value>
  *   kernel <release>   module <name>
+ *   kind kvm|raw-cpuid   (what the CPUID lines are: KVM's report, the default, or a raw dump)
  *   <leaf> <subleaf> <eax> <ebx> <ecx> <edx>     (a cpuid line)
  * '#' starts a comment; every number is hex, with or without 0x.
  */
@@ -24,6 +25,7 @@ struct line {
 	const char *field[MAX_FIELDS];
 	size_t len[MAX_FIELDS];
 	unsigned n;
+	bool kind_seen;
 };
 
 static int line_fail(const struct line *l, struct kvmcpu_error *err, const char *hint,
@@ -144,7 +146,20 @@ static int parse_info(struct kvmcpu_host *h, const struct line *l, bool kernel,
 	return kvmcpu_host_set_info(h, NULL, kernel ? v : NULL, kernel ? NULL : v);
 }
 
-static int parse_line(struct kvmcpu_host *h, const struct line *l, struct kvmcpu_error *err)
+/* "kind raw-cpuid": the cpuid lines are a processor's own CPUID, not KVM's report. */
+static int parse_kind(struct kvmcpu_host *h, struct line *l, struct kvmcpu_error *err)
+{
+	enum kvmcpu_host_kind kind;
+	if (l->n != 2 || !kc_host_kind_parse(l->field[1], l->len[1], &kind))
+		return line_fail(l, err, "write 'kind kvm' or 'kind raw-cpuid' (docs/host-format.md)",
+				 "a kind line names kvm or raw-cpuid");
+	if (l->kind_seen)
+		return line_fail(l, err, "give the kind once", "duplicate kind line");
+	l->kind_seen = true;
+	return kvmcpu_host_set_kind(h, kind);
+}
+
+static int parse_line(struct kvmcpu_host *h, struct line *l, struct kvmcpu_error *err)
 {
 	if (field_is(l, 0, "cpuid"))
 		return parse_cpuid(h, l, 1, false, err);
@@ -161,13 +176,15 @@ static int parse_line(struct kvmcpu_host *h, const struct line *l, struct kvmcpu
 		return parse_msr(h, l, err);
 	if (field_is(l, 0, "kernel") || field_is(l, 0, "module"))
 		return parse_info(h, l, field_is(l, 0, "kernel"), err);
+	if (field_is(l, 0, "kind"))
+		return parse_kind(h, l, err);
 	uint64_t dummy;
 	if (kc_parse_u64(l->field[0], l->len[0], true, UINT32_MAX, &dummy))
 		return parse_cpuid(h, l, 0, false, err);
 	char msg[128];
 	snprintf(msg, sizeof(msg), "unknown keyword '%.*s'", (int)(l->len[0] > 40 ? 40 : l->len[0]),
 		 l->field[0]);
-	return line_fail(l, err, "lines start with cpuid, hv-cpuid, cap, msr, kernel, module or a hex leaf",
+	return line_fail(l, err, "lines start with cpuid, hv-cpuid, cap, msr, kernel, module, kind or a hex leaf",
 			 msg);
 }
 

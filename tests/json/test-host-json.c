@@ -399,12 +399,12 @@ static void test_errors(void)
 	/* The schema and the top-level members. */
 	EXPECT_ERROR("{\"cpuid\": []}",
 		     "t.json: missing member \"schema\"; this version of kvmcpu reads \"kvmcpu-host/1\"");
-	EXPECT_ERROR("{\"schema\": \"kvmcpu-host/2\", \"cpuid\": []}",
-		     "t.json: schema (line 1, column 12): schema \"kvmcpu-host/2\" is not understood; "
-		     "this version of kvmcpu reads \"kvmcpu-host/1\"");
+	EXPECT_ERROR("{\"schema\": \"kvmcpu-host/3\", \"cpuid\": []}",
+		     "t.json: schema (line 1, column 12): schema \"kvmcpu-host/3\" is not understood; "
+		     "this version of kvmcpu reads \"kvmcpu-host/1\" and \"kvmcpu-host/2\"");
 	EXPECT_ERROR("{\"schema\": \"kvmcpu-host/1.1\"}",
 		     "t.json: schema (line 1, column 12): schema \"kvmcpu-host/1.1\" is not understood; "
-		     "this version of kvmcpu reads \"kvmcpu-host/1\"");
+		     "this version of kvmcpu reads \"kvmcpu-host/1\" and \"kvmcpu-host/2\"");
 	EXPECT_ERROR("{\"schema\": 1}",
 		     "t.json: schema (line 1, column 12): expected the string \"kvmcpu-host/1\", got number");
 	EXPECT_ERROR(L1 "\"cpuids\": []}",
