@@ -51,6 +51,7 @@ struct kc_json_parser {
 	const unsigned char *p, *end;
 	unsigned line, column;
 	unsigned depth;
+	size_t values, max_values;
 	const char *origin;
 	struct kvmcpu_error *err;
 };
@@ -727,6 +728,9 @@ static int jp_value(struct kc_json_parser *s, struct kc_json **out)
 
 	if (jp_eof(s))
 		return jp_fail_eof(s);
+	/* The tree costs far more than the text it comes from: a budget keeps it bounded. */
+	if (++s->values > s->max_values)
+		return jp_fail_code(s, -E2BIG, NULL, "more than %zu values", s->max_values);
 	v = jp_node(s, KC_JSON_NULL);
 	if (!v)
 		return jp_fail_nomem(s);
@@ -772,11 +776,18 @@ static int jp_value(struct kc_json_parser *s, struct kc_json **out)
 int kc_json_parse(const char *data, size_t len, const char *origin, struct kc_json **out,
 		  struct kvmcpu_error *err)
 {
+	return kc_json_parse_limited(data, len, origin, SIZE_MAX, out, err);
+}
+
+int kc_json_parse_limited(const char *data, size_t len, const char *origin, size_t max_values,
+			  struct kc_json **out, struct kvmcpu_error *err)
+{
 	struct kc_json_parser s = {
 		.p = (const unsigned char *)data,
 		.end = (const unsigned char *)data + len,
 		.line = 1,
 		.column = 1,
+		.max_values = max_values,
 		.origin = origin,
 		.err = err,
 	};
