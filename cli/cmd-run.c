@@ -64,7 +64,6 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		char *end;
 		switch (c) {
 		case 'c': o->cpu = optarg; break;
 		case 'H': o->hv = optarg; break;
@@ -81,8 +80,8 @@ static int parse(int argc, char **argv, struct run_opts *o)
 						 "between 1 and 600000", optarg);
 			break;
 		case 'm': {
-			unsigned long long v = strtoull(optarg, &end, 0);
-			if (!*optarg || *end || v > 0xffffffffull)
+			uint64_t v;
+			if (!cli_parse_number(optarg, 0, UINT32_MAX, &v))
 				return cli_usage(CMD, "--msr '%s' is not an MSR index", optarg);
 			if (o->nmsrs == MAX_MSRS)
 				return cli_usage(CMD, "at most %d --msr options", MAX_MSRS);
