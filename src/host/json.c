@@ -366,7 +366,7 @@ static int hj_msr(const struct hj_ctx *c, const struct kc_json *v, const char *p
 		  struct kc_host_msr_in *in)
 {
 	const char *name = NULL;
-	uint64_t index;
+	uint64_t index = 0;
 	int r;
 
 	if (kc_json_type(v) != KC_JSON_OBJECT)
