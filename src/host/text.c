@@ -325,10 +325,10 @@ static int install(struct kvmcpu_host *h, struct tables *t, const char *origin,
 	return 0;
 }
 
-/* The end of the line starting at @pos: the first LF or CR, or @len. */
+/* The end of the line starting at @pos: the first LF, CR or NUL, or @len. */
 static size_t line_end(const char *data, size_t pos, size_t len)
 {
-	while (pos < len && data[pos] != '\n' && data[pos] != '\r')
+	while (pos < len && data[pos] != '\n' && data[pos] != '\r' && data[pos])
 		pos++;
 	return pos;
 }
@@ -345,7 +345,7 @@ static int parse_lines(struct kvmcpu_host *h, struct tables *t, const char *data
 		size_t end = line_end(data, pos, len);
 		l.no++;
 		l.last = end + 1 >= len;
-		if (memchr(data + pos, '\0', end - pos))
+		if (end < len && !data[end])
 			return line_fail(&l, err, "host files are text", "NUL byte in line");
 		if (end == len)
 			return line_fail(&l, err, "a recording ends with a line end; record it again",

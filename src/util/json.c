@@ -409,10 +409,17 @@ static int jp_string(struct kc_json_parser *s, char **out, size_t *out_len)
 		} else if (c < 0x20) {
 			r = jp_fail(s, "control character 0x%02x in string (write it as an escape)", c);
 		} else if (c < 0x80) {
-			if (!jp_buf_put(&b, &c, 1))
+			/* A run of plain ASCII goes in at once: no line ends, one column each. */
+			const unsigned char *run = s->p;
+			while (run < s->end && *run >= 0x20 && *run < 0x80 && *run != '"' &&
+			       *run != '\\')
+				run++;
+			if (!jp_buf_put(&b, s->p, (size_t)(run - s->p))) {
 				r = jp_fail_nomem(s);
-			else
-				jp_advance(s);
+			} else {
+				s->column += (unsigned)(run - s->p);
+				s->p = run;
+			}
 		} else {
 			size_t n = jp_utf8_length(s);
 
