@@ -457,22 +457,6 @@ static int jp_digits(struct kc_json_parser *s, const char *what)
 	return 0;
 }
 
-/* Exact magnitude of the integer digits in [p, end); false on 64-bit overflow. */
-static bool jp_magnitude(const unsigned char *p, const unsigned char *end, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	for (; p < end; p++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
-}
-
 static int jp_number(struct kc_json_parser *s, struct kc_json *v)
 {
 	const unsigned char *start = s->p, *int_start, *int_end;
@@ -510,8 +494,11 @@ static int jp_number(struct kc_json_parser *s, struct kc_json *v)
 		if (r)
 			return r;
 	}
+	/* The digits are decimal by the grammar above; the library's number parser gives the value. */
 	if (v->u.num.integer)
-		v->u.num.fits_u64 = jp_magnitude(int_start, int_end, &v->u.num.magnitude);
+		v->u.num.fits_u64 = !kc_parse_number((const char *)int_start,
+						     (size_t)(int_end - int_start), KC_NUM_DEC_OR_0X,
+						     UINT64_MAX, &v->u.num.magnitude);
 	v->u.num.text = strndup((const char *)start, (size_t)(s->p - start));
 	if (!v->u.num.text)
 		return jp_fail_nomem(s);
