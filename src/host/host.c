@@ -327,7 +327,8 @@ int kc_host_put_cpuid(struct kvmcpu_host *h, bool hv, struct kc_host_cpuid_in *v
 		      size_t dup[2])
 {
 	bool repeated = false;
-	qsort(v, n, sizeof(*v), cmp_cpuid_in);
+	if (n > 1) /* qsort wants a non-NULL array even for none */
+		qsort(v, n, sizeof(*v), cmp_cpuid_in);
 	for (size_t i = 1; i < n; i++)
 		if (!cmp_entry(&v[i - 1].e, v[i].e.function, v[i].e.index))
 			note_repeat(v[i - 1].where, v[i].where, &repeated, dup);
@@ -380,7 +381,8 @@ int kc_host_put_caps(struct kvmcpu_host *h, const struct kc_host_cap_in *v, size
 	}
 	for (size_t i = 0; i < n; i++)
 		sorted[i] = &v[i];
-	qsort(sorted, n, sizeof(*sorted), cmp_cap_in);
+	if (n > 1)
+		qsort(sorted, n, sizeof(*sorted), cmp_cap_in);
 	for (size_t i = 1; i < n; i++)
 		if (!strcmp(sorted[i - 1]->name, sorted[i]->name))
 			note_repeat(sorted[i - 1]->where, sorted[i]->where, &repeated, dup);
@@ -410,7 +412,8 @@ static int cmp_msr_in(const void *pa, const void *pb)
 int kc_host_put_msrs(struct kvmcpu_host *h, struct kc_host_msr_in *v, size_t n, size_t dup[2])
 {
 	bool repeated = false;
-	qsort(v, n, sizeof(*v), cmp_msr_in);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_msr_in);
 	for (size_t i = 1; i < n; i++)
 		if (v[i - 1].index == v[i].index)
 			note_repeat(v[i - 1].where, v[i].where, &repeated, dup);
