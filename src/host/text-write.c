@@ -11,15 +11,10 @@
 #include "host/load-priv.h"
 #include "util/util.h"
 
-/* Text values are single words: anything else goes into the comment header only. */
+/* Text values are single words the reader takes back: anything else goes into the header only. */
 static bool is_word(const char *s)
 {
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || *s == '#' || (unsigned char)*s == 0x7f)
-			return false;
-	return true;
+	return *s && kc_host_word_ok(s, strlen(s), SIZE_MAX);
 }
 
 /* A header line "# key: value" with control characters replaced, so it stays one line. */
