@@ -104,7 +104,8 @@ static void test_json_kind(void)
 {
 	static const char cpuid[] =
 		"\"cpuid\": [{\"function\": 0, \"eax\": 13, \"ebx\": \"0x756e6547\", "
-		"\"ecx\": \"0x6c65746e\", \"edx\": \"0x49656e69\"}]";
+		"\"ecx\": \"0x6c65746e\", \"edx\": \"0x49656e69\"}, "
+		"{\"function\": 1, \"eax\": \"0x906ea\", \"ebx\": 0, \"ecx\": 0, \"edx\": 0}]";
 	struct kvmcpu_error err;
 	char buf[512];
 
