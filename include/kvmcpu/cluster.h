@@ -128,9 +128,9 @@ struct kvmcpu_fit;
  * @out: receives the verdict, freed with kvmcpu_fit_free().
  * @err: error record, may be NULL.
  *
- * A host runs a config when resolving it there drops none of the features the
- * model (or a +feature modifier) asks for and none of the Hyper-V flags of the
- * spec. Each missing item is a blocking kvmcpu_diff with its reason; a config
+ * A host runs a config when resolving it there drops nothing: none of the
+ * features the model, KVM's rules or a +feature modifier ask for (the DROPPED
+ * notices, as `kvmcpu models` counts them) and none of the spec's Hyper-V flags. Each missing item is a blocking kvmcpu_diff with its reason; a config
  * that does not resolve at all on the host is one KVMCPU_DIFF_ERROR item.
  *
  * Return: 0 whatever the verdict; -EINVAL, -ENOMEM.

@@ -42,7 +42,6 @@ struct model_state {
 struct answer {
 	const char *what; /* "model", "spec", "psabi" */
 	struct kvmcpu_config *cfg;
-	uint64_t req[KC_NWORDS];
 	bool have_ref;
 	char ref_host[256];
 	struct kvmcpu_cpuid_entry ref[KC_MAX_ENTRIES];
@@ -533,10 +532,8 @@ static int prepare_answer(struct kvmcpu_baseline *b, const char *what, const cha
 		r = kvmcpu_config_set_cpu(a->cfg, spec, err);
 	if (!r && b->hv_active)
 		r = kvmcpu_config_set_hv(a->cfg, b->hv_spec, err);
-	if (!r) {
+	if (!r)
 		kvmcpu_config_set_nested(a->cfg, b->nested);
-		r = kc_cluster_required(a->cfg, a->req);
-	}
 	if (r) {
 		kvmcpu_config_free(a->cfg);
 		a->cfg = NULL;
@@ -730,9 +727,7 @@ static int prove_answer(struct kvmcpu_baseline *b, struct answer *a,
 	int rc = 0;
 	for (size_t i = 0; i < kvmcpu_result_notice_count(r) && !rc; i++) {
 		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
-		bool dropped = (n->kind == KVMCPU_NOTICE_DROPPED && n->word >= 0 &&
-				(a->req[n->word] & n->mask)) ||
-			       n->kind == KVMCPU_NOTICE_HV_DROPPED;
+		bool dropped = n->kind == KVMCPU_NOTICE_DROPPED || n->kind == KVMCPU_NOTICE_HV_DROPPED;
 		if (dropped)
 			rc = proof_fail(b, "report this as a kvmcpu bug, with the recording",
 					"the %s answer '%s' drops %s on %s: %s", a->what,

@@ -114,14 +114,16 @@ uint32_t kc_cluster_hv_flags(const struct kvmcpu_result *r)
 	return set;
 }
 
-/* A dropped model feature, or a dropped Hyper-V flag of the spec, is missing. */
-static int collect_missing(struct kvmcpu_fit *fit, const struct kvmcpu_result *r,
-			   const uint64_t req[KC_NWORDS])
+/*
+ * A feature the config asks for and the host lacks (every DROPPED notice, as
+ * `kvmcpu models` counts them), or a dropped Hyper-V flag of the spec, is missing.
+ */
+static int collect_missing(struct kvmcpu_fit *fit, const struct kvmcpu_result *r)
 {
 	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++) {
 		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
 		int rc = 0;
-		if (n->kind == KVMCPU_NOTICE_DROPPED && n->word >= 0 && (req[n->word] & n->mask))
+		if (n->kind == KVMCPU_NOTICE_DROPPED)
 			rc = kc_diff_add(&fit->missing, KVMCPU_DIFF_FEATURE, true, n->subject, "", "",
 					 n->reason, "");
 		else if (n->kind == KVMCPU_NOTICE_HV_DROPPED)
@@ -139,11 +141,8 @@ int kvmcpu_fit_check(const struct kvmcpu_config *cfg, const struct kvmcpu_host *
 	if (!cfg || !host || !out)
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_fit_check needs a config, a host and *out");
 	struct kvmcpu_fit *fit = calloc(1, sizeof(*fit));
-	uint64_t req[KC_NWORDS];
-	if (!fit || kc_cluster_required(cfg, req)) {
-		free(fit);
+	if (!fit)
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
-	}
 	struct kvmcpu_error rerr;
 	struct kvmcpu_result *r = NULL;
 	kvmcpu_error_clear(&rerr);
@@ -152,7 +151,7 @@ int kvmcpu_fit_check(const struct kvmcpu_config *cfg, const struct kvmcpu_host *
 		rc = kc_diff_add(&fit->missing, KVMCPU_DIFF_ERROR, true, cfg->cpu, "", "",
 				 rerr.message, rerr.hint);
 	else
-		rc = collect_missing(fit, r, req);
+		rc = collect_missing(fit, r);
 	kvmcpu_result_free(r);
 	if (rc) {
 		kvmcpu_fit_free(fit);
