@@ -320,7 +320,7 @@ def test_bad_inputs(c):
 def test_help_and_man(c):
     with open(os.path.join(os.path.dirname(HOSTS), "..", "man", "kvmcpu.1")) as f:
         man = f.read().replace("\\-", "-")
-    for cmd in (["compare"], ["baseline"], ["migrate-check"], ["host", "diff"]):
+    for cmd in (["compare"], ["baseline"], ["migrate-check"], ["host", "diff"], ["nfd"]):
         rc, out, _ = run(*cmd, "--help")
         c.check(rc == 0 and "Usage: kvmcpu %s" % " ".join(cmd) in out, "%s --help" % " ".join(cmd))
         c.check(re.search(r'^\.B[RI]? "?%s\b' % r"\\?-".join(" ".join(cmd).split("-")), man, re.M),
@@ -328,8 +328,167 @@ def test_help_and_man(c):
         for opt in sorted(set(re.findall(r"--[a-z][a-z-]+", out))):
             c.check(opt in man, "man page mentions %s of %s" % (opt, " ".join(cmd)))
     _, out, _ = run("--help")
-    for cmd in ("compare", "baseline", "migrate-check"):
+    for cmd in ("compare", "baseline", "migrate-check", "nfd"):
         c.check(cmd in out, "kvmcpu --help lists %s" % cmd)
+
+
+# Kubernetes label rules (k8s.io/apimachinery IsQualifiedName, IsValidLabelValue) and
+# NFD's features.d syntax and namespace rule (docs/usage/customization-guide.md,
+# pkg/apis/nfd/validate): the expected shapes, written from those documents.
+LABEL_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$")
+DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$")
+
+
+def nfd_problems(text):
+    """Every line of a features.d file that NFD would not turn into a label, and why."""
+    bad = []
+    if len(text.encode()) > 64 * 1024:
+        bad.append("file larger than NFD's 64 KiB limit")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            if line.startswith("# +"):
+                bad.append("unexpected directive: " + line)
+            continue
+        key, _, value = line.partition("=")
+        prefix, slash, name = key.partition("/")
+        if not slash:
+            bad.append("unprefixed: " + line)
+            continue
+        if len(prefix) > 253 or not all(DNS_LABEL.match(x) for x in prefix.split(".")):
+            bad.append("prefix is not a DNS subdomain: " + line)
+        if (prefix == "kubernetes.io" or prefix.endswith(".kubernetes.io")) and not (
+                prefix in ("feature.node.kubernetes.io", "profile.node.kubernetes.io")
+                or prefix.endswith(".feature.node.kubernetes.io")
+                or prefix.endswith(".profile.node.kubernetes.io")):
+            bad.append("namespace NFD denies: " + line)
+        if prefix.endswith("kubevirt.io"):
+            bad.append("KubeVirt's namespace: " + line)
+        if not LABEL_NAME.match(name):
+            bad.append("bad label name: " + line)
+        if not LABEL_VALUE.match(value):
+            bad.append("bad label value: " + line)
+    return bad
+
+
+def test_nfd(c):
+    for f in sorted(os.listdir(HOSTS)):
+        if not f.endswith(".txt"):
+            continue
+        rc, out, err = run("nfd", "--host", os.path.join(HOSTS, f))
+        c.check(rc == 0 and not nfd_problems(out), "nfd %s: %d %s %s" % (f, rc, nfd_problems(out)[:3], err))
+    labels = {}
+    _, out, _ = run("nfd", "--host", HV_NEW)
+    for line in out.splitlines():
+        if not line.startswith("#"):
+            k, _, v = line.partition("=")
+            labels[k] = v
+    pre = "kvmcpu.feature.node.kubernetes.io/"
+    # The recorded Skylake-SP runs Skylake-Server-v4; Ice Lake's VBMI it lacks.
+    c.check(labels.get(pre + "model.Skylake-Server-v4") == "true", "nfd: Skylake-Server-v4 label")
+    c.check(pre + "model.Icelake-Server-v1" not in labels, "nfd: no Icelake-Server label")
+    c.check(labels.get(pre + "psabi.x86-64-v4") == "true", "nfd: psABI v4 label")
+    c.check(labels.get(pre + "hv.windows") == "true", "nfd: hv.windows on a Hyper-V host")
+    c.eq(labels.get(pre + "phys-bits"), str(phys_bits(HV_NEW)), "nfd: phys-bits")
+    c.check(not any("kubevirt" in k for k in labels), "nfd: nothing in KubeVirt's namespace")
+    _, out, _ = run("nfd", "--host", HV_419)
+    c.check(pre + "hv.windows=true" not in out, "nfd: no hv.windows without direct timers (4.19)")
+    _, out, _ = run("nfd", "--host", SKX, "--prefix", "cpu.example.com")
+    c.check("cpu.example.com/model.Skylake-Server-v4=true" in out and not nfd_problems(out),
+            "nfd --prefix")
+    for prefix in ("cpu-model.node.kubevirt.io", "kubevirt.io", "node.kubernetes.io", "Upper.example",
+                   "-a.example", "a..b", "x" * 64 + ".example", ""):
+        rc, _, err = run("nfd", "--host", SKX, "--prefix", prefix)
+        c.check(rc == 2 and "--prefix" in err, "nfd refuses --prefix %r: %d %s" % (prefix, rc, err))
+    # The checker itself rejects what NFD rejects.
+    c.check(nfd_problems("a.example/" + "x" * 64 + "=true") and nfd_problems("noprefix=true")
+            and nfd_problems("a.example/x=-bad") and nfd_problems("kubernetes.io/x=true"),
+            "the features.d checker can fail")
+
+
+def doc_blocks(doc, tag):
+    """The fenced blocks that follow '<!-- test: TAG -->' in a docs/ file."""
+    with open(os.path.join(os.path.dirname(HOSTS), "..", "docs", doc)) as f:
+        text = f.read()
+    return re.findall(r"<!-- test: %s -->\n```[a-z]*\n(.*?)```" % tag, text, re.S)
+
+
+def shim_path(d):
+    """A PATH whose kvmcpu is the one under test and whose ssh runs its command here."""
+    bin_dir = os.path.join(d, "bin")
+    os.mkdir(bin_dir)
+    os.symlink(os.path.abspath(CLI), os.path.join(bin_dir, "kvmcpu"))
+    with open(os.path.join(bin_dir, "ssh"), "w") as f:
+        f.write("#!/bin/sh\nshift\nexec \"$@\"\n")
+    os.chmod(os.path.join(bin_dir, "ssh"), 0o755)
+    return bin_dir + os.pathsep + os.environ["PATH"]
+
+
+def test_docs(c):
+    """docs/cluster.md and docs/kubernetes.md, as far as this machine can run them."""
+    try:
+        import yaml
+    except ImportError:
+        yaml = None
+        print("SKIPPED (loudly): python3-yaml missing; the YAML blocks of the docs are not checked")
+    blocks = doc_blocks("cluster.md", "yaml") + doc_blocks("kubernetes.md", "yaml")
+    c.check(len(blocks) >= 4, "docs have their YAML blocks")
+    for b in blocks if yaml else ():
+        docs = list(yaml.safe_load_all(b))
+        c.check(docs and all(isinstance(x, (dict, list)) for x in docs), "YAML parses: %s" % b[:60])
+    if yaml:
+        ds = yaml.safe_load(blocks[1])
+        vols = {v["name"]: v for v in ds["spec"]["template"]["spec"]["volumes"]}
+        c.check(vols["dev-kvm"]["hostPath"]["path"] == "/dev/kvm" and
+                vols["features-d"]["hostPath"]["path"] == "/etc/kubernetes/node-feature-discovery/features.d",
+                "DaemonSet mounts /dev/kvm and NFD's features.d")
+        pod = yaml.safe_load(blocks[-1])
+        c.check(all(not nfd_problems("%s=%s" % kv) for kv in pod["spec"]["nodeSelector"].items()),
+                "the nodeSelector uses valid kvmcpu labels")
+    live = os.path.exists("/dev/kvm") and run("host", "--json")[0] == 0
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, PATH=shim_path(d))
+        if live:
+            with open(os.path.join(d, "nodes.txt"), "w") as f:
+                f.write("node1\nnode2\n")
+            (ssh,) = doc_blocks("cluster.md", "ssh")
+            p = subprocess.run(["sh", "-e", "-c", ssh], cwd=d, env=env, capture_output=True, text=True)
+            c.check(p.returncode == 0 and "proof" in p.stdout and
+                    sorted(os.listdir(os.path.join(d, "hosts"))) == ["node1.json", "node2.json"],
+                    "SSH fan-out block: %d %s %s" % (p.returncode, p.stdout[-300:], p.stderr[-300:]))
+            (pve,) = doc_blocks("cluster.md", "pve")
+            pve = pve.replace("/etc/pve", os.path.join(d, "pve"))
+            p = subprocess.run(["sh", "-e", "-c", pve], cwd=d, env=env, capture_output=True, text=True)
+            rc, out, err = run("baseline", "--hosts", os.path.join(d, "pve", "kvmcpu"))
+            c.check(p.returncode == 0 and rc == 0, "Proxmox block (a directory for /etc/pve): %s %s"
+                    % (p.stderr, err))
+        else:
+            print("SKIPPED (loudly): no usable /dev/kvm: the SSH and Proxmox blocks record the live host")
+        kubectl = shutil.which("kubectl")
+        if not kubectl:
+            print("SKIPPED (loudly): kubectl missing: the ConfigMap round trip is not run")
+            return
+        rec = os.path.join(d, "recordings")
+        os.mkdir(rec)
+        shutil.copy(SKX, os.path.join(rec, "skx.txt"))
+        _, out, _ = run("host", "--json", "--host", ICX)
+        with open(os.path.join(rec, "icx.json"), "w") as f:
+            f.write(out)
+        shutil.copy(SPR, os.path.join(rec, "spr.txt"))
+        p = subprocess.run([kubectl, "create", "configmap", "kvmcpu-hosts", "--from-file=" + rec,
+                            "--dry-run=client", "-o", "yaml"], capture_output=True, text=True, timeout=60)
+        if p.returncode or not yaml:
+            c.check(False, "kubectl create configmap --dry-run=client: %s" % p.stderr)
+            return
+        mounted = os.path.join(d, "mounted")
+        os.mkdir(mounted)
+        for key, value in yaml.safe_load(p.stdout)["data"].items():
+            with open(os.path.join(mounted, key), "w") as f:
+                f.write(value)
+        _, j, _ = baseline("--hosts", mounted)
+        _, k, _ = baseline(SKX, ICX, SPR)
+        c.check(j and k and (j["model"], j["spec"], j["psabi"]) == (k["model"], k["spec"], k["psabi"]),
+                "the ConfigMap, mounted, gives the recordings' baseline")
 
 
 def main():
@@ -344,6 +503,8 @@ def main():
     test_host_diff(c)
     test_hosts_dir_and_formats(c)
     test_bad_inputs(c)
+    test_nfd(c)
+    test_docs(c)
     test_help_and_man(c)
     c.finish()
 
