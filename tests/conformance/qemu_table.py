@@ -268,8 +268,9 @@ def kvmcpu_tables(cli, spec, smp, count, extra=(), timeout=60.0):
         return [kvmcpu_table(cli, spec, smp, i, extra, timeout) for i in range(count)], ""
     except SmpUnsupported as e:
         t = kvmcpu_table(cli, spec, extra=extra, timeout=timeout)
+        why = str(e).splitlines()[0] if str(e) else "no reason given"
         return [t] * count, ("%s rejects --smp/--vcpu (%s): every vCPU is compared with its "
-                             "single table" % (cli, e))
+                             "single table" % (cli, why))
 
 
 def entry_key(e):
