@@ -12,7 +12,9 @@
  * passes the APIC ID) and the order of creation. One mutex guards the record; the
  * interposer never runs in a signal handler (QEMU issues no ioctl from one).
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* RTLD_NEXT */
+#endif
 #include <dlfcn.h>
 #include <errno.h>
 #include <linux/kvm.h>
