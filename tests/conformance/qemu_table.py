@@ -248,7 +248,8 @@ def kvmcpu_table(cli, spec, smp=None, vcpu=None, extra=(), timeout=60.0):
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        universal_newlines=True, timeout=timeout)
     if p.returncode != 0:
-        if smp is not None and re.search(r"--(smp|vcpu)", p.stderr):
+        if smp is not None and re.search(r"(unrecognized|unknown) option '--(smp|vcpu)'",
+                                         p.stderr):
             raise SmpUnsupported(p.stderr.strip())
         raise OracleError("%s exited %d: %s" % (" ".join(cmd), p.returncode, p.stderr.strip()))
     doc = json.loads(p.stdout)
