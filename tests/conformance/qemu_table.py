@@ -25,8 +25,8 @@ in when they are not already (and left bound: other runs may be using them).
 
 The interposer is the one Meson builds (--interposer), or compiled here with
 `cc -shared -fPIC -O2` into a cache directory keyed by the source's hash
-(KVMCPU_ORACLE_CACHE, default /var/cache/kvmcpu/oracle), so this file can be
-used from any tree.
+(KVMCPU_ORACLE_CACHE, default /var/cache/kvmcpu/oracle, else ~/.cache/kvmcpu-oracle),
+so this file can be used from any tree.
 
 Exit codes: 0 tables recorded (or, with --diff, identical), 1 differences,
 2 bad usage or a QEMU/kvmcpu failure, 77 no QEMU or no usable /dev/kvm.
@@ -81,7 +81,14 @@ def build_recorder(cache=None):
     so = os.path.join(cache, "kvm_record-%s.so" % digest)
     if os.path.exists(so):
         return so
-    os.makedirs(cache, exist_ok=True)
+    try:
+        os.makedirs(cache, exist_ok=True)
+        if not os.access(cache, os.W_OK):
+            raise PermissionError(cache)
+    except PermissionError:
+        if cache == os.path.expanduser("~/.cache/kvmcpu-oracle"):
+            raise OracleError("cannot write the interposer's cache %s" % cache)
+        return build_recorder(os.path.expanduser("~/.cache/kvmcpu-oracle"))
     cc = os.environ.get("CC", "cc")
     fd, tmp = tempfile.mkstemp(suffix=".so", dir=cache)
     os.close(fd)

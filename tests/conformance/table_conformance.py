@@ -101,9 +101,9 @@ def from_word_divergences():
     out = []
     for d in qc.DIVERGENCES:
         cond = d.get("when")
+        when = (lambda ctx, c=cond: c(ctx.qw, ctx.doc)) if cond else None
         out.append(D(d["reason"], word=d["word"], mask=d["mask"], models=d["models"],
-                     side=d["side"], gap=d.get("gap", False), when=(lambda ctx, c=cond: c(ctx.qw, ctx.doc)) if cond
-                     else None))
+                     side=d["side"], gap=d.get("gap", False), when=when))
     return out
 
 
@@ -143,7 +143,8 @@ DIVERGENCES = from_word_divergences() + [
     # ---- Deliberate divergences --------------------------------------------------------
     D("QEMU writes 0 to IA32_ARCH_CAPABILITIES whenever KVM has the MSR, also for a guest "
       "without CPUID[7,0].EDX[29] arch-capabilities; KVM faults such a guest's RDMSR, so the "
-      "value is invisible and kvmcpu does not write it", msr=0x10a, when=_arch_caps_unreadable),
+      "value is invisible (Linux kvm_get_msr_common) and kvmcpu does not write it",
+      msr=0x10a, when=_arch_caps_unreadable),
 
     # ---- QEMU 7.2's older rules (version-specific) -------------------------------------
     D(V72 + "7.2 marks leaf 2 stateful (flags 6: KVM_CPUID_FLAG_STATEFUL_FUNC | "
@@ -390,11 +391,11 @@ def summarize(results, version, elapsed, full_run):
            % (version, elapsed, len(results), len(smp1), len(ok) - len(smp1), len(tables),
               len(results) - len(ok)))
     qc.log("  models identical at -smp 1: %d of %d" % (smp1_same, len(smp1)))
-    for k in ("identical", "divergence", "gap", "unexplained"):
-        qc.log("  vCPU tables %-34s %d" % ({
-            "identical": "identical:", "divergence": "differing by deliberate divergences:",
-            "gap": "with KNOWN GAPS (and no other):", "unexplained": "with UNEXPLAINED differences:"}[k],
-            len(kinds.get(k, []))))
+    for k, label in (("identical", "identical:"),
+                     ("divergence", "differing by deliberate divergences:"),
+                     ("gap", "with KNOWN GAPS (and no other):"),
+                     ("unexplained", "with UNEXPLAINED differences:")):
+        qc.log("  vCPU tables %-37s %d" % (label, len(kinds.get(k, []))))
     notes = {r["smp_note"] for r in ok if r.get("smp_note")}
     for n in sorted(notes):
         qc.log("  note: " + n)
