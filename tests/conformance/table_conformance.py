@@ -151,7 +151,8 @@ DIVERGENCES = from_word_divergences() + [
       "KVM_CPUID_FLAG_STATE_READ_NEXT); 11.1.3 gives flags 0", leaf=2, reg="flags", mask=0x6,
       qemu="7.2"),
     D(V72 + "7.2 describes the caches in leaf 2 with one-byte descriptors; 11.1.3 gives "
-      "descriptor 0xFF (see leaf 4)", leaf=2, reg=("ecx", "edx"), qemu="7.2"),
+      "descriptor 0xFF (see leaf 4)", leaf=2, reg=("ecx", "edx"),
+      vendor=INTEL_LIKE + "|HygonGenuine", qemu="7.2"),
     D(V72 + "7.2 copies the vendor string into CPUID[0x80000000].EBX-EDX for Intel guests; "
       "11.1.3 leaves them zero (vendor-only leaves)", leaf=0x80000000,
       reg=("ebx", "ecx", "edx"), vendor=INTEL_LIKE, qemu="7.2"),
