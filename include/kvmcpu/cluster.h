@@ -69,7 +69,10 @@ KVMCPU_API int kvmcpu_host_set_add(struct kvmcpu_host_set *set, const char *path
 /** kvmcpu_host_set_count() - Number of recordings in the set (0 for NULL). */
 KVMCPU_API size_t kvmcpu_host_set_count(const struct kvmcpu_host_set *set);
 
-/** kvmcpu_host_set_path() - The path of recording @i, or NULL when out of range. */
+/**
+ * kvmcpu_host_set_path() - The path of recording @i, or NULL when out of range.
+ * The string is valid until the next kvmcpu_host_set_add() or the set's release.
+ */
 KVMCPU_API const char *kvmcpu_host_set_path(const struct kvmcpu_host_set *set, size_t i);
 
 /**

@@ -6,6 +6,8 @@
  * spelling of its path) is an error: it would count one node twice.
  */
 #include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +19,20 @@
 
 struct file_id {
 	dev_t dev;
-	ino_t ino;
-	size_t path; /* index of the path that had it first */
+	ino_t ino; /* 0: a free slot */
 };
 
+/*
+ * The paths live in one growing buffer (offsets into it), and the files seen in an
+ * open-addressing table of (device, inode): about 60 bytes per recording, so that
+ * 10,000 hosts cost well under a megabyte besides the one host being read.
+ */
 struct kvmcpu_host_set {
-	char **paths;
+	char *arena;
+	size_t used, size;
+	uint32_t *paths; /* offsets into arena */
 	size_t n, cap;
-	struct file_id *ids; /* open-addressing hash table of the files seen */
+	struct file_id *ids;
 	size_t nids, capids;
 };
 
@@ -40,8 +48,7 @@ void kvmcpu_host_set_free(struct kvmcpu_host_set *set)
 {
 	if (!set)
 		return;
-	for (size_t i = 0; i < set->n; i++)
-		free(set->paths[i]);
+	free(set->arena);
 	free(set->paths);
 	free(set->ids);
 	free(set);
@@ -54,7 +61,7 @@ size_t kvmcpu_host_set_count(const struct kvmcpu_host_set *set)
 
 const char *kvmcpu_host_set_path(const struct kvmcpu_host_set *set, size_t i)
 {
-	return set && i < set->n ? set->paths[i] : NULL;
+	return set && i < set->n ? set->arena + set->paths[i] : NULL;
 }
 
 int kvmcpu_host_set_load(const struct kvmcpu_host_set *set, size_t i, struct kvmcpu_host **out,
@@ -62,7 +69,30 @@ int kvmcpu_host_set_load(const struct kvmcpu_host_set *set, size_t i, struct kvm
 {
 	if (!set || i >= set->n)
 		return kc_fail(err, -ERANGE, NULL, "no host %zu in the set", i);
-	return kvmcpu_host_load(set->paths[i], out, err);
+	return kvmcpu_host_load(kvmcpu_host_set_path(set, i), out, err);
+}
+
+/* Copies "@dir/@name" (or @name alone when @dir is NULL) into the arena; its offset or -1. */
+static long arena_put(struct kvmcpu_host_set *set, const char *dir, const char *name)
+{
+	bool slash = dir && *dir && dir[strlen(dir) - 1] != '/';
+	size_t len = (dir ? strlen(dir) + slash : 0) + strlen(name) + 1;
+	if (set->used + len > UINT32_MAX)
+		return -1;
+	if (set->used + len > set->size) {
+		size_t nsize = set->size ? set->size * 2 : 4096;
+		while (nsize < set->used + len)
+			nsize *= 2;
+		char *p = realloc(set->arena, nsize);
+		if (!p)
+			return -1;
+		set->arena = p;
+		set->size = nsize;
+	}
+	long off = (long)set->used;
+	snprintf(set->arena + set->used, len, "%s%s%s", dir ? dir : "", slash ? "/" : "", name);
+	set->used += len;
+	return off;
 }
 
 static size_t id_slot(const struct file_id *ids, size_t cap, dev_t dev, ino_t ino)
@@ -75,7 +105,7 @@ static size_t id_slot(const struct file_id *ids, size_t cap, dev_t dev, ino_t in
 
 static int grow_ids(struct kvmcpu_host_set *set)
 {
-	if ((set->nids + 1) * 2 <= set->capids)
+	if ((set->nids + 1) * 4 <= set->capids * 3)
 		return 0;
 	size_t ncap = set->capids ? set->capids * 2 : 64;
 	struct file_id *ids = calloc(ncap, sizeof(*ids));
@@ -90,10 +120,23 @@ static int grow_ids(struct kvmcpu_host_set *set)
 	return 0;
 }
 
-/* One file: readable, a regular file, not in the set yet. */
-static int add_file(struct kvmcpu_host_set *set, const char *path, const struct stat *st,
+/* The path already in the set that is the same file (for the message; rare). */
+static const char *first_path_of(const struct kvmcpu_host_set *set, const struct stat *st)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		struct stat other;
+		const char *p = kvmcpu_host_set_path(set, i);
+		if (!stat(p, &other) && other.st_dev == st->st_dev && other.st_ino == st->st_ino)
+			return p;
+	}
+	return "an earlier one";
+}
+
+/* One file, its path at @off of the arena: readable, not in the set yet. */
+static int add_file(struct kvmcpu_host_set *set, long off, const struct stat *st,
 		    struct kvmcpu_error *err)
 {
+	const char *path = set->arena + off;
 	if (access(path, R_OK))
 		return kc_fail(err, -errno, "check the path and its permissions",
 			       "cannot read host recording %s: %s", path, strerror(errno));
@@ -105,21 +148,18 @@ static int add_file(struct kvmcpu_host_set *set, const char *path, const struct 
 	if (set->ids[slot].ino)
 		return kc_fail(err, -EEXIST, "give every node's recording once",
 			       "%s is the same file as %s: one host given twice", path,
-			       set->paths[set->ids[slot].path]);
+			       first_path_of(set, st));
 	if (set->n == set->cap) {
 		size_t ncap = set->cap ? set->cap * 2 : 64;
-		char **p = realloc(set->paths, ncap * sizeof(*p));
+		uint32_t *p = realloc(set->paths, ncap * sizeof(*p));
 		if (!p)
 			return kc_fail(err, -ENOMEM, NULL, "out of memory");
 		set->paths = p;
 		set->cap = ncap;
 	}
-	set->paths[set->n] = strdup(path);
-	if (!set->paths[set->n])
-		return kc_fail(err, -ENOMEM, NULL, "out of memory");
-	set->ids[slot] = (struct file_id){ st->st_dev, ino, set->n };
+	set->paths[set->n++] = (uint32_t)off;
+	set->ids[slot] = (struct file_id){ st->st_dev, ino };
 	set->nids++;
-	set->n++;
 	return 0;
 }
 
@@ -132,9 +172,10 @@ static bool is_recording_name(const char *name)
 	       (len > 4 && !strcmp(name + len - 4, ".txt"));
 }
 
-static int cmp_names(const void *a, const void *b)
+static int cmp_offsets(const void *a, const void *b, void *arena)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp((const char *)arena + *(const uint32_t *)a,
+		      (const char *)arena + *(const uint32_t *)b);
 }
 
 /* Every *.json / *.txt regular file directly inside @dir, in name order. */
@@ -144,50 +185,39 @@ static int add_dir(struct kvmcpu_host_set *set, const char *dir, struct kvmcpu_e
 	if (!d)
 		return kc_fail(err, -errno, "check the path and its permissions",
 			       "cannot read host directory %s: %s", dir, strerror(errno));
-	char **names = NULL;
+	uint32_t *found = NULL;
 	size_t n = 0, cap = 0;
 	int r = 0;
 	struct dirent *e;
 	while (!r && (e = readdir(d))) {
 		if (!is_recording_name(e->d_name))
 			continue;
+		long off = arena_put(set, dir, e->d_name);
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
-			char **p = realloc(names, ncap * sizeof(*p));
-			if (!p) {
-				r = -ENOMEM;
-				break;
+			uint32_t *p = realloc(found, ncap * sizeof(*p));
+			if (p) {
+				found = p;
+				cap = ncap;
 			}
-			names = p;
-			cap = ncap;
 		}
-		names[n] = strdup(e->d_name);
-		r = names[n] ? 0 : -ENOMEM;
-		n += !r;
+		if (off < 0 || n == cap)
+			r = kc_fail(err, -ENOMEM, NULL, "out of memory");
+		else
+			found[n++] = (uint32_t)off;
 	}
 	closedir(d);
-	if (r)
-		kc_fail(err, r, NULL, "out of memory");
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (!r && n)
+		qsort_r(found, n, sizeof(*found), cmp_offsets, set->arena);
 	size_t added = 0;
 	for (size_t i = 0; i < n && !r; i++) {
-		size_t len = strlen(dir) + strlen(names[i]) + 2;
-		char *path = malloc(len);
-		if (!path) {
-			r = kc_fail(err, -ENOMEM, NULL, "out of memory");
-			break;
-		}
-		snprintf(path, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
 		struct stat st;
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			r = add_file(set, path, &st, err);
+		if (stat(set->arena + found[i], &st) == 0 && S_ISREG(st.st_mode)) {
+			r = add_file(set, (long)found[i], &st, err);
 			added += !r;
 		}
-		free(path);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	free(found);
 	if (!r && !added)
 		r = kc_fail(err, -ENOENT,
 			    "record each node with 'kvmcpu host --json > DIR/NODE.json'",
@@ -205,5 +235,12 @@ int kvmcpu_host_set_add(struct kvmcpu_host_set *set, const char *path, struct kv
 			       "cannot read host recording %s: %s", path, strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return add_dir(set, path, err);
-	return add_file(set, path, &st, err);
+	size_t mark = set->used;
+	long off = arena_put(set, NULL, path);
+	if (off < 0)
+		return kc_fail(err, -ENOMEM, NULL, "out of memory");
+	int r = add_file(set, off, &st, err);
+	if (r)
+		set->used = mark;
+	return r;
 }
