@@ -21,6 +21,8 @@ struct kvmcpu_model {
 	uint8_t avx10_version;
 	bool psabi_model;          /* one of the x86-64-vN level models */
 	bool force_cpuid_0x1f;
+	/* The table's levels (QEMU's min-level/min-xlevel) when below level/xlevel; 0 otherwise. */
+	uint32_t min_level, min_xlevel;
 	uint64_t words[KC_NWORDS]; /* raw definition, version props applied */
 };
 

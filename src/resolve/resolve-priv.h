@@ -16,6 +16,10 @@ struct kc_resolve {
 	uint64_t host_words[KC_NWORDS];   /* what the host supports */
 	char vendor[13];
 	bool intel_like;                  /* VMX-style vendor (Intel, Zhaoxin/Centaur) */
+	struct kc_topology topo;
+	/* The leaf limits after QEMU's auto-level rules (kc_leaves_build_model). */
+	uint32_t level, xlevel, xlevel2, level_func7;
+	unsigned phys_bits;               /* 0x80000008 EAX[7:0] */
 	struct kvmcpu_error *err;
 };
 

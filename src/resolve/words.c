@@ -119,12 +119,36 @@ static int apply_user_mods(struct kc_resolve *c)
 	for (unsigned i = 0; i < c->cfg->nmods; i++) {
 		const struct kc_cpu_mod *m = &c->cfg->mods[i];
 		const struct kvmcpu_feature_info *f = &kc_features[m->feature];
+		/* Rule 3: vmx/svm come with nested_virt, which also plans the VMX MSRs. */
+		if (m->enable && !c->cfg->nested && (m->feature == KC_F_VMX || m->feature == KC_F_SVM))
+			return kc_fail(c->err, -EINVAL, "add nested_virt (--nested) and drop the modifier",
+				       "'+%s' needs nested_virt: a guest hypervisor is enabled with "
+				       "nested_virt, which also gives it the VMX/SVM capabilities",
+				       f->name);
 		kc_words_set(c->want, m->feature, m->enable);
 		if (kc_result_notice_text(c->r, KVMCPU_NOTICE_USER, (int)f->word, f->mask, f->name,
 					  m->enable ? "enabled by the CPU spec" : "disabled by the CPU spec"))
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+/*
+ * Several logical processors per package: QEMU sets HTT (leaf 1 EDX[28]) and,
+ * except for Intel and Zhaoxin guests (Linux ignores the thread count when it
+ * sees it there), CmpLegacy (0x80000001 ECX[1]).
+ */
+static int apply_topology_rules(struct kc_resolve *c)
+{
+	if (kc_topo_threads_per_pkg(&c->topo) <= 1)
+		return 0;
+	int r = force(c, KC_F_HT, true, "set: the package has several logical processors (smp)");
+	bool intel_or_zhaoxin = !strcmp(c->vendor, "GenuineIntel") ||
+				!strcmp(c->vendor, "CentaurHauls") || !strcmp(c->vendor, "  Shanghai  ");
+	if (!r && !intel_or_zhaoxin)
+		r = force(c, KC_F_CMP_LEGACY, true,
+			  "set: the package has several logical processors (smp)");
+	return r;
 }
 
 /* An explicitly enabled feature the host cannot give is the user's error, not a silent drop. */
@@ -223,7 +247,8 @@ static int mask_with_host(struct kc_resolve *c)
  * recorded bare-metal dumps lack it), and MCA overflow recovery and SUCCOR
  * (0x80000007 EBX bits 0-1), which describe the machine-check banks KVM
  * emulates (KVM_X86_SETUP_MCE) rather than the CPU; QEMU offers them on
- * every KVM host too.
+ * every KVM host too. Likewise topoext (kvm_arch_get_supported_cpuid), erms
+ * and fsrm.
  */
 static void host_words_for_guest(struct kc_resolve *c)
 {
@@ -231,6 +256,14 @@ static void host_words_for_guest(struct kc_resolve *c)
 	kc_words_set(c->host_words, KC_F_HYPERVISOR, true);
 	kc_words_set(c->host_words, KC_F_OVERFLOW_RECOV, true);
 	kc_words_set(c->host_words, KC_F_SUCCOR, true);
+	/* QEMU offers topoext on every KVM host: it only describes leaves QEMU builds itself. */
+	kc_words_set(c->host_words, KC_F_TOPOEXT, true);
+	/*
+	 * QEMU 11.1 offers the fast-string hints erms and fsrm where KVM does not
+	 * report them (seen on KVM-PVM): they promise speed, not instructions.
+	 */
+	kc_words_set(c->host_words, KC_F_ERMS, true);
+	kc_words_set(c->host_words, KC_F_FSRM, true);
 }
 
 int kc_words_resolve_model(struct kc_resolve *c)
@@ -242,6 +275,8 @@ int kc_words_resolve_model(struct kc_resolve *c)
 		r = apply_model_rules(c);
 	if (!r)
 		r = apply_user_mods(c);
+	if (!r)
+		r = apply_topology_rules(c);
 	if (!r)
 		r = check_user_enables(c);
 	if (!r)
