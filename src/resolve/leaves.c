@@ -125,18 +125,6 @@ static int put_leaf14(struct kc_resolve *c)
 	return r ? r : put(c, 0x14, 1, 0x0249u << 16 | 2, 0x3fu << 16 | 0x1fff, 0, 0);
 }
 
-/* The AMX tile palette and TMUL limits QEMU reports (Sapphire Rapids' values). */
-static int put_amx_leaf(struct kc_resolve *c, uint32_t fn)
-{
-	if (!guest_has(c, KC_F_AMX_TILE))
-		return put(c, fn, 0, 0, 0, 0, 0);
-	if (fn == 0x1e) /* TMUL: max K 16 rows, max N 64 bytes */
-		return put(c, 0x1e, 0, 0, 16 | 64 << 8, 0, 0);
-	int r = put(c, 0x1d, 0, 1, 0, 0, 0); /* highest palette */
-	/* palette 1: 8 KiB of tiles, 1 KiB each, 64-byte rows, 8 tiles, 16 rows */
-	return r ? r : put(c, 0x1d, 1, 0x2000 | 0x400u << 16, 64 | 8u << 16, 16, 0);
-}
-
 /* Architectural PMU (0xA): KVM's with pmu, else none, as QEMU's pmu=off. */
 static int put_leaf_a(struct kc_resolve *c)
 {
@@ -210,7 +198,7 @@ static int put_basic_leaf(struct kc_resolve *c, uint32_t fn)
 		return put_leaf_1c(c);
 	case 0x1d: /* AMX tile palette */
 	case 0x1e: /* AMX TMUL */
-		return put_amx_leaf(c, fn);
+		return guest_has(c, KC_F_AMX_TILE) ? put_host_subleaves(c, fn) : put(c, fn, 0, 0, 0, 0, 0);
 	case 0x24:
 		return put_leaf24(c);
 	default:

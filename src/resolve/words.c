@@ -247,8 +247,7 @@ static int mask_with_host(struct kc_resolve *c)
  * recorded bare-metal dumps lack it), and MCA overflow recovery and SUCCOR
  * (0x80000007 EBX bits 0-1), which describe the machine-check banks KVM
  * emulates (KVM_X86_SETUP_MCE) rather than the CPU; QEMU offers them on
- * every KVM host too. Likewise topoext (kvm_arch_get_supported_cpuid), erms
- * and fsrm.
+ * every KVM host too. Likewise topoext (kvm_arch_get_supported_cpuid).
  */
 static void host_words_for_guest(struct kc_resolve *c)
 {
@@ -258,12 +257,6 @@ static void host_words_for_guest(struct kc_resolve *c)
 	kc_words_set(c->host_words, KC_F_SUCCOR, true);
 	/* QEMU offers topoext on every KVM host: it only describes leaves QEMU builds itself. */
 	kc_words_set(c->host_words, KC_F_TOPOEXT, true);
-	/*
-	 * QEMU 11.1 offers the fast-string hints erms and fsrm where KVM does not
-	 * report them (seen on KVM-PVM): they promise speed, not instructions.
-	 */
-	kc_words_set(c->host_words, KC_F_ERMS, true);
-	kc_words_set(c->host_words, KC_F_FSRM, true);
 }
 
 int kc_words_resolve_model(struct kc_resolve *c)
