@@ -154,8 +154,9 @@ static int put_topology_leaf(struct kc_resolve *c, uint32_t fn)
 		}
 		return r;
 	}
+	/* Without dies, modules or the model's x-force-cpuid-0x1f, QEMU leaves 0x1F out. */
 	if (!kc_topo_has_leaf_1f(&c->topo, c->model->force_cpuid_0x1f))
-		return put(c, fn, 0, 0, 0, 0, 0);
+		return 0;
 	for (uint32_t i = 0; i < kc_topo_leaf_1f_count(&c->topo) && !r; i++) {
 		kc_topo_leaf_1f(&c->topo, i, v);
 		r = put(c, fn, i, v[0], v[1], v[2], v[3]);
@@ -173,7 +174,7 @@ static int put_basic_leaf(struct kc_resolve *c, uint32_t fn)
 		return put(c, 0, 0, c->level, b, cx, d);
 	case 1:
 		/* EBX: CLFLUSH size and the package's logical processor count; APIC ID per vCPU. */
-		return put(c, 1, 0, encode_fms(c->model), kc_topo_leaf1_ebx(&c->topo), 0, 0);
+		return put(c, 1, 0, encode_fms(c->model), kc_topo_leaf1_ebx(&c->topo, c->intel_like), 0, 0);
 	case 2:  /* cache and TLB descriptors */
 		return put_host(c, fn, 0);
 	case 4:  /* deterministic cache parameters */
@@ -252,8 +253,9 @@ static int put_ext_leaf(struct kc_resolve *c, uint32_t fn)
 		kc_topo_8000001e(&c->topo, v);
 		return put(c, fn, 0, v[0], v[1], v[2], v[3]);
 	}
-	case 0x80000008: /* address sizes and the package's core count; EBX is a feature word */
-		return put(c, fn, 0, address_sizes(c), 0, kc_topo_80000008_ecx(&c->topo), 0);
+	case 0x80000008: /* address sizes, the package's size for AMD guests; EBX is a feature word */
+		return put(c, fn, 0, address_sizes(c), 0,
+			   c->intel_like ? 0 : kc_topo_80000008_ecx(&c->topo), 0);
 	case 0x8000000a: /* SVM: revision 1 and 16 ASIDs, as QEMU reports; EDX is the SVM word */
 		return guest_has(c, KC_F_SVM) ? put(c, fn, 0, 1, 0x10, 0, 0) : put(c, fn, 0, 0, 0, 0, 0);
 	case 0x80000022:

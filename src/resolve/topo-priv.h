@@ -11,8 +11,8 @@
 
 /* Leaf 0x1F exists with dies or modules, or when the model forces it (x-force-cpuid-0x1f). */
 bool kc_topo_has_leaf_1f(const struct kc_topology *t, bool forced);
-/* Leaf 1 EBX: CLFLUSH line size and logical processors per package (APIC ID 0). */
-uint32_t kc_topo_leaf1_ebx(const struct kc_topology *t);
+/* Leaf 1 EBX: CLFLUSH line size and addressable logical processor IDs per package (APIC ID 0). */
+uint32_t kc_topo_leaf1_ebx(const struct kc_topology *t, bool intel_like);
 /* Leaf 0xB subleaf @sub: SMT, core, then invalid levels. */
 void kc_topo_leaf_b(const struct kc_topology *t, uint32_t sub, uint32_t regs[4]);
 /* The number of subleaves of leaf 0x1F, the invalid one included. */

@@ -17,11 +17,18 @@ bool kc_topo_has_leaf_1f(const struct kc_topology *t, bool forced)
 	return forced || t->dies > 1 || t->modules > 1;
 }
 
-uint32_t kc_topo_leaf1_ebx(const struct kc_topology *t)
+uint32_t kc_topo_leaf1_ebx(const struct kc_topology *t, bool intel_like)
 {
+	/*
+	 * EBX[23:16], only when the package has several logical processors: for
+	 * Intel-compatible guests the addressable IDs (the package's APIC ID
+	 * space, 1 << its offset: 4 for 3 cores; SDM Vol. 2A, CPUID leaf 1), for
+	 * AMD ones the logical processor count (APM Vol. 3, CPUID Fn0000_0001
+	 * EBX), as QEMU 11.1 sets them.
+	 */
 	unsigned n = kc_topo_threads_per_pkg(t);
-	/* EBX[23:16], logical processors per package, is only set when there are several. */
-	return CLFLUSH_QWORDS << 8 | (n > 1 ? (n & 0xff) << 16 : 0);
+	unsigned v = intel_like ? 1u << kc_topo_pkg_offset(t) : n;
+	return CLFLUSH_QWORDS << 8 | (n > 1 ? (v & 0xff) << 16 : 0);
 }
 
 void kc_topo_leaf_b(const struct kc_topology *t, uint32_t sub, uint32_t regs[4])

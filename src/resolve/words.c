@@ -142,6 +142,8 @@ static int apply_topology_rules(struct kc_resolve *c)
 {
 	if (kc_topo_threads_per_pkg(&c->topo) <= 1)
 		return 0;
+	/* HTT describes the topology QEMU builds, not the host: it is given whatever KVM reports. */
+	kc_words_set(c->host_words, KC_F_HT, true);
 	int r = force(c, KC_F_HT, true, "set: the package has several logical processors (smp)");
 	bool intel_or_zhaoxin = !strcmp(c->vendor, "GenuineIntel") ||
 				!strcmp(c->vendor, "CentaurHauls") || !strcmp(c->vendor, "  Shanghai  ");
