@@ -155,7 +155,7 @@ static int put_topology_leaf(struct kc_resolve *c, uint32_t fn)
 		return r;
 	}
 	/* Without dies, modules or the model's x-force-cpuid-0x1f, QEMU leaves 0x1F out. */
-	if (!kc_topo_has_leaf_1f(&c->topo, c->model->force_cpuid_0x1f))
+	if (!kc_topo_has_leaf_1f(&c->topo, c->model && c->model->force_cpuid_0x1f))
 		return 0;
 	for (uint32_t i = 0; i < kc_topo_leaf_1f_count(&c->topo) && !r; i++) {
 		kc_topo_leaf_1f(&c->topo, i, v);
@@ -462,6 +462,40 @@ int kc_leaves_build_model(struct kc_resolve *c)
 	return 0;
 }
 
+/*
+ * host and max describe the guest's topology too, as QEMU's cpu_x86_cpuid
+ * does for them: leaf 1 EBX, 0xB, 0x1F, 0x8000001E and 0x80000008 ECX come
+ * from the config, not from the host's own CPU, within the host's limits.
+ */
+static int put_host_topology(struct kc_resolve *c)
+{
+	uint32_t level = kc_host_cpuid_reg(c->host, 0, 0, KVMCPU_EAX);
+	uint32_t xlevel = kc_host_cpuid_reg(c->host, 0x80000000, 0, KVMCPU_EAX);
+	struct kvmcpu_cpuid_entry *e = kc_result_get(c->r, 1, 0);
+	if (e)
+		e->ebx = kc_topo_leaf1_ebx(&c->topo, c->intel_like);
+	e = kc_result_get(c->r, 0x80000008, 0);
+	if (e)
+		e->ecx = c->intel_like ? 0 : kc_topo_80000008_ecx(&c->topo);
+	int r = 0;
+	static const uint32_t topo_leaves[] = { 0xb, 0x1f };
+	for (size_t i = 0; i < KC_ARRAY_SIZE(topo_leaves) && !r; i++) {
+		uint32_t fn = topo_leaves[i];
+		size_t n;
+		kc_host_cpuid_leaf(c->host, fn, &n);
+		for (uint32_t idx = 0; idx < n + 1; idx++)
+			kc_result_remove(c->r, fn, idx);
+		if (level >= fn)
+			r = put_topology_leaf(c, fn);
+	}
+	if (!r && xlevel >= 0x8000001e) {
+		uint32_t v[4];
+		kc_topo_8000001e(&c->topo, v);
+		r = put(c, 0x8000001e, 0, v[0], v[1], v[2], v[3]);
+	}
+	return r;
+}
+
 int kc_leaves_build_host(struct kc_resolve *c)
 {
 	for (size_t i = 0; i < c->host->ncpuid; i++) {
@@ -473,5 +507,5 @@ int kc_leaves_build_host(struct kc_resolve *c)
 	}
 	write_words(c);
 	clear_per_cpu_ids(c->r);
-	return 0;
+	return put_host_topology(c);
 }

@@ -299,6 +299,8 @@ int kc_words_resolve_host(struct kc_resolve *c)
 	kc_words_set(c->want, KC_F_SVM, c->cfg->nested && !c->intel_like);
 	r = apply_user_mods(c);
 	if (!r)
+		r = apply_topology_rules(c);
+	if (!r)
 		r = check_user_enables(c);
 	if (!r)
 		r = mask_with_host(c);
