@@ -434,14 +434,6 @@ static int resolve_phys_bits(struct kc_resolve *c)
 	return 0;
 }
 
-/* Without a PMU (QEMU's pmu=off, the default for named models), leaf 1 hides pdcm. */
-static void hide_pmu(struct kc_resolve *c)
-{
-	struct kvmcpu_cpuid_entry *e = kc_result_get(c->r, 1, 0);
-	if (!c->cfg->pmu && e)
-		e->ecx &= ~(uint32_t)kc_features[KC_F_PDCM].mask;
-}
-
 int kc_leaves_build_model(struct kc_resolve *c)
 {
 	compute_levels(c);
@@ -458,7 +450,6 @@ int kc_leaves_build_model(struct kc_resolve *c)
 	if (r)
 		return r;
 	write_words(c);
-	hide_pmu(c);
 	return 0;
 }
 

@@ -261,6 +261,28 @@ static void host_words_for_guest(struct kc_resolve *c)
 	kc_words_set(c->host_words, KC_F_TOPOEXT, true);
 }
 
+/*
+ * Named models have no PMU unless the config asks for one (QEMU's pmu=off):
+ * QEMU hides pdcm in leaf 1 and empties 0x80000022, and writes no
+ * IA32_PERF_CAPABILITIES. Clearing the bits here keeps words, table and MSR
+ * plan in agreement.
+ */
+static int hide_pmu_features(struct kc_resolve *c)
+{
+	static const int pmu_features[] = { KC_F_PDCM, KC_F_PERFMON_V2 };
+	for (size_t i = 0; i < KC_ARRAY_SIZE(pmu_features) && !c->cfg->pmu; i++) {
+		int f = pmu_features[i];
+		if (!kc_words_have(c->r->words, f))
+			continue;
+		kc_words_set(c->r->words, f, false);
+		if (kc_result_notice_text(c->r, KVMCPU_NOTICE_FORCED, (int)kc_features[f].word,
+					  kc_features[f].mask, kc_features[f].name,
+					  "cleared: the guest has no PMU (add pmu for one)"))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int kc_words_resolve_model(struct kc_resolve *c)
 {
 	memcpy(c->want, c->model->words, sizeof(c->want));
@@ -276,6 +298,8 @@ int kc_words_resolve_model(struct kc_resolve *c)
 		r = check_user_enables(c);
 	if (!r)
 		r = mask_with_host(c);
+	if (!r)
+		r = hide_pmu_features(c);
 	if (r)
 		return r;
 	/* AuthenticAMD: the alias bits of 0x80000001.EDX follow leaf 1 EDX (APM E.4.2). */
