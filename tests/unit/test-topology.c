@@ -225,6 +225,30 @@ static void test_pmu(void)
 	kvmcpu_host_free(h);
 }
 
+/*
+ * EPYC-Genoa-v2 has perfmon-v2: without pmu, 0x80000022 is empty (QEMU pmu=off); with pmu,
+ * EAX bit 0 and EBX[3:0] the core counters of the host (the Genoa dump: EBX 0x00304106 -> 6).
+ */
+static void test_amd_pmu(void)
+{
+	struct kvmcpu_error err;
+	struct kvmcpu_result *r = resolve_on("amd-epyc-genoa.txt", "cpu=EPYC-Genoa-v2", &err);
+	CHECK(r);
+	if (r) {
+		CHECK_EQ(vreg(r, 0, 0x80000022, 0, EAX), 0);
+		CHECK_EQ(vreg(r, 0, 0x80000022, 0, EBX), 0);
+		CHECK(has_notice(r, KVMCPU_NOTICE_FORCED, "perfmon-v2"));
+		kvmcpu_result_free(r);
+	}
+	r = resolve_on("amd-epyc-genoa.txt", "cpu=EPYC-Genoa-v2,pmu", &err);
+	CHECK(r);
+	if (r) {
+		CHECK_EQ(vreg(r, 0, 0x80000022, 0, EAX), 1);
+		CHECK_EQ(vreg(r, 0, 0x80000022, 0, EBX), 6);
+		kvmcpu_result_free(r);
+	}
+}
+
 /* Levels as QEMU raises them; leaf 5 and 0x8000000A as QEMU fills them. */
 static void test_levels_and_fixed_leaves(void)
 {
@@ -288,6 +312,7 @@ int main(void)
 	test_amd_topology();
 	test_address_sizes();
 	test_pmu();
+	test_amd_pmu();
 	test_levels_and_fixed_leaves();
 	test_vmx_needs_nested();
 	test_max_vcpus();
