@@ -301,6 +301,9 @@ static void write_words(struct kc_resolve *c)
 		/* Leaf 0x24 EBX[7:0] is the AVX10 version, next to the vector-length bits. */
 		if (w == KC_W_24_0_EBX)
 			keep = e->ebx & 0xff;
+		/* Leaf 0x14.0 ECX: the output schemes QEMU reports, next to the LIP feature bit. */
+		if (w == KC_W_14_0_ECX)
+			keep = e->ecx & 0x7;
 		(&e->eax)[wi->reg] = (uint32_t)c->r->words[w] | keep;
 	}
 }

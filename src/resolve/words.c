@@ -251,6 +251,25 @@ static int mask_with_host(struct kc_resolve *c)
  * emulates (KVM_X86_SETUP_MCE) rather than the CPU; QEMU offers them on
  * every KVM host too. Likewise topoext (kvm_arch_get_supported_cpuid).
  */
+/*
+ * Processor trace capabilities are not configurable: QEMU's
+ * x86_cpu_filter_features takes intel-pt only when KVM offers at least what
+ * leaf 0x14 will report (CR3 filter, PSB/CYC, IP filter, MTC; ToPA, multiple
+ * entries, single range; MTC periods 0/3/6/9, two address ranges, PSB
+ * 2K-64K, all cycle thresholds).
+ */
+static bool host_pt_is_enough(const struct kvmcpu_host *h)
+{
+	uint32_t eax0 = kc_host_cpuid_reg(h, 0x14, 0, KVMCPU_EAX);
+	uint32_t ebx0 = kc_host_cpuid_reg(h, 0x14, 0, KVMCPU_EBX);
+	uint32_t ecx0 = kc_host_cpuid_reg(h, 0x14, 0, KVMCPU_ECX);
+	uint32_t eax1 = kc_host_cpuid_reg(h, 0x14, 1, KVMCPU_EAX);
+	uint32_t ebx1 = kc_host_cpuid_reg(h, 0x14, 1, KVMCPU_EBX);
+	const uint32_t mtc = 0x0249u << 16, psb_cyc = 0x3fu << 16 | 0x1fff;
+	return eax0 && (ebx0 & 0xf) == 0xf && (ecx0 & 0x7) == 0x7 && (eax1 & mtc) == mtc &&
+	       (eax1 & 0x3) >= 2 && (ebx1 & psb_cyc) == psb_cyc;
+}
+
 static void host_words_for_guest(struct kc_resolve *c)
 {
 	kc_host_words(c->host, c->host_words);
@@ -259,6 +278,8 @@ static void host_words_for_guest(struct kc_resolve *c)
 	kc_words_set(c->host_words, KC_F_SUCCOR, true);
 	/* QEMU offers topoext on every KVM host: it only describes leaves QEMU builds itself. */
 	kc_words_set(c->host_words, KC_F_TOPOEXT, true);
+	if (!host_pt_is_enough(c->host))
+		kc_words_set(c->host_words, KC_F_INTEL_PT, false);
 }
 
 /*

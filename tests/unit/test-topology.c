@@ -281,6 +281,37 @@ static void test_levels_and_fixed_leaves(void)
 	}
 }
 
+/*
+ * intel-pt raises the level to 0x14, whose contents are QEMU's fixed
+ * capabilities (the Icelake dump offers exactly those); a host with fewer
+ * (here no IP filtering and MTC, leaf 0x14.0 EBX 0x3) cannot give intel-pt.
+ */
+static void test_intel_pt(void)
+{
+	struct kvmcpu_error err;
+	struct kvmcpu_result *r = resolve_on("intel-icelake-server.txt", "cpu=Icelake-Server+intel-pt", &err);
+	CHECK(r);
+	if (r) {
+		CHECK_EQ(vreg(r, 0, 0, 0, EAX), 0x14);
+		CHECK_EQ(vreg(r, 0, 0x14, 0, EAX), 1);
+		CHECK_EQ(vreg(r, 0, 0x14, 0, EBX), 0xf);
+		CHECK_EQ(vreg(r, 0, 0x14, 0, ECX), 0x7);
+		CHECK_EQ(vreg(r, 0, 0x14, 1, EAX), 0x02490002);
+		CHECK_EQ(vreg(r, 0, 0x14, 1, EBX), 0x003f1fff);
+		kvmcpu_result_free(r);
+	}
+	static const char text[] = "0 0 00000014 756e6547 6c65746e 49656e69\n"
+				   "1 0 00050654 00000800 7ffefbff bfebfbff\n"
+				   "7 0 00000000 02000000 00000000 00000000\n"
+				   "14 0 00000001 00000003 00000007 00000000\n"
+				   "14 1 02490002 003f1fff 00000000 00000000\n";
+	struct kvmcpu_host *h;
+	CHECK_EQ(kvmcpu_host_load_mem(text, sizeof(text) - 1, "pt-lite", &h, &err), 0);
+	CHECK(resolve("cpu=Skylake-Server+intel-pt", h, &err) == NULL);
+	CHECK_STR_CONTAINS(err.message, "'intel-pt' was requested but this host");
+	kvmcpu_host_free(h);
+}
+
 /* +vmx/+svm without nested_virt is an error that says to add nested_virt. */
 static void test_vmx_needs_nested(void)
 {
@@ -315,6 +346,7 @@ int main(void)
 	test_amd_pmu();
 	test_levels_and_fixed_leaves();
 	test_vmx_needs_nested();
+	test_intel_pt();
 	test_max_vcpus();
 	return check_finish("test-topology");
 }
