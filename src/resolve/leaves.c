@@ -308,33 +308,6 @@ static void write_words(struct kc_resolve *c)
 	}
 }
 
-/*
- * Per-CPU identifiers are the VMM's to set for each vCPU: the table must not
- * carry the APIC ID of whichever host CPU the resolver happened to run on.
- * Leaf 1 EBX[31:24] (initial APIC ID), 0xB/0x1F EDX (x2APIC ID), 0x8000001E
- * EAX (extended APIC ID), EBX[7:0] (compute unit) and ECX[7:0] (node).
- */
-static void clear_per_cpu_ids(struct kvmcpu_result *r)
-{
-	for (size_t i = 0; i < r->nentries; i++) {
-		struct kvmcpu_cpuid_entry *e = &r->entries[i];
-		switch (e->function) {
-		case 1:
-			e->ebx &= 0x00ffffff;
-			break;
-		case 0xb:
-		case 0x1f:
-			e->edx = 0;
-			break;
-		case 0x8000001e:
-			e->eax = 0;
-			e->ebx &= ~0xffu;
-			e->ecx &= ~0xffu;
-			break;
-		}
-	}
-}
-
 static void raise_to(uint32_t *limit, uint32_t leaf)
 {
 	if (*limit < leaf)
@@ -482,6 +455,7 @@ static int put_host_topology(struct kc_resolve *c)
 		if (level >= fn)
 			r = put_topology_leaf(c, fn);
 	}
+	kc_result_remove(c->r, 0x8000001e, 0);
 	if (!r && xlevel >= 0x8000001e) {
 		uint32_t v[4];
 		kc_topo_8000001e(&c->topo, v);
@@ -500,6 +474,5 @@ int kc_leaves_build_host(struct kc_resolve *c)
 				       KC_MAX_ENTRIES);
 	}
 	write_words(c);
-	clear_per_cpu_ids(c->r);
 	return put_host_topology(c);
 }
