@@ -14,7 +14,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: kvmcpu run [--cpu SPEC] [--hv SPEC] [--nested] [--kvm PARAMS] [--strict]\n"
+		"Usage: kvmcpu run [--cpu SPEC] [--hv SPEC] [--nested] [--kvm PARAMS] [--smp SPEC] [--strict]\n"
 		"                  [--msr INDEX]... [--no-calibrate] [--timeout MS] [--dev PATH] [--json]\n"
 		"\n"
 		"Resolves the spec against this host, applies it to a fresh vCPU, runs the built-in\n"
@@ -26,6 +26,7 @@ static void usage(FILE *f)
 		"  --hv SPEC        Hyper-V enlightenments spec\n"
 		"  --nested         let the guest run its own hypervisor\n"
 		"  --kvm PARAMS     \"cpu=..,hv=..,nested_virt\" (the other options override it)\n"
+		"  --smp SPEC       the topology (QEMU's -smp); the probe runs on vCPU 0\n"
 		"  --strict         also fail when host-forced bits differ from the table\n"
 		"  --msr INDEX      an MSR for the guest to read (#GP is caught); repeatable\n"
 		"  --no-calibrate   skip the calibration run (every difference is a mismatch)\n"
@@ -38,7 +39,7 @@ static void usage(FILE *f)
 }
 
 struct run_opts {
-	const char *cpu, *hv, *kvm, *dev;
+	const char *cpu, *hv, *kvm, *dev, *smp;
 	bool nested, strict, json, calibrate;
 	unsigned timeout_ms;
 	uint32_t msrs[MAX_MSRS];
@@ -52,6 +53,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "hv", required_argument, NULL, 'H' },
 		{ "nested", no_argument, NULL, 'n' },
 		{ "kvm", required_argument, NULL, 'k' },
+		{ "smp", required_argument, NULL, 'S' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "msr", required_argument, NULL, 'm' },
 		{ "no-calibrate", no_argument, NULL, 'N' },
@@ -70,6 +72,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'H': o->hv = optarg; break;
 		case 'n': o->nested = true; break;
 		case 'k': o->kvm = optarg; break;
+		case 'S': o->smp = optarg; break;
 		case 's': o->strict = true; break;
 		case 'N': o->calibrate = false; break;
 		case 'd': o->dev = optarg; break;
@@ -345,6 +348,12 @@ int cmd_run(int argc, char **argv)
 	rc = cli_make_config(CMD, o.kvm, o.cpu, o.hv, o.nested, &cfg);
 	if (rc)
 		return rc;
+	struct kvmcpu_error err;
+	kvmcpu_error_clear(&err);
+	if (o.smp && kvmcpu_config_set_smp(cfg, o.smp, &err)) {
+		kvmcpu_config_free(cfg);
+		return cli_report(CMD, &err, EXIT_USAGE);
+	}
 	struct kvmcpu_host *host = NULL;
 	rc = pp_open_live(CMD, o.dev, &host);
 	if (!rc)
