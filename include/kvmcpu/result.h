@@ -50,14 +50,18 @@ KVMCPU_API unsigned kvmcpu_result_vcpu_count(const struct kvmcpu_result *r);
  * fewest bits that count its members: threads, then cores, modules, dies,
  * sockets). It is also the vcpu_id QEMU gives KVM_CREATE_VCPU.
  * Returns UINT32_MAX when @vcpu is not below kvmcpu_result_vcpu_count().
+ * Pure arithmetic on @r; safe from any thread while @r is alive.
  */
 KVMCPU_API uint32_t kvmcpu_result_vcpu_apic_id(const struct kvmcpu_result *r, unsigned vcpu);
 /**
  * vCPU @vcpu's CPUID table: the entries of kvmcpu_result_cpuid() with that
  * vCPU's APIC ID and topology IDs (leaf 1 EBX[31:24], 0xB and 0x1F EDX,
  * 0x8000001E EAX, EBX[7:0] and ECX[7:0]).
+ * @r: the result (read only; it must outlive the call, not the copy).
+ * @vcpu: the vCPU index, 0 .. kvmcpu_result_vcpu_count() - 1.
  * @out: caller-owned room for @cap entries; kvmcpu_result_cpuid()'s count is
  *       always enough. Nothing in it refers to @r afterwards.
+ * @cap: the number of entries @out has room for.
  * @count: set to the number of entries written.
  * Returns 0; -EINVAL when @vcpu is outside the topology (the message names
  * the index and the vCPU count) or an argument is NULL; -ENOSPC when @cap is
