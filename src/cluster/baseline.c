@@ -605,9 +605,10 @@ int kvmcpu_baseline_solve(struct kvmcpu_baseline *b, struct kvmcpu_error *err)
 		kc_strlcpy(b->spec, b->model, sizeof(b->spec));
 	else if (r)
 		return kc_fail(err, r, NULL, "out of memory");
-	if (b->phys_min != b->phys_max &&
-	    add_note(b, "the hosts' physical address widths differ (%u to %u bits): pin "
-			"phys-bits=%u in the VMM on every host", b->phys_min, b->phys_max, b->phys_min))
+	if ((b->phys_min != b->phys_max || b->phys_min < 40) &&
+	    add_note(b, "the hosts' physical address widths are %u to %u bits: give guests "
+			"phys-bits=%u at most (the config's phys-bits=, QEMU's -cpu ...,phys-bits=; "
+			"the default is 40)", b->phys_min, b->phys_max, b->phys_min))
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	char suffix[512], psabi[sizeof(b->psabi) + sizeof(suffix)];
 	r = kvm_additions_off(b, answer, suffix, sizeof(suffix));

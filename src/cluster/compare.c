@@ -163,7 +163,7 @@ static int diff_hv_flags(struct cmp *c, const struct kvmcpu_result *ra, const st
 static int diff_address(struct cmp *c, uint32_t va, uint32_t vb, const char *where)
 {
 	unsigned pa = va & 0xff, pb = vb & 0xff, la = (va >> 8) & 0xff, lb = (vb >> 8) & 0xff;
-	char a[16], b[16], fix[96], reason[200];
+	char a[16], b[16], fix[160], reason[200];
 	int r = 0;
 	if (pa != pb) {
 		snprintf(a, sizeof(a), "%u", pa);
@@ -171,8 +171,8 @@ static int diff_address(struct cmp *c, uint32_t va, uint32_t vb, const char *whe
 		snprintf(reason, sizeof(reason),
 			 "the guest's physical address width changes from %u to %u bits: memory it "
 			 "placed above 2^%u would be out of reach", pa, pb, pa < pb ? pa : pb);
-		snprintf(fix, sizeof(fix), "pin phys-bits=%u in the VMM on every host",
-			 pa < pb ? pa : pb);
+		snprintf(fix, sizeof(fix), "give the guest phys-bits=%u on both hosts (the config's "
+			 "phys-bits=, QEMU's -cpu ...,phys-bits=)", pa < pb ? pa : pb);
 		r = kc_diff_add(c->l, KVMCPU_DIFF_ADDRESS, true, "phys-bits", a, b, reason, fix);
 	}
 	if (!r && la != lb) {
@@ -251,6 +251,49 @@ static int diff_tables(struct cmp *c, const struct kvmcpu_cpuid_entry *ta, size_
 }
 
 /* ---- migration ---- */
+
+/*
+ * Every vCPU's complete table (APIC and topology IDs differ between vCPUs, not
+ * between hosts); a difference every vCPU shares is reported once.
+ */
+static int diff_vcpu_tables(struct cmp *c, const struct kvmcpu_result *ra,
+			    const struct kvmcpu_result *rb, struct kvmcpu_error *err)
+{
+	size_t na, nb;
+	kvmcpu_result_cpuid(ra, &na);
+	kvmcpu_result_cpuid(rb, &nb);
+	unsigned n = kvmcpu_result_vcpu_count(ra);
+	struct kvmcpu_cpuid_entry *ta = calloc(na ? na : 1, sizeof(*ta));
+	struct kvmcpu_cpuid_entry *tb = calloc(nb ? nb : 1, sizeof(*tb));
+	int r = ta && tb ? 0 : -ENOMEM;
+	for (unsigned v = 0; v < n && !r; v++) {
+		size_t ca, cb;
+		r = kvmcpu_result_cpuid_vcpu(ra, v, ta, na, &ca, err);
+		if (!r)
+			r = kvmcpu_result_cpuid_vcpu(rb, v, tb, nb, &cb, err);
+		struct kvmcpu_diff_list found = { 0 };
+		struct cmp one = *c;
+		one.l = &found;
+		if (!r)
+			r = diff_tables(&one, ta, ca, tb, cb);
+		for (size_t i = 0; i < found.n && !r; i++) {
+			const struct kvmcpu_diff *d = &found.items[i];
+			bool seen = false;
+			for (size_t j = 0; j < c->l->n && !seen; j++) {
+				const struct kvmcpu_diff *e = &c->l->items[j];
+				seen = e->kind == d->kind && !strcmp(e->subject, d->subject) &&
+				       !strcmp(e->a, d->a) && !strcmp(e->b, d->b);
+			}
+			if (!seen)
+				r = kc_diff_add(c->l, d->kind, d->blocking, d->subject, d->a, d->b,
+						d->reason, d->fix);
+		}
+		kc_diff_clear(&found);
+	}
+	free(ta);
+	free(tb);
+	return r;
+}
 
 static const struct kvmcpu_msr *find_msr(const struct kvmcpu_result *r, uint32_t index)
 {
@@ -421,13 +464,10 @@ int kvmcpu_migration_check(const struct kvmcpu_config *cfg, const struct kvmcpu_
 	if (kvmcpu_resolve(cfg, to, &rb, &rerr)) {
 		r = kc_diff_add(l, KVMCPU_DIFF_ERROR, true, cfg->cpu, "", "", rerr.message, rerr.hint);
 	} else {
-		size_t na, nb;
-		const struct kvmcpu_cpuid_entry *ta = kvmcpu_result_cpuid(ra, &na);
-		const struct kvmcpu_cpuid_entry *tb = kvmcpu_result_cpuid(rb, &nb);
 		c.hv_range = has_hv_interface(ra) || has_hv_interface(rb);
 		r = diff_hv_flags(&c, ra, rb);
 		if (!r)
-			r = diff_tables(&c, ta, na, tb, nb);
+			r = diff_vcpu_tables(&c, ra, rb, err);
 		if (!r)
 			r = diff_msr_plans(&c, ra, rb);
 		if (!r)

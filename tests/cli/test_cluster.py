@@ -168,8 +168,9 @@ def test_migrate_check(c):
     rc, out, _ = run("migrate-check", "--cpu", "Skylake-Server-v4", "--hv", "windows",
                      "--from", HV_NEW, "--to", HV_419)
     c.check("pin no_stimer_direct" in out and "NOT safe" in out, "migrate-check text")
-    # Rome dumps 48 physical address bits, Genoa 52.
-    rc, out, _ = run("migrate-check", "--cpu", "EPYC-Rome", "--json", "--from", GENOA, "--to", ROME)
+    # Rome dumps 48 physical address bits, Genoa 52; guests see them with host-phys-bits.
+    rc, out, _ = run("migrate-check", "--cpu", "EPYC-Rome", "--kvm", "host-phys-bits", "--json",
+                     "--from", GENOA, "--to", ROME)
     c.eq(rc, 1, "phys-bits: exit")
     pb = [d for d in json.loads(out)["pairs"][0]["differences"] if d["subject"] == "phys-bits"]
     c.check(pb and pb[0]["a"] == str(phys_bits(GENOA)) and pb[0]["b"] == str(phys_bits(ROME))
@@ -182,6 +183,12 @@ def test_migrate_check(c):
         shutil.copy(SKX, b)
         rc, out, _ = run("migrate-check", "--cpu", "Skylake-Server-v4", "--from", a, "--to", b)
         c.check(rc == 0 and "safe" in out, "identical hosts: safe")
+        # Every vCPU of a 2-socket topology: the same answer, each difference once.
+        rc, out, _ = run("migrate-check", "--cpu", "EPYC-Rome", "--smp", "8,sockets=2",
+                         "--kvm", "host-phys-bits", "--json", "--from", GENOA, "--to", ROME)
+        pairs = json.loads(out)["pairs"] if out.strip() else [{"differences": []}]
+        subjects = [d["subject"] for d in pairs[0]["differences"]]
+        c.check(rc == 1 and subjects.count("phys-bits") == 1, "--smp: phys-bits once: %s" % subjects)
         test_timekeeping(c, d)
 
 
