@@ -19,6 +19,7 @@ static const struct cli_command commands[] = {
 	{ "compare", cmd_compare, "which hosts run a CPU spec, and what the others lack" },
 	{ "baseline", cmd_baseline, "the richest CPU every host of a cluster runs, proven" },
 	{ "migrate-check", cmd_migrate_check, "would a guest see the same CPU on another host" },
+	{ "matrix", cmd_matrix, "draw models x hosts as an SVG or HTML picture" },
 	{ "nfd", cmd_nfd, "write a Node Feature Discovery feature file for this host" },
 };
 

@@ -327,7 +327,8 @@ def test_bad_inputs(c):
 def test_help_and_man(c):
     with open(os.path.join(os.path.dirname(HOSTS), "..", "man", "kvmcpu.1")) as f:
         man = f.read().replace("\\-", "-")
-    for cmd in (["compare"], ["baseline"], ["migrate-check"], ["host", "diff"], ["nfd"]):
+    for cmd in (["compare"], ["baseline"], ["migrate-check"], ["host", "diff"], ["nfd"],
+                ["matrix"]):
         rc, out, _ = run(*cmd, "--help")
         c.check(rc == 0 and "Usage: kvmcpu %s" % " ".join(cmd) in out, "%s --help" % " ".join(cmd))
         c.check(re.search(r'^\.B[RI]? "?%s\b' % r"\\?-".join(" ".join(cmd).split("-")), man, re.M),
