@@ -75,13 +75,13 @@ int cli_host_set(const char *cmd, char **paths, int npaths, char **dirs, int ndi
 			return cli_report(cmd, &err, EXIT_USAGE);
 		}
 	}
-	if (kvmcpu_host_set_count(set) < min_hosts) {
+	size_t n = kvmcpu_host_set_count(set);
+	if (n < min_hosts) {
 		kvmcpu_host_set_free(set);
 		if (!npaths && !ndirs)
 			return cli_usage(cmd, "no hosts: give host recordings (HOST... or --hosts DIR)");
-		return cli_usage(cmd, "%zu host recording%s given, at least %zu needed",
-				 kvmcpu_host_set_count(set), kvmcpu_host_set_count(set) == 1 ? "" : "s",
-				 min_hosts);
+		return cli_usage(cmd, "%zu host recording%s given, at least %zu needed", n,
+				 n == 1 ? "" : "s", min_hosts);
 	}
 	*out = set;
 	return EXIT_OK;
