@@ -131,7 +131,12 @@ static int run_baseline(const struct kvmcpu_config *cfg, const struct kvmcpu_hos
 		if (rc == EXIT_NEGATIVE)
 			json ? print_json(b, false) : print_ladder_text(b);
 	} else if (!rc) {
-		rc = each_host(set, b, kvmcpu_baseline_prove);
+		/* The copies kept while adding spare a second parse; without them, read again. */
+		int r = kvmcpu_baseline_prove_all(b, &err);
+		if (r == -ENODATA)
+			rc = each_host(set, b, kvmcpu_baseline_prove);
+		else if (r)
+			rc = cli_report("baseline", &err, cli_exit_for(r));
 		if (!rc && kvmcpu_baseline_proven(b, &err))
 			rc = cli_report("baseline", &err, EXIT_NEGATIVE);
 		else if (!rc)

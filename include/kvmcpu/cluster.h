@@ -216,8 +216,8 @@ struct kvmcpu_baseline;
  * @err: error record, may be NULL.
  *
  * Then: kvmcpu_baseline_add() for every host, kvmcpu_baseline_solve() once,
- * kvmcpu_baseline_prove() for every host again (in any order), and
- * kvmcpu_baseline_proven() to read the verdict.
+ * kvmcpu_baseline_prove_all() (or kvmcpu_baseline_prove() for every host again,
+ * in any order), and kvmcpu_baseline_proven() to read the verdict.
  *
  * Return: 0, -EINVAL, -ENOMEM.
  */
@@ -262,6 +262,22 @@ KVMCPU_API int kvmcpu_baseline_solve(struct kvmcpu_baseline *b, struct kvmcpu_er
  */
 KVMCPU_API int kvmcpu_baseline_prove(struct kvmcpu_baseline *b, const struct kvmcpu_host *host,
 				     struct kvmcpu_error *err);
+
+/**
+ * kvmcpu_baseline_prove_all() - Proves the answers on every host added, again.
+ * @b: the solved baseline.
+ * @err: error record, may be NULL.
+ *
+ * kvmcpu_baseline_add() keeps a copy of each host, as loaded, in an unlinked
+ * temporary file (about 5 KiB a host, never in memory); this call reads them
+ * back one at a time and proves each (kvmcpu_baseline_prove()), so that the
+ * recordings need not be parsed twice. Call it once.
+ *
+ * Return: 0 (the verdict is kvmcpu_baseline_proven()'s); -ENODATA when the
+ * copies could not be kept or read back: then prove every host with
+ * kvmcpu_baseline_prove(); -EINVAL before solve; -ENOMEM.
+ */
+KVMCPU_API int kvmcpu_baseline_prove_all(struct kvmcpu_baseline *b, struct kvmcpu_error *err);
 
 /**
  * kvmcpu_baseline_proven() - The proof's verdict.

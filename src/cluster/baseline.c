@@ -56,6 +56,8 @@ struct kvmcpu_baseline {
 	bool hv_given;
 	bool hv_active; /* a Hyper-V spec, or nested_virt (which implies "windows") */
 	struct kvmcpu_config *host_cfg; /* cpu=host with the Hyper-V spec, for step 1 */
+	FILE *spill;                    /* the hosts as added, for kvmcpu_baseline_prove_all */
+	bool spill_failed;
 
 	struct model_state *models;
 	size_t nmodels;
@@ -208,6 +210,21 @@ static int add_hv(struct kvmcpu_baseline *b, const struct kvmcpu_host *host,
 	return 0;
 }
 
+/* A copy for the proof, in an unlinked temporary file; without one, the caller re-reads. */
+static void keep_copy(struct kvmcpu_baseline *b, const struct kvmcpu_host *host)
+{
+	if (b->spill_failed)
+		return;
+	if (!b->spill)
+		b->spill = tmpfile();
+	if (!b->spill || kc_spill_write(b->spill, host)) {
+		if (b->spill)
+			fclose(b->spill);
+		b->spill = NULL;
+		b->spill_failed = true;
+	}
+}
+
 int kvmcpu_baseline_add(struct kvmcpu_baseline *b, const struct kvmcpu_host *host,
 			struct kvmcpu_error *err)
 {
@@ -227,6 +244,7 @@ int kvmcpu_baseline_add(struct kvmcpu_baseline *b, const struct kvmcpu_host *hos
 	b->phys_min = !b->nhosts || phys < b->phys_min ? phys : b->phys_min;
 	b->phys_max = phys > b->phys_max ? phys : b->phys_max;
 	note_vendor(b, kvmcpu_host_vendor(host));
+	keep_copy(b, host);
 	for (size_t i = 0; i < b->nmodels; i++) {
 		struct model_state *s = &b->models[i];
 		uint64_t lack = 0;
@@ -765,6 +783,29 @@ int kvmcpu_baseline_prove(struct kvmcpu_baseline *b, const struct kvmcpu_host *h
 	return 0;
 }
 
+int kvmcpu_baseline_prove_all(struct kvmcpu_baseline *b, struct kvmcpu_error *err)
+{
+	if (!b || !b->solved)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_baseline_prove_all needs a solved baseline");
+	if (!b->spill || fflush(b->spill) || fseek(b->spill, 0, SEEK_SET))
+		return kc_fail(err, -ENODATA, "prove each host with kvmcpu_baseline_prove()",
+			       "the copies of the hosts could not be kept");
+	for (size_t i = 0; i < b->nhosts; i++) {
+		struct kvmcpu_host *h;
+		int r = kc_spill_read(b->spill, &h);
+		if (r)
+			return kc_fail(err, -ENODATA, "prove each host with kvmcpu_baseline_prove()",
+				       "the copy of host %zu could not be read back", i + 1);
+		r = kvmcpu_baseline_prove(b, h, err);
+		kvmcpu_host_free(h);
+		if (r)
+			return r;
+	}
+	fclose(b->spill);
+	b->spill = NULL;
+	return 0;
+}
+
 int kvmcpu_baseline_proven(const struct kvmcpu_baseline *b, struct kvmcpu_error *err)
 {
 	if (!b || !b->solved)
@@ -848,6 +889,8 @@ void kvmcpu_baseline_free(struct kvmcpu_baseline *b)
 	if (!b)
 		return;
 	kvmcpu_config_free(b->host_cfg);
+	if (b->spill)
+		fclose(b->spill);
 	free(b->models);
 	for (size_t i = 0; i < b->nnotes; i++)
 		free(b->notes[i]);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "kvmcpu/cluster.h"
 #include "kvmcpu/hv.h"
@@ -57,6 +58,10 @@ unsigned kc_cluster_phys_bits(const struct kvmcpu_host *h);
  * flag it has takes away (avic clears vapic's hint). 0 without Hyper-V leaves.
  */
 uint32_t kc_cluster_hv_flags(const struct kvmcpu_result *r);
+
+/* A loaded host to and from the baseline's temporary file (src/cluster/spill.c). */
+int kc_spill_write(FILE *f, const struct kvmcpu_host *h);
+int kc_spill_read(FILE *f, struct kvmcpu_host **out);
 
 /* Orders models newest first (kvmcpu_model_generation, then version, then name). */
 int kc_cluster_model_cmp_newest(const struct kvmcpu_model *a, const struct kvmcpu_model *b);

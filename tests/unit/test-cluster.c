@@ -152,6 +152,27 @@ static void test_baseline_streaming(void)
 	kvmcpu_host_free(skx);
 }
 
+/* The same ten hosts proven from the copies kept while adding: the same verdict. */
+static void test_baseline_prove_all(void)
+{
+	struct kvmcpu_error err;
+	struct kvmcpu_host *skx = fixture_host("intel-skylake-server.txt");
+	struct kvmcpu_baseline *b;
+	CHECK_EQ(kvmcpu_baseline_new(NULL, &b, &err), 0);
+	CHECK_EQ(kvmcpu_baseline_prove_all(b, &err), -EINVAL); /* not solved */
+	for (int i = 0; i < 10; i++) {
+		struct kvmcpu_host *h = variant(skx, 7, 1, i % 2 ? 1u << 16 : 0, 40 + (unsigned)i, 0, 0);
+		CHECK_EQ(kvmcpu_baseline_add(b, h, &err), 0);
+		kvmcpu_host_free(h);
+	}
+	CHECK_EQ(kvmcpu_baseline_solve(b, &err), 0);
+	CHECK_EQ(kvmcpu_baseline_prove_all(b, &err), 0);
+	CHECK_MSG(kvmcpu_baseline_proven(b, &err) == 0, "%s", err.message);
+	CHECK_EQ(kvmcpu_baseline_prove_all(b, &err), -ENODATA); /* once */
+	kvmcpu_baseline_free(b);
+	kvmcpu_host_free(skx);
+}
+
 static const struct kvmcpu_diff *find_diff(const struct kvmcpu_diff_list *l, const char *subject)
 {
 	for (size_t i = 0; i < kvmcpu_diff_list_count(l); i++)
@@ -230,6 +251,7 @@ int main(void)
 	test_arguments();
 	test_host_set();
 	test_baseline_streaming();
+	test_baseline_prove_all();
 	test_fit_and_migration();
 	return check_finish("test-cluster");
 }
