@@ -26,6 +26,10 @@ static void print_summary(const struct kvmcpu_host *h)
 	       cli_tame(kvmcpu_host_vendor(h), t[1], sizeof(t[1])),
 	       cli_tame(*kvmcpu_host_kernel(h) ? kvmcpu_host_kernel(h) : "-", t[2], sizeof(t[2])),
 	       cli_tame(*kvmcpu_host_module(h) ? kvmcpu_host_module(h) : "-", t[3], sizeof(t[3])));
+	/* Which tool recorded it, and whether its CPUID is KVM's view or the processor's own. */
+	printf("format   %s\nkind     %s\n",
+	       *kvmcpu_host_source_format(h) ? kvmcpu_host_source_format(h) : "-",
+	       kvmcpu_host_kind_name(kvmcpu_host_kind(h)));
 	const struct kvmcpu_cpuid_entry *brand[3];
 	for (int i = 0; i < 3; i++)
 		brand[i] = kvmcpu_host_cpuid_find(h, 0x80000002 + (uint32_t)i, 0);

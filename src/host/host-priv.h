@@ -33,6 +33,8 @@ struct kvmcpu_host {
 	char kernel[128];
 	char module[32];
 	char vendor[13];
+	enum kvmcpu_host_kind kind;       /* what the CPUID describes: KVM's report or a raw dump */
+	const char *source_format;        /* kvmcpu_host_source_format; NULL for a host built by hand */
 	uint64_t words[KC_NWORDS];        /* kc_host_words, computed once a host is complete */
 	bool words_valid;
 };
@@ -60,6 +62,17 @@ void kc_host_words(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS]);
 void kc_host_finish(struct kvmcpu_host *h);
 /* Host MSR word value as QEMU's feature word holds it. */
 uint64_t kc_msr_word_from_value(unsigned word, uint64_t value);
+
+/* The kind named @name ("kvm", "raw-cpuid", @len bytes); false when unknown. */
+bool kc_host_kind_parse(const char *name, size_t len, enum kvmcpu_host_kind *kind);
+
+/*
+ * Recordings of other tools (src/host/import-*.c): when @data is one of them, parses
+ * it into @h, sets h->source_format and the kind, and returns 0 or an error; returns
+ * 1 when no importer recognises the content.
+ */
+int kc_host_import(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
+		   struct kvmcpu_error *err);
 
 /* Marks that the host's Hyper-V CPUID is known (even when empty). */
 void kc_host_set_hv_known(struct kvmcpu_host *h, bool known);

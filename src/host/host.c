@@ -280,6 +280,48 @@ const char *kvmcpu_host_vendor(const struct kvmcpu_host *h)
 	return h->vendor;
 }
 
+static const char *const kind_names[] = {
+	[KVMCPU_HOST_KVM] = "kvm",
+	[KVMCPU_HOST_RAW_CPUID] = "raw-cpuid",
+};
+
+const char *kvmcpu_host_kind_name(enum kvmcpu_host_kind kind)
+{
+	return (unsigned)kind < KC_ARRAY_SIZE(kind_names) ? kind_names[kind] : NULL;
+}
+
+bool kc_host_kind_parse(const char *name, size_t len, enum kvmcpu_host_kind *kind)
+{
+	for (size_t i = 0; i < KC_ARRAY_SIZE(kind_names); i++) {
+		if (strlen(kind_names[i]) == len && !memcmp(name, kind_names[i], len)) {
+			*kind = (enum kvmcpu_host_kind)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+enum kvmcpu_host_kind kvmcpu_host_kind(const struct kvmcpu_host *h)
+{
+	return h->kind;
+}
+
+int kvmcpu_host_set_kind(struct kvmcpu_host *h, enum kvmcpu_host_kind kind)
+{
+	if (!kvmcpu_host_kind_name(kind))
+		return -EINVAL;
+	h->kind = kind;
+	h->words_valid = false;
+	return 0;
+}
+
+const char *kvmcpu_host_source_format(const struct kvmcpu_host *h)
+{
+	if (h->source_format)
+		return h->source_format;
+	return strncmp(h->origin, "live:", 5) ? "" : "live";
+}
+
 int kvmcpu_host_set_info(struct kvmcpu_host *h, const char *origin, const char *kernel,
 			 const char *module)
 {
@@ -318,8 +360,13 @@ int kvmcpu_host_load_mem(const char *data, size_t len, const char *origin,
 	if (!origin)
 		origin = "<memory>";
 	kvmcpu_host_set_info(h, origin, NULL, NULL);
-	int r = looks_like_json(data, len) ? kc_host_parse_json(h, data, len, origin, err)
-					   : kc_host_parse_text(h, data, len, origin, err);
+	int r = kc_host_import(h, data, len, origin, err);
+	if (r == 1) {
+		bool json = looks_like_json(data, len);
+		h->source_format = json ? "kvmcpu-json" : "kvmcpu-text";
+		r = json ? kc_host_parse_json(h, data, len, origin, err)
+			 : kc_host_parse_text(h, data, len, origin, err);
+	}
 	if (!r && !h->ncpuid)
 		r = kc_fail(err, -EINVAL, "a host file needs at least the CPUID leaves it supports",
 			    "%s: no CPUID entries", origin);
