@@ -310,7 +310,7 @@ def kvmcpu_words(cli, cpu, timeout):
             key = ("msr", w["msr_index"])
         else:
             key = word_key(w["leaf"], w.get("subleaf"), w["reg"])
-        words[key] = w["value"]
+        words[key] = int(w["value"], 16)  # 64-bit values are "0x..." strings (docs/cli-json.md)
         names[key] = w["name"]
     return words, names, doc
 
