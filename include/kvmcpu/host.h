@@ -38,7 +38,11 @@ struct kvmcpu_cpuid_entry {
 /**
  * Reads the host from @dev_path (NULL means "/dev/kvm"): KVM_GET_SUPPORTED_CPUID,
  * the feature MSRs, the Hyper-V capabilities and KVM_GET_SUPPORTED_HV_CPUID when
- * the kernel has it, the kernel release and the KVM vendor module.
+ * the kernel has it, the kernel release and the KVM vendor module. On a kernel
+ * that offers AMX tile data it first asks for the calling process's guest
+ * permission for it (arch_prctl ARCH_REQ_XCOMP_GUEST_PERM, as QEMU does), without
+ * which KVM leaves AMX out of its table; a VMM needs that permission anyway to
+ * give AMX to a guest.
  */
 KVMCPU_API int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 				     struct kvmcpu_error *err);

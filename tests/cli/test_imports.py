@@ -74,7 +74,7 @@ def fixture_entries(name):
         for line in f:
             if line.startswith("# note:") and "SYSCALL" in line:
                 syscall_note = True
-            if line.startswith("#") or not line.strip():
+            if line.startswith("#") or not line.strip() or line.startswith("kind "):
                 continue
             v = [int(x, 16) for x in line.split()]
             entries[(v[0], v[1])] = tuple(v[2:])
