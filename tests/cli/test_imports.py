@@ -64,7 +64,7 @@ def test_firecracker(c):
                 "%s: only feature MSRs are imported, got %s" % (name, sorted(hex(i) for i in msrs)))
         s = summary(path)
         c.eq(s.get("format"), "firecracker-fingerprint", "%s: format named by kvmcpu host" % name)
-        c.eq(s.get("kind"), "kvm", "%s: a fingerprint is a KVM view" % name)
+        c.eq(s.get("kind", "").split()[0], "kvm", "%s: a fingerprint is a KVM view" % name)
 
 
 def fixture_entries(name):
@@ -96,7 +96,7 @@ def test_instlatx64(c):
                 c.eq(regs(got[key]), want[key], "%s: leaf 0x%x.%x" % (dump, *key))
         s = summary(path)
         c.eq(s.get("format"), "instlatx64", "%s: format" % dump)
-        c.eq(s.get("kind"), "raw-cpuid", "%s: a silicon dump is raw" % dump)
+        c.eq(s.get("kind", "").split()[0], "raw-cpuid", "%s: a silicon dump is raw" % dump)
     # The bare format: three lines, leaf 1 EAX 0x665 is family 6 model 6 stepping 5 (Mendocino).
     got, _ = host_json(os.path.join(IMPORTS, "instlatx64-p2-mendocino.txt"))
     c.eq(sorted(got), [(0, 0), (1, 0), (2, 0)], "mendocino: leaves")
@@ -128,7 +128,7 @@ def test_cpuid_r(c):
         got, _ = host_json(path)
         s = summary(path)
     c.eq(s.get("format"), "cpuid-r", "cpuid -r: format")
-    c.eq(s.get("kind"), "raw-cpuid", "cpuid -r: kind")
+    c.eq(s.get("kind", "").split()[0], "raw-cpuid", "cpuid -r: kind")
     if not os.path.exists("/dev/cpu/0/cpuid"):
         subprocess.run(["modprobe", "cpuid"], capture_output=True)
     if os.access("/dev/cpu/0/cpuid", os.R_OK):
