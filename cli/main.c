@@ -16,13 +16,16 @@ static const struct cli_command commands[] = {
 	{ "hv", cmd_hv, "list the Hyper-V enlightenments and what the host supports" },
 	{ "run", cmd_run, "apply a spec to a real vCPU and show what a probe guest sees" },
 	{ "verify", cmd_verify, "prove models on this host with the probe guest" },
+	/* Hidden (no summary): the names the shell completion scripts offer. */
+	{ "complete", cmd_complete, NULL },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: kvmcpu [--version] [--help] <command> [options]\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		if (commands[i].summary)
+			fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nRun 'kvmcpu <command> --help' (or 'kvmcpu help <command>') for a command's\n"
 		   "options; see kvmcpu(1).\n"
 		   "Exit status: 0 success, 1 a negative answer or a request this host cannot\n"
