@@ -212,6 +212,10 @@ static int fc_top(const struct fc_ctx *c, const struct kc_json *top)
 	const struct kc_json *cfg, *cpuid, *kernel, *msrs;
 	if (kc_json_type(top) != KC_JSON_OBJECT)
 		return fc_fail(c, top, "(top level)", NULL, "expected an object");
+	if (!kc_json_get(top, "guest_cpu_config") && kc_json_get(top, "cpuid_modifiers"))
+		return fc_fail(c, top, "(top level)",
+			       "record the host with: cpu-template-helper fingerprint dump",
+			       "a Firecracker CPU template (cpuid_modifiers at the top level) says what to change, not what a host has");
 	int r = fc_member(c, top, "(top level)", "guest_cpu_config", KC_JSON_OBJECT, &cfg);
 	if (r)
 		return r;
@@ -245,7 +249,8 @@ bool kc_import_firecracker_detect(const char *data, size_t len)
 	if (i >= len || data[i] != '{')
 		return false;
 	return memmem(data, len, "\"guest_cpu_config\"", 18) ||
-	       memmem(data, len, "\"firecracker_version\"", 21);
+	       memmem(data, len, "\"firecracker_version\"", 21) ||
+	       memmem(data, len, "\"cpuid_modifiers\"", 17); /* a CPU template, refused by name */
 }
 
 int kc_import_firecracker(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,

@@ -171,6 +171,9 @@ def test_bad_input(c):
             ["Firecracker fingerprint", "guest_cpu_config.cpuid_modifiers[", "'x'"])
     refused(c, "register missing", fc.replace('"register": "edx"', '"register": "edi"', 1),
             ["Firecracker fingerprint", "modifiers[3]", "edi"])
+    # A custom CPU template has the layout of a fingerprint's guest_cpu_config (Firecracker's docs).
+    refused(c, "a CPU template, not a fingerprint", json.dumps(json.loads(fc)["guest_cpu_config"]),
+            ["Firecracker", "CPU template", "(top level)"])
     refused(c, "aarch64 fingerprint", '{"firecracker_version": "1.5", "guest_cpu_config": {"reg_modifiers": []}}',
             ["Firecracker fingerprint", "aarch64"])
     with open(os.path.join(IMPORTS, "cpuid-r-this-host.txt")) as f:
