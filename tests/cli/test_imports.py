@@ -189,8 +189,23 @@ def test_bad_input(c):
             ["InstLatx64 CPUID dump", "no 'CPUID"])
 
 
+def test_wherever_a_host_is(c):
+    """Every command that takes --host takes each import."""
+    for name in sorted(os.listdir(IMPORTS)):
+        if name == "README.md":
+            continue
+        path = os.path.join(IMPORTS, name)
+        rc, out, err = run("models", "--host", path)
+        c.check(rc in (0, 1) and "Skylake-Server" in out, "models --host %s: exit %d %s" % (name, rc, err[-200:]))
+        rc, _, err = run("cpuid", "--cpu", "host", "--host", path)
+        c.eq((rc, err), (0, ""), "cpuid --cpu host --host %s" % name)
+        rc, _, err = run("hv", "--host", path)
+        c.eq(rc, 0, "hv --host %s: %s" % (name, err[-200:]))
+
+
 def main():
     c = Checker("imports")
+    test_wherever_a_host_is(c)
     test_firecracker(c)
     test_instlatx64(c)
     test_cpuid_r(c)
