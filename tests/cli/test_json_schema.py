@@ -33,6 +33,7 @@ COMMANDS = [
     ("model", ["model", "EPYC-Rome-v4"], False),
     ("cpuid", ["cpuid", "--cpu", "Skylake-Server-v4", "--hv", "windows", "--nested", "--host", EVMCS], False),
     ("cpuid", ["cpuid", "--cpu", "Haswell", "--host", HSW], False),
+    ("cpuid", ["cpuid", "--cpu", "EPYC-Rome", "--smp", "4", "--vcpu", "3", "--host", HSW], False),
     ("host", ["host", "--host", EVMCS], False),
     ("host", ["host", "--host", os.path.join(IMPORTS, "firecracker-intel-cascadelake-6.1.json")], False),
     ("host", ["host", "--host", os.path.join(IMPORTS, "instlatx64-conroe.txt")], False),
