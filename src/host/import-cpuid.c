@@ -50,7 +50,9 @@ static bool hex_field(const char **p, const char *end, const char *prefix, char 
 	const char *start = *p;
 	while (*p < end && **p != end_char && **p != ' ')
 		(*p)++;
-	if (!kc_parse_u64(start, (size_t)(*p - start), false, max, out) || (size_t)(*p - start) < 3)
+	/* cpuid -r writes every number as 0x and hex digits. */
+	size_t n = (size_t)(*p - start);
+	if (n < 3 || start[0] != '0' || start[1] != 'x' || !kc_parse_u64(start, n, true, max, out))
 		return false;
 	if (end_char && (*p >= end || **p != end_char))
 		return false;
