@@ -39,6 +39,7 @@ int cmd_migrate_check(int argc, char **argv);
 int cmd_host_diff(int argc, char **argv);
 int cmd_nfd(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
+int cmd_complete(int argc, char **argv);
 
 /* Prints "kvmcpu <cmd>: message" and the hint to stderr; returns @exit_code. */
 int cli_report(const char *cmd, const struct kvmcpu_error *err, int exit_code);
@@ -174,6 +175,13 @@ void jw_end(struct jw *w);
 void jw_kv_str(struct jw *w, const char *key, const char *s);
 void jw_kv_u64(struct jw *w, const char *key, uint64_t v);
 void jw_kv_bool(struct jw *w, const char *key, bool v);
+/* The "schema" member, "kvmcpu-<command>/<version>": the first member of every document. */
+void jw_schema(struct jw *w, const char *command, unsigned version);
+/* A 64-bit value (MSR, capability argument, feature word) as a "0x%016x" string. */
+void jw_hex64(struct jw *w, uint64_t v);
+void jw_kv_hex64(struct jw *w, const char *key, uint64_t v);
+/* A space-separated list of names ("avx2 fma") as a one-line array of strings. */
+void jw_word_list(struct jw *w, const char *words);
 
 /* A model's identity members: name, alias_of, vendor, family, model, stepping, psabi.
  * @named is the name asked for, @m the definition it resolves to. */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -53,6 +54,21 @@ static int each_host(const struct kvmcpu_host_set *set, struct kvmcpu_baseline *
 	return EXIT_OK;
 }
 
+/* Each item of a @sep-separated list as a JSON string. */
+static void json_list(struct jw *w, const char *list, char sep)
+{
+	jw_arr_begin_line(w);
+	while (*list) {
+		const char *end = strchr(list, sep);
+		size_t len = end ? (size_t)(end - list) : strlen(list);
+		char item[512];
+		snprintf(item, sizeof(item), "%.*s", (int)len, list);
+		jw_str(w, item);
+		list += len + (end != NULL);
+	}
+	jw_arr_end(w);
+}
+
 static void print_ladder_text(const struct kvmcpu_baseline *b)
 {
 	if (!kvmcpu_baseline_rung_count(b))
@@ -60,8 +76,10 @@ static void print_ladder_text(const struct kvmcpu_baseline *b)
 	printf("\nladder (newer models, and what rules each out):\n");
 	for (size_t i = 0; i < kvmcpu_baseline_rung_count(b); i++) {
 		const struct kvmcpu_rung *r = kvmcpu_baseline_rung_at(b, i);
-		printf("  %-26s %zu host%s (%s%s): %s\n", r->model, r->nhosts, r->nhosts == 1 ? "" : "s",
-		       r->hosts, r->nhosts > 3 ? " ..." : "", r->features);
+		printf("  %-26s %zu host%s (", r->model, r->nhosts, r->nhosts == 1 ? "" : "s");
+		for (const char *h = r->hosts; *h; h++)
+			putchar(*h == '\n' ? ' ' : *h);
+		printf("%s): %s\n", r->nhosts > 3 ? " ..." : "", r->features);
 	}
 }
 
@@ -86,6 +104,7 @@ static void print_json(const struct kvmcpu_baseline *b, bool proven)
 	struct jw w;
 	jw_init(&w, stdout);
 	jw_obj_begin(&w);
+	jw_schema(&w, "baseline", 1);
 	jw_kv_u64(&w, "host_count", kvmcpu_baseline_host_count(b));
 	const char *vendor = kvmcpu_baseline_vendor(b);
 	jw_kv_str(&w, "vendor", *vendor ? vendor : NULL);
@@ -108,8 +127,10 @@ static void print_json(const struct kvmcpu_baseline *b, bool proven)
 		jw_obj_begin(&w);
 		jw_kv_str(&w, "model", r->model);
 		jw_kv_u64(&w, "host_count", r->nhosts);
-		jw_kv_str(&w, "hosts", r->hosts);
-		jw_kv_str(&w, "features", r->features);
+		jw_key(&w, "hosts");
+		json_list(&w, r->hosts, '\n');
+		jw_key(&w, "features");
+		json_list(&w, r->features, ' ');
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);

@@ -138,7 +138,7 @@ static void json_plans(struct jw *w, const struct kvmcpu_result *r)
 		jw_obj_begin(w);
 		jw_kv_u64(w, "index", m->index);
 		jw_kv_str(w, "name", m->name);
-		jw_kv_u64(w, "value", m->value);
+		jw_kv_hex64(w, "value", m->value);
 		jw_kv_bool(w, "per_vcpu_index", m->per_vcpu_index);
 		jw_obj_end(w);
 	}
@@ -153,7 +153,7 @@ static void json_plans(struct jw *w, const struct kvmcpu_result *r)
 		jw_key(w, "args");
 		jw_arr_begin_line(w);
 		for (int a = 0; a < 4; a++)
-			jw_u64(w, c->args0_is_out_u16 && a == 0 ? 0 : c->args[a]);
+			jw_hex64(w, c->args0_is_out_u16 && a == 0 ? 0 : c->args[a]);
 		jw_arr_end(w);
 		jw_kv_bool(w, "before_cpuid", c->before_cpuid);
 		/* args[0] is then a pointer the VMM supplies for the kernel's answer. */
@@ -215,7 +215,7 @@ static void json_words(struct jw *w, const struct kvmcpu_result *r)
 			wi->has_subleaf ? jw_u64(w, wi->subleaf) : jw_null(w);
 			jw_kv_str(w, "reg", cli_reg_name(wi->reg));
 		}
-		jw_kv_u64(w, "value", kvmcpu_result_word(r, i));
+		jw_kv_hex64(w, "value", kvmcpu_result_word(r, i));
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -227,6 +227,7 @@ static void print_json(const struct kvmcpu_config *cfg, const struct kvmcpu_host
 	struct jw w;
 	jw_init(&w, stdout);
 	jw_obj_begin(&w);
+	jw_schema(&w, "cpuid", 1);
 	jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
 	jw_kv_str(&w, "model", kvmcpu_result_model(r) ? kvmcpu_model_name(kvmcpu_result_model(r)) : NULL);
 	jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));

@@ -68,6 +68,7 @@ int cmd_host_diff(int argc, char **argv)
 		struct jw w;
 		jw_init(&w, stdout);
 		jw_obj_begin(&w);
+		jw_schema(&w, "host-diff", 1);
 		jw_kv_str(&w, "a", kvmcpu_host_set_path(set, 0));
 		jw_kv_str(&w, "b", kvmcpu_host_set_path(set, 1));
 		jw_kv_bool(&w, "same", kvmcpu_diff_list_count(l) == 0);

@@ -27,6 +27,8 @@ static void print_summary(const struct kvmcpu_host *h)
 	       cli_tame(kvmcpu_host_vendor(h), t[1], sizeof(t[1])),
 	       cli_tame(*kvmcpu_host_kernel(h) ? kvmcpu_host_kernel(h) : "-", t[2], sizeof(t[2])),
 	       cli_tame(*kvmcpu_host_module(h) ? kvmcpu_host_module(h) : "-", t[3], sizeof(t[3])));
+	/* Which tool recorded it: kvmcpu itself, or another tool whose recording was imported. */
+	printf("format   %s\n", *kvmcpu_host_source_format(h) ? kvmcpu_host_source_format(h) : "-");
 	bool raw = kvmcpu_host_kind(h) == KVMCPU_HOST_RAW_CPUID;
 	printf("kind     %s (%s)\n", kvmcpu_host_kind_name(kvmcpu_host_kind(h)),
 	       raw ? "a processor's own CPUID dump; resolving adds the bits KVM sets on it"

@@ -204,6 +204,7 @@ static void print_json(const struct kvmcpu_host *h)
 	struct jw w;
 	jw_init(&w, stdout);
 	jw_obj_begin(&w);
+	jw_schema(&w, "hv", 1);
 	jw_kv_str(&w, "host", h ? kvmcpu_host_origin(h) : NULL);
 	jw_key(&w, "hyperv");
 	if (h) {

@@ -120,6 +120,7 @@ int cmd_migrate_check(int argc, char **argv)
 	if (!rc && json) {
 		jw_init(&w, stdout);
 		jw_obj_begin(&w);
+		jw_schema(&w, "migrate-check", 1);
 		jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
 		jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
 		jw_kv_bool(&w, "nested", kvmcpu_config_nested(cfg));

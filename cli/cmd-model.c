@@ -72,6 +72,7 @@ static void print_json(const struct kvmcpu_model *named, const struct kvmcpu_mod
 	struct jw w;
 	jw_init(&w, stdout);
 	jw_obj_begin(&w);
+	jw_schema(&w, "model", 1);
 	cli_json_model_identity(&w, named, m);
 	jw_kv_str(&w, "definition", kvmcpu_model_name(m));
 	jw_kv_str(&w, "brand", kvmcpu_model_brand(m));
@@ -91,7 +92,7 @@ static void print_json(const struct kvmcpu_model *named, const struct kvmcpu_mod
 			continue;
 		jw_obj_begin(&w);
 		jw_kv_str(&w, "name", kvmcpu_word_at(i)->name);
-		jw_kv_u64(&w, "value", v);
+		jw_kv_hex64(&w, "value", v);
 		jw_key(&w, "features");
 		jw_arr_begin_line(&w);
 		features_of_word(m, i, &w);

@@ -74,6 +74,9 @@ static void print_json(struct row *rows, size_t n)
 {
 	struct jw w;
 	jw_init(&w, stdout);
+	jw_obj_begin(&w);
+	jw_schema(&w, "models", 1);
+	jw_key(&w, "models");
 	jw_arr_begin(&w);
 	for (size_t i = 0; i < n; i++) {
 		const struct kvmcpu_model *m = rows[i].m;
@@ -90,6 +93,7 @@ static void print_json(struct row *rows, size_t n)
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
+	jw_obj_end(&w);
 	jw_end(&w);
 }
 

@@ -281,6 +281,7 @@ static void print_json(const struct kvmcpu_host *host, const struct kvmcpu_confi
 	struct jw w;
 	jw_init(&w, stdout);
 	jw_obj_begin(&w);
+	jw_schema(&w, "run", 1);
 	jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
 	jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
 	jw_kv_bool(&w, "nested_virt", kvmcpu_config_nested(cfg));
@@ -315,11 +316,11 @@ static void print_json(const struct kvmcpu_host *host, const struct kvmcpu_confi
 		jw_kv_bool(&w, "readable", m->readable);
 		/* A read that faulted has no value: whatever the register held is not one. */
 		jw_key(&w, "value");
-		m->readable ? jw_u64(&w, m->value) : jw_null(&w);
+		m->readable ? jw_hex64(&w, m->value) : jw_null(&w);
 		jw_kv_bool(&w, "planned", m->planned);
 		jw_kv_bool(&w, "refused", m->refused);
 		if (m->planned) {
-			jw_kv_u64(&w, "expected", m->expected);
+			jw_kv_hex64(&w, "expected", m->expected);
 		}
 		jw_obj_end(&w);
 	}

@@ -236,6 +236,7 @@ static void print_json(const struct outcome *v, size_t n, const struct kvmcpu_pr
 	struct jw w;
 	jw_init(&w, stdout);
 	jw_obj_begin(&w);
+	jw_schema(&w, "verify", 1);
 	jw_kv_u64(&w, "models", n);
 	jw_kv_u64(&w, "proven", proven);
 	jw_kv_u64(&w, "runnable", runnable);
@@ -252,12 +253,7 @@ static void print_json(const struct outcome *v, size_t n, const struct kvmcpu_pr
 		jw_kv_bool(&w, "proven", v[i].proven);
 		jw_kv_bool(&w, "runnable", !v[i].error[0] && v[i].runnable);
 		jw_key(&w, "dropped");
-		jw_arr_begin_line(&w);
-		char names[sizeof(v[i].dropped)], *save = NULL;
-		snprintf(names, sizeof(names), "%s", v[i].dropped);
-		for (char *t = strtok_r(names, " ", &save); t; t = strtok_r(NULL, " ", &save))
-			jw_str(&w, t);
-		jw_arr_end(&w);
+		jw_word_list(&w, v[i].dropped);
 		jw_kv_str(&w, "error", v[i].error[0] ? v[i].error : NULL);
 		jw_kv_u64(&w, "forced_bits", v[i].forced);
 		jw_kv_u64(&w, "mismatch_bits", v[i].mismatch);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* A streaming JSON writer for --json output: two-space indentation, stable order. */
 #include <inttypes.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -175,4 +176,47 @@ void jw_kv_bool(struct jw *w, const char *key, bool v)
 {
 	jw_key(w, key);
 	jw_bool(w, v);
+}
+
+/*
+ * Every --json document names its schema, "kvmcpu-<command>/<version>"; the JSON
+ * Schema of each is docs/schema/kvmcpu-<command>.schema.json (docs/cli-json.md).
+ */
+void jw_schema(struct jw *w, const char *command, unsigned version)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "kvmcpu-%s/%u", command, version);
+	jw_kv_str(w, "schema", name);
+}
+
+/* 64-bit values are "0x%016x" strings: readers holding numbers as doubles (jq) would round them. */
+void jw_hex64(struct jw *w, uint64_t v)
+{
+	char s[24];
+	snprintf(s, sizeof(s), "0x%016" PRIx64, v);
+	jw_str(w, s);
+}
+
+void jw_kv_hex64(struct jw *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	jw_hex64(w, v);
+}
+
+void jw_word_list(struct jw *w, const char *words)
+{
+	jw_arr_begin_line(w);
+	const char *p = words;
+	while (*p) {
+		size_t skip = strspn(p, " "), n;
+		p += skip;
+		n = strcspn(p, " ");
+		if (!n)
+			break;
+		char word[128];
+		snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) - 1 ? n : sizeof(word) - 1), p);
+		jw_str(w, word);
+		p += n;
+	}
+	jw_arr_end(w);
 }

@@ -21,13 +21,16 @@ static const struct cli_command commands[] = {
 	{ "migrate-check", cmd_migrate_check, "would a guest see the same CPU on another host" },
 	{ "matrix", cmd_matrix, "draw models x hosts as an SVG or HTML picture" },
 	{ "nfd", cmd_nfd, "write a Node Feature Discovery feature file for this host" },
+	/* Hidden (no summary): the names the shell completion scripts offer. */
+	{ "complete", cmd_complete, NULL },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: kvmcpu [--version] [--help] <command> [options]\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
+		if (commands[i].summary)
+			fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nRun 'kvmcpu <command> --help' (or 'kvmcpu help <command>') for a command's\n"
 		   "options; see kvmcpu(1).\n"
 		   "Exit status: 0 success, 1 a negative answer or a request this host cannot\n"

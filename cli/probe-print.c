@@ -82,7 +82,8 @@ void pp_json_row(struct jw *w, const struct kvmcpu_probe_row *row)
 	jw_kv_u64(w, "mismatch", row->mismatch);
 	pp_bit_names(row->function, row->index, row->reg, row->forced | row->mismatch, names,
 		     sizeof(names));
-	jw_kv_str(w, "differing_features", names);
+	jw_key(w, "differing_features");
+	jw_word_list(w, names);
 	jw_obj_end(w);
 }
 
@@ -101,7 +102,8 @@ void pp_json_calibration(struct jw *w, const struct kvmcpu_probe_calibration *ca
 		jw_kv_str(w, "reg", cli_reg_name(c->reg));
 		jw_kv_u64(w, "tested", c->tested);
 		jw_kv_u64(w, "host_forced", c->unhonoured);
-		jw_kv_str(w, "features", names);
+		jw_key(w, "features");
+		jw_word_list(w, names);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);

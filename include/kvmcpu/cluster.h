@@ -340,7 +340,7 @@ KVMCPU_API const char *kvmcpu_baseline_note_at(const struct kvmcpu_baseline *b, 
 struct kvmcpu_rung {
 	const char *model;    /* "Cascadelake-Server-v5" */
 	size_t nhosts;        /* how many hosts lack something it needs */
-	const char *hosts;    /* up to three of them, space-separated */
+	const char *hosts;    /* up to three of them, one per line ('\n' between) */
 	const char *features; /* what they lack, space-separated */
 };
 

@@ -46,7 +46,10 @@ struct kvmcpu_cpuid_entry {
  */
 KVMCPU_API int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 				     struct kvmcpu_error *err);
-/** Loads a recorded host, JSON or text (detected from the content). */
+/**
+ * Loads a recorded host, detected from the content: kvmcpu's JSON or text, or a
+ * recording of another tool (see kvmcpu_host_source_format and docs/host-format.md).
+ */
 KVMCPU_API int kvmcpu_host_load(const char *path, struct kvmcpu_host **out,
 				struct kvmcpu_error *err);
 /** The same from memory; @origin names the input in messages. */
@@ -122,6 +125,14 @@ KVMCPU_API enum kvmcpu_host_kind kvmcpu_host_kind(const struct kvmcpu_host *h);
 KVMCPU_API int kvmcpu_host_set_kind(struct kvmcpu_host *h, enum kvmcpu_host_kind kind);
 /** The kind's name in recordings: "kvm" or "raw-cpuid" (NULL for an unknown kind). */
 KVMCPU_API const char *kvmcpu_host_kind_name(enum kvmcpu_host_kind kind);
+
+/**
+ * The format the host was read from: "live" (/dev/kvm), "kvmcpu-json", "kvmcpu-text",
+ * or the tool whose recording was imported: "firecracker-fingerprint" (Firecracker's
+ * cpu-template-helper fingerprint dump), "cpuid-r" (the cpuid tool's raw output),
+ * "instlatx64" (an InstLatx64 / AIDA64 CPUID dump); "" for a host built by hand.
+ */
+KVMCPU_API const char *kvmcpu_host_source_format(const struct kvmcpu_host *h);
 
 #ifdef __cplusplus
 }

@@ -167,15 +167,20 @@ int kvmcpu_baseline_new(const struct kvmcpu_config *cfg, struct kvmcpu_baseline 
 	return 0;
 }
 
-/* Appends @text to a space-separated list in @buf (silently stops when full). */
-static void append_word(char *buf, size_t size, const char *text)
+/* Appends @text to a @sep-separated list in @buf (silently stops when full). */
+static void append_sep(char *buf, size_t size, const char *text, char sep)
 {
 	size_t used = strlen(buf);
 	if (used + strlen(text) + 2 > size)
 		return;
 	if (used)
-		buf[used++] = ' ';
+		buf[used++] = sep;
 	kc_strlcpy(buf + used, text, size - used);
+}
+
+static void append_word(char *buf, size_t size, const char *text)
+{
+	append_sep(buf, size, text, ' ');
 }
 
 static void note_vendor(struct kvmcpu_baseline *b, const char *vendor)
@@ -255,8 +260,9 @@ int kvmcpu_baseline_add(struct kvmcpu_baseline *b, const struct kvmcpu_host *hos
 		}
 		if (!lack)
 			continue;
+		/* Host names may hold spaces: one per line. */
 		if (s->nhosts++ < RUNG_HOSTS)
-			append_word(s->hosts, sizeof(s->hosts), kvmcpu_host_origin(host));
+			append_sep(s->hosts, sizeof(s->hosts), kvmcpu_host_origin(host), '\n');
 	}
 	b->nhosts++;
 	return 0;

@@ -34,6 +34,7 @@ struct kvmcpu_host {
 	char module[32];
 	char vendor[13];
 	enum kvmcpu_host_kind kind;       /* what the CPUID describes: KVM's report or a raw dump */
+	const char *source_format;        /* kvmcpu_host_source_format; NULL for a host built by hand */
 	uint32_t tsc_khz;                 /* KVM_GET_TSC_KHZ of a scratch vCPU, 0 when unknown */
 	uint64_t words[KC_NWORDS];        /* kc_host_words, computed once a host is complete */
 	bool words_valid;
@@ -68,6 +69,14 @@ void kc_kvm_synth_words(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS]);
 bool kc_kvm_synth_has_msr(const struct kvmcpu_host *h, uint32_t index);
 /* A feature MSR the host offers: recorded, or emulated by KVM on a raw dump's processor. */
 bool kc_host_has_msr(const struct kvmcpu_host *h, uint32_t index);
+
+/*
+ * Recordings of other tools (src/host/import-*.c): when @data is one of them, parses
+ * it into @h, sets h->source_format and the kind, and returns 0 or an error; returns
+ * 1 when no importer recognises the content.
+ */
+int kc_host_import(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
+		   struct kvmcpu_error *err);
 
 /* Marks that the host's Hyper-V CPUID is known (even when empty). */
 void kc_host_set_hv_known(struct kvmcpu_host *h, bool known);

@@ -338,6 +338,13 @@ int kvmcpu_host_set_kind(struct kvmcpu_host *h, enum kvmcpu_host_kind kind)
 	return 0;
 }
 
+const char *kvmcpu_host_source_format(const struct kvmcpu_host *h)
+{
+	if (h->source_format)
+		return h->source_format;
+	return strncmp(h->origin, "live:", 5) ? "" : "live";
+}
+
 bool kc_host_has_msr(const struct kvmcpu_host *h, uint32_t index)
 {
 	return kvmcpu_host_msr(h, index, NULL) == 1 ||

@@ -47,6 +47,10 @@ static int check_complete(const struct kvmcpu_host *h, const char *origin,
 static int parse(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
 		 struct kvmcpu_error *err)
 {
+	int r = kc_host_import(h, data, len, origin, err); /* another tool's recording? */
+	if (r != 1)
+		return r;
+	h->source_format = first_char(data, len) == '{' ? "kvmcpu-json" : "kvmcpu-text";
 	switch (first_char(data, len)) {
 	case '{':
 		return kc_host_parse_json(h, data, len, origin, err);

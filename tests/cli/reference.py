@@ -107,7 +107,7 @@ def words_from_entries(doc):
     for w in doc["words"]:
         info = WORDS[w["name"]]
         if info["type"] != "cpuid":
-            out[w["name"]] = w["value"]
+            out[w["name"]] = int(w["value"], 16)
             continue
         e = entries.get((info["leaf"], info["subleaf"] or 0))
         v = e[info["register"]] if e else 0

@@ -15,7 +15,21 @@ for f in kvmcpu.h error.h host.h model.h config.h result.h hv.h vm.h probe.h; do
 	[ -f "$root$prefix/include/kvmcpu/$f" ] || { echo "FAIL: include/kvmcpu/$f not installed"; exit 1; }
 done
 [ -x "$root$prefix/bin/kvmcpu" ] || { echo "FAIL: kvmcpu not installed"; exit 1; }
-find "$root" -name kvmcpu.1 | grep -q . || { echo "FAIL: man page not installed"; exit 1; }
+man=$(find "$root" -name kvmcpu.1 | head -n 1)
+[ -n "$man" ] || { echo "FAIL: man page not installed"; exit 1; }
+# The documentation under share/doc/kvmcpu, and the man page names that directory.
+doc="$prefix/share/doc/kvmcpu"
+for f in README.md host-format.md cli-json.md resolution.md hyperv-enlightenments.md \
+	schema/kvmcpu-cpuid.schema.json schema/kvmcpu-host.schema.json; do
+	[ -f "$root$doc/$f" ] || { echo "FAIL: $doc/$f not installed"; exit 1; }
+done
+grep -q -- "$doc" "$man" || { echo "FAIL: the man page does not point to $doc"; exit 1; }
+if grep -q '@[A-Z]*DIR@' "$man"; then echo "FAIL: unsubstituted placeholder in the man page"; exit 1; fi
+# Shell completion where bash-completion and zsh look under the prefix.
+[ -f "$root$prefix/share/bash-completion/completions/kvmcpu" ] || { echo "FAIL: bash completion not installed"; exit 1; }
+[ -f "$root$prefix/share/zsh/site-functions/_kvmcpu" ] || { echo "FAIL: zsh completion not installed"; exit 1; }
+bash -c '. "$1" && complete -p kvmcpu' sh "$root$prefix/share/bash-completion/completions/kvmcpu" >/dev/null \
+	|| { echo "FAIL: the installed bash completion does not register for kvmcpu"; exit 1; }
 # A sanitized build's library needs its consumers linked with the same runtime.
 sanitize=$(meson introspect "$build" --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="b_sanitize"][0])')
 extra=""
@@ -37,4 +51,4 @@ LD_LIBRARY_PATH="$libdir" "$root/shared-example" cpu=Skylake-Server-v4 "$host" |
 if nm -D --defined-only "$libdir/libkvmcpu.so" | awk '{print $3}' | grep -v '^kvmcpu_' | grep -v '^KVMCPU_' | grep -q .; then
 	echo "FAIL: non-API symbols exported:"; nm -D --defined-only "$libdir/libkvmcpu.so" | grep -v ' kvmcpu_'; exit 1
 fi
-echo "install: 6 passed, 0 failed"
+echo "install: 10 passed, 0 failed"

@@ -42,7 +42,7 @@ def test_help_and_usage(c):
 
 
 def test_models(c):
-    rows = run_json("models", "--host", HSW)
+    rows = run_json("models", "--host", HSW)["models"]
     c.check(isinstance(rows, list) and len(rows) == 191, "models --json: 191 rows")
     by = {r["name"]: r for r in rows}
     for key in ("name", "alias_of", "vendor", "family", "model", "stepping", "runnable", "missing"):
@@ -59,10 +59,10 @@ def test_models(c):
     c.eq(by["Skylake-Server"]["psabi_on_host"], "x86-64-v3", "Skylake-Server on Haswell")
     c.eq(by["Westmere"]["psabi_on_host"], "x86-64-v2", "Westmere on Haswell")
     c.eq(by["x86-64-v2-AES"]["psabi_on_host"], "x86-64-v2", "v2-AES is not on the v3 chain")
-    nehalem = {r["name"]: r for r in run_json("models", "--host", os.path.join(HOSTS, "intel-nehalem.txt"))}
+    nehalem = {r["name"]: r for r in run_json("models", "--host", os.path.join(HOSTS, "intel-nehalem.txt"))["models"]}
     # Nehalem has SSE4.2/POPCNT/CX16/LAHF but no AVX: v2 at most.
     c.eq(nehalem["Skylake-Server"]["psabi_on_host"], "x86-64-v2", "Skylake-Server on Nehalem")
-    only = run_json("models", "--host", HSW, "--runnable")
+    only = run_json("models", "--host", HSW, "--runnable")["models"]
     c.check(only and all(r["runnable"] for r in only), "--runnable lists only runnable models")
     c.eq(sorted(r["name"] for r in only), sorted(n for n, r in by.items() if r["runnable"]),
          "--runnable lists every runnable model")
@@ -123,7 +123,7 @@ def test_nested_vmx(c):
     """VMX capability MSRs of a recorded kvm_intel nested=1 host, resolved host AND model."""
     host = os.path.join(HOSTS, "hv-intel-evmcs.txt")
     j = run_json("cpuid", "--cpu", "Skylake-Server-v4", "--nested", "--host", host)
-    msrs = {m["index"]: m["value"] for m in j["msrs"]}
+    msrs = {m["index"]: int(m["value"], 16) for m in j["msrs"]}
     # As QEMU writes them (kvm_msr_entry_add_vmx): the guest word is model AND the host's
     # optional controls (allowed-1 AND NOT allowed-0); allowed-1 = guest | default1,
     # allowed-0 = default1 AND NOT guest.

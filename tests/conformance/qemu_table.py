@@ -262,9 +262,11 @@ def kvmcpu_table(cli, spec, smp=None, vcpu=None, extra=(), timeout=60.0):
     doc = json.loads(p.stdout)
     msrs = {}
     for m in doc["msrs"]:
-        msrs[m["index"]] = (vcpu or 0) if m.get("per_vcpu_index") else m["value"]
+        msrs[m["index"]] = (vcpu or 0) if m.get("per_vcpu_index") else int(m["value"], 16)
+    # 64-bit values are "0x..." strings in kvmcpu's JSON (docs/cli-json.md).
     return {"cpuid": doc["entries"], "msrs": msrs,
-            "caps": [{"cap": c["cap"], "args": c["args"]} for c in doc["caps"]], "doc": doc}
+            "caps": [{"cap": c["cap"], "args": [int(a, 16) for a in c["args"]]} for c in doc["caps"]],
+            "doc": doc}
 
 
 def kvmcpu_tables(cli, spec, smp, count, extra=(), timeout=60.0):

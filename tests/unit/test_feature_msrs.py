@@ -201,7 +201,7 @@ def check_host(c, path, models, nesting=(False, True)):
     for name in models:
         for nested in nesting:
             args = ["cpuid", "--cpu", name, "--host", path] + (["--nested"] if nested else [])
-            got = {m["index"]: m["value"] for m in run_json(*args)["msrs"] if m["index"] < 0x40000000}
+            got = {m["index"]: int(m["value"], 16) for m in run_json(*args)["msrs"] if m["index"] < 0x40000000}
             g = guest_words(name, host, nested and intel_compatible(name))
             want = qemu_feature_msrs(g, msrs, nested)
             where = "%s%s on %s" % (name, " (nested)" if nested else "", os.path.basename(path))
@@ -226,7 +226,7 @@ def main():
         # PERF_CAPABILITIES: QEMU writes it only with a PMU (kvm_msr_entry_add_perf), which
         # "host" has and named models do not: KVM's value AND the guest's word, here all of it.
         everything = os.path.join(tmp, "synthetic-vmx-everything.txt")
-        host_msrs = {m["index"]: m["value"] for m in run_json("cpuid", "--cpu", "host", "--host",
+        host_msrs = {m["index"]: int(m["value"], 16) for m in run_json("cpuid", "--cpu", "host", "--host",
                                                              everything)["msrs"]}
         c.eq(host_msrs.get(0x345), 0x2005, "host model: IA32_PERF_CAPABILITIES")
         named = {m["index"] for m in run_json("cpuid", "--cpu", "Skylake-Server-v4", "--host",
@@ -236,7 +236,7 @@ def main():
     # set "host address-space size" (exit control 9) in the allowed-1 half.
     j = run_json("cpuid", "--cpu", "Skylake-Server-v4", "--nested", "--host",
                  os.path.join(HOSTS, "hv-intel-evmcs.txt"))
-    exit_ctls = {m["index"]: m["value"] for m in j["msrs"]}.get(0x48F, 0)
+    exit_ctls = {m["index"]: int(m["value"], 16) for m in j["msrs"]}.get(0x48F, 0)
     c.check(exit_ctls >> 32 & VMX_EXIT_HOST_ADDR_SPACE_SIZE, "host address-space size allowed")
     c.finish()
 

@@ -37,7 +37,7 @@ def models(path):
     rc, out, err = run("models", "--host", path, "--json")
     if rc not in (0, 1):
         raise AssertionError("kvmcpu models --host %s: exit %d: %s" % (path, rc, err))
-    return json.loads(out)
+    return json.loads(out)["models"]
 
 
 def check_host(c, path):
