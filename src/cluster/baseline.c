@@ -67,6 +67,8 @@ struct kvmcpu_baseline {
 	size_t vendor_hosts[MAX_VENDORS];
 	size_t nvendors;
 	unsigned phys_min, phys_max;
+	uint32_t tsc_min, tsc_max;      /* recorded TSC rates (kHz), 0 when none */
+	size_t tsc_unscaled;            /* hosts without KVM_CAP_TSC_CONTROL */
 	uint32_t hv_all, hv_any; /* flag index bits */
 	size_t hv_count[32];
 	uint32_t spinlocks;
@@ -215,6 +217,17 @@ static int add_hv(struct kvmcpu_baseline *b, const struct kvmcpu_host *host,
 	return 0;
 }
 
+static void note_tsc(struct kvmcpu_baseline *b, const struct kvmcpu_host *host)
+{
+	uint32_t khz = kvmcpu_host_tsc_khz(host);
+	int64_t scale = 0;
+	if (khz) {
+		b->tsc_min = !b->tsc_min || khz < b->tsc_min ? khz : b->tsc_min;
+		b->tsc_max = khz > b->tsc_max ? khz : b->tsc_max;
+	}
+	b->tsc_unscaled += kvmcpu_host_cap(host, "KVM_CAP_TSC_CONTROL", &scale) != 1 || scale <= 0;
+}
+
 /* A copy for the proof, in an unlinked temporary file; without one, the caller re-reads. */
 static void keep_copy(struct kvmcpu_baseline *b, const struct kvmcpu_host *host)
 {
@@ -249,6 +262,7 @@ int kvmcpu_baseline_add(struct kvmcpu_baseline *b, const struct kvmcpu_host *hos
 	b->phys_min = !b->nhosts || phys < b->phys_min ? phys : b->phys_min;
 	b->phys_max = phys > b->phys_max ? phys : b->phys_max;
 	note_vendor(b, kvmcpu_host_vendor(host));
+	note_tsc(b, host);
 	keep_copy(b, host);
 	for (size_t i = 0; i < b->nmodels; i++) {
 		struct model_state *s = &b->models[i];
@@ -497,6 +511,23 @@ static int solve_hv(struct kvmcpu_baseline *b)
 		if (used + strlen(token) < sizeof(b->hv_spec))
 			used += (size_t)snprintf(b->hv_spec + used, sizeof(b->hv_spec) - used, "%s", token);
 	}
+	/*
+	 * A guest reading the TSC rate from the Hyper-V frequency MSRs keeps it after a
+	 * move: hosts of other rates (beyond Linux's 250 ppm) must scale the guest's TSC.
+	 */
+	const struct kvmcpu_hv_flag *freq = kvmcpu_hv_flag_find("frequencies");
+	size_t fi = kvmcpu_hv_flag_count();
+	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++)
+		if (kvmcpu_hv_flag_at(i) == freq)
+			fi = i;
+	if (fi < 32 && (b->hv_all >> fi & 1) && b->tsc_unscaled && b->tsc_min &&
+	    (uint64_t)(b->tsc_max - b->tsc_min) * 1000000u > (uint64_t)b->tsc_min * 250u &&
+	    add_note(b, "the Hyper-V spec gives the frequency MSRs, but the hosts' TSC rates differ "
+			"(%u to %u kHz) and %zu host%s cannot scale a guest's TSC "
+			"(KVM_CAP_TSC_CONTROL): add +no_frequencies, or move guests only between "
+			"hosts of one rate (kvmcpu migrate-check)", b->tsc_min, b->tsc_max,
+		     b->tsc_unscaled, b->tsc_unscaled == 1 ? "" : "s"))
+		return -ENOMEM;
 	uint32_t differ = b->hv_any & ~b->hv_all;
 	if (!differ)
 		return 0;

@@ -151,6 +151,14 @@ def test_hv_pinned(c):
     # Linux 4.19 has no direct synthetic timers (0x40000003 EDX bit 19 clear in its answer).
     c.check("stimer_direct" not in flags and "stimer" in flags, "hv: stimer_direct left out: %s" % j["hv"])
     c.check(any("stimer_direct" in n for n in j["notes"]), "hv: a note names stimer_direct")
+    # Two hosts of different TSC rates that cannot scale: the frequency MSRs get a note.
+    with tempfile.TemporaryDirectory() as d:
+        for name, khz in (("a.txt", "200b20"), ("b.txt", "2dc6c0")):
+            write_host(os.path.join(d, name), HV_NEW, "tsc-khz %s\n" % khz)
+        _, k, _ = baseline("--hv", "windows", "--hosts", d)
+        c.check(k and "frequencies" in k["hv"] and
+                any("frequency MSRs" in n and "2100000 to 3000000" in n for n in k["notes"]),
+                "hv: a note on the frequency MSRs across TSC rates: %s" % (k and k["notes"]))
     rc, out, err = run("migrate-check", "--cpu", j["model"], "--hv", j["hv"], HV_NEW, HV_419)
     c.check(rc == 0 and "NOT safe" not in out,
             "hv: the pinned answer migrates both ways: %d %s %s" % (rc, out[-500:], err))
