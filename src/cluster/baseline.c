@@ -756,16 +756,26 @@ static int check_table(struct kvmcpu_baseline *b, const struct answer *a, const 
 		i += k <= 0;
 		j += k >= 0;
 	}
+	/* MSR plans by index; a zero on one side and nothing on the other set the same bits. */
 	size_t nm = kvmcpu_result_msr_count(r);
-	for (size_t m = 0; m < nm || m < a->nref_msrs; m++) {
-		const struct kvmcpu_msr *got = m < nm ? kvmcpu_result_msr_at(r, m) : NULL;
-		const struct kvmcpu_msr *ref = m < a->nref_msrs ? &a->ref_msrs[m] : NULL;
-		if (got && ref && got->index == ref->index && got->value == ref->value)
+	for (size_t m = 0; m < nm + a->nref_msrs; m++) {
+		const struct kvmcpu_msr *x = m < nm ? kvmcpu_result_msr_at(r, m) : &a->ref_msrs[m - nm];
+		uint64_t other = 0;
+		bool found = false;
+		for (size_t k = 0; k < (m < nm ? a->nref_msrs : nm) && !found; k++) {
+			const struct kvmcpu_msr *y = m < nm ? &a->ref_msrs[k] : kvmcpu_result_msr_at(r, k);
+			if (y->index == x->index) {
+				found = true;
+				other = y->value;
+			}
+		}
+		if (other == x->value)
 			continue;
 		return proof_fail(b, "report this as a kvmcpu bug, with both recordings",
-				  "the %s answer '%s' plans other MSR values on %s than on %s "
-				  "(MSR 0x%x)", a->what, kvmcpu_config_cpu(a->cfg), host, a->ref_host,
-				  got ? got->index : ref->index);
+				  "the %s answer '%s' plans MSR 0x%x as 0x%llx on %s and 0x%llx on %s",
+				  a->what, kvmcpu_config_cpu(a->cfg), x->index,
+				  (unsigned long long)(m < nm ? x->value : other), host,
+				  (unsigned long long)(m < nm ? other : x->value), a->ref_host);
 	}
 	return 0;
 }

@@ -326,9 +326,10 @@ static int diff_msr_values(struct cmp *c, uint32_t index, const char *name, bool
 
 static int diff_msr_plans(struct cmp *c, const struct kvmcpu_result *ra, const struct kvmcpu_result *rb)
 {
+	/* A zero on one side and nothing on the other set the same (no) bits. */
 	for (size_t i = 0; i < kvmcpu_result_msr_count(ra); i++) {
 		const struct kvmcpu_msr *ma = kvmcpu_result_msr_at(ra, i), *mb = find_msr(rb, ma->index);
-		if (mb && mb->value == ma->value)
+		if (mb ? mb->value == ma->value : !ma->value)
 			continue;
 		int r = diff_msr_values(c, ma->index, ma->name, true, ma->value, mb != NULL,
 					mb ? mb->value : 0);
@@ -337,7 +338,7 @@ static int diff_msr_plans(struct cmp *c, const struct kvmcpu_result *ra, const s
 	}
 	for (size_t i = 0; i < kvmcpu_result_msr_count(rb); i++) {
 		const struct kvmcpu_msr *mb = kvmcpu_result_msr_at(rb, i);
-		if (find_msr(ra, mb->index))
+		if (find_msr(ra, mb->index) || !mb->value)
 			continue;
 		int r = diff_msr_values(c, mb->index, mb->name, false, 0, true, mb->value);
 		if (r)

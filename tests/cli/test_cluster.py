@@ -140,6 +140,17 @@ def test_mixed_vendors(c):
     runs_everywhere(c, j["spec"], [SKX, ROME], "mixed")
 
 
+def test_every_recording(c):
+    """All of tests/hosts: four vendors, psABI v1 (the K8 Athlon has no SSSE3 or SSE4.1)."""
+    rc, j, err = baseline("--hosts", HOSTS)
+    c.eq(rc, 0, "every recording: exit (%s)" % err)
+    if j:
+        c.check(j["vendor_neutral"] and j["psabi"] == "x86-64-v1" and j["proven"],
+                "every recording: vendor-neutral x86-64-v1, proven: %s" % j)
+        c.check(any("GenuineIntel" in n and "AuthenticAMD" in n and "HygonGenuine" in n and
+                    "CentaurHauls" in n for n in j["notes"]), "every recording: the four vendors named")
+
+
 def test_hv_pinned(c):
     """--hv windows over hosts whose auto-detected flags differ: one pinned spec without them."""
     rc, j, err = baseline("--hv", "windows", HV_NEW, HV_419)
@@ -513,6 +524,7 @@ def main():
     test_old_intel(c)
     test_amd_servers(c)
     test_mixed_vendors(c)
+    test_every_recording(c)
     test_hv_pinned(c)
     test_migrate_check(c)
     test_compare(c)
