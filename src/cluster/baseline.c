@@ -250,9 +250,13 @@ int kvmcpu_baseline_add(struct kvmcpu_baseline *b, const struct kvmcpu_host *hos
 		return kc_fail(err, -EINVAL, NULL,
 			       "kvmcpu_baseline_add needs a baseline not yet solved and a host");
 	if (b->hv_active) {
-		int r = add_hv(b, host, err);
+		struct kvmcpu_error why;
+		kvmcpu_error_clear(&why);
+		int r = add_hv(b, host, &why);
+		/* The resolver speaks of "the host": name which one of the cluster. */
 		if (r)
-			return r;
+			return kc_fail(err, r, why.hint[0] ? why.hint : NULL, "%s: %s",
+				       kvmcpu_host_origin(host), why.message);
 	}
 	uint64_t words[KC_NWORDS];
 	kc_words_host_for_guest(host, words);

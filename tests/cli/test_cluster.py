@@ -175,6 +175,12 @@ def test_hv_pinned(c):
             "hv: the pinned answer migrates both ways: %d %s %s" % (rc, out[-500:], err))
 
 
+def test_hv_host_without_hyperv(c):
+    rc, _, err = run("baseline", "--hv", "windows", HV_NEW, os.path.join(HOSTS, "hv-none-pvm.txt"))
+    c.check(rc == 1 and "hv-none-pvm.txt" in err and "Hyper-V" in err,
+            "baseline --hv names the host without Hyper-V: %d %s" % (rc, err))
+
+
 def test_migrate_check(c):
     """stimer_direct auto-detected on one host only; phys-bits; timekeeping."""
     rc, out, err = run("migrate-check", "--cpu", "Skylake-Server-v4", "--hv", "windows",
@@ -526,6 +532,7 @@ def main():
     test_mixed_vendors(c)
     test_every_recording(c)
     test_hv_pinned(c)
+    test_hv_host_without_hyperv(c)
     test_migrate_check(c)
     test_compare(c)
     test_host_diff(c)
