@@ -33,6 +33,8 @@
 struct model_state {
 	const struct kvmcpu_model *m;
 	uint64_t req[KC_NWORDS];
+	uint8_t used[KC_NWORDS]; /* the words req has bits in: a host is checked on those only */
+	uint8_t nused;
 	uint64_t missing[KC_NWORDS];
 	size_t nhosts;
 	char hosts[RUNG_HOSTS * 96];
@@ -159,6 +161,9 @@ int kvmcpu_baseline_new(const struct kvmcpu_config *cfg, struct kvmcpu_baseline 
 			kvmcpu_config_set_nested(mc, b->nested);
 			r = kc_cluster_required(mc, s->req);
 		}
+		for (unsigned w = 0; w < KC_NWORDS; w++)
+			if (s->req[w])
+				s->used[s->nused++] = (uint8_t)w;
 		kvmcpu_config_free(mc);
 		if (r) {
 			kvmcpu_baseline_free(b);
@@ -271,7 +276,8 @@ int kvmcpu_baseline_add(struct kvmcpu_baseline *b, const struct kvmcpu_host *hos
 	for (size_t i = 0; i < b->nmodels; i++) {
 		struct model_state *s = &b->models[i];
 		uint64_t lack = 0;
-		for (unsigned w = 0; w < KC_NWORDS; w++) {
+		for (unsigned k = 0; k < s->nused; k++) {
+			unsigned w = s->used[k];
 			uint64_t miss = s->req[w] & ~words[w];
 			s->missing[w] |= miss;
 			lack |= miss;
