@@ -33,6 +33,7 @@ int cmd_host(int argc, char **argv);
 int cmd_hv(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Prints "kvmcpu <cmd>: message" and the hint to stderr; returns @exit_code. */
 int cli_report(const char *cmd, const struct kvmcpu_error *err, int exit_code);

@@ -16,6 +16,7 @@ static const struct cli_command commands[] = {
 	{ "hv", cmd_hv, "list the Hyper-V enlightenments and what the host supports" },
 	{ "run", cmd_run, "apply a spec to a real vCPU and show what a probe guest sees" },
 	{ "verify", cmd_verify, "prove models on this host with the probe guest" },
+	{ "export", cmd_export, "write the resolved CPU as QEMU, libvirt, Firecracker, Proxmox or OpenVMM config" },
 };
 
 static void usage(FILE *f)

@@ -19,5 +19,6 @@
 #include "hv.h"
 #include "vm.h"
 #include "probe.h"
+#include "export.h"
 
 #endif
