@@ -132,9 +132,18 @@ void kc_export_plan(struct kc_export *x)
 	x->nchanges = 0;
 	for (size_t i = 0; i < kvmcpu_feature_count(); i++) {
 		const struct kvmcpu_feature_info *f = kvmcpu_feature_at(i);
-		uint64_t want = result_decides(x, f) ? kvmcpu_result_word(x->r, f->word)
-						    : kvmcpu_model_word(x->requested, f->word);
+		bool user = result_decides(x, f);
+		uint64_t want = user ? kvmcpu_result_word(x->r, f->word)
+				     : kvmcpu_model_word(x->requested, f->word);
 		bool on = want & f->mask, base = kvmcpu_model_word(x->base, f->word) & f->mask;
+		/*
+		 * A feature of the requested definition that the base model lacks, but that
+		 * the guest does not get here anyway (the host lacks it, or a rule such as
+		 * "VMX capabilities need vmx" clears it), needs no word: the base model
+		 * does not give it either.
+		 */
+		if (!user && on && !base && !(kvmcpu_result_word(x->r, f->word) & f->mask))
+			continue;
 		if (on != base && x->nchanges < KC_EXPORT_MAX_CHANGES)
 			x->changes[x->nchanges++] = (struct kc_export_change){ (int)i, on };
 	}
