@@ -6,7 +6,7 @@ MESON ?= meson
 V ?= 0
 NINJA_V := $(if $(filter 1,$(V)),-v,)
 
-.PHONY: all deps run test test-fast asan conformance bench regen install clean reconfigure fuzz
+.PHONY: all deps run test test-fast asan conformance bench regen install clean reconfigure fuzz fuzz-run
 
 all: $(BUILDDIR)/build.ninja
 	$(MESON) compile -C $(BUILDDIR) $(NINJA_V)
@@ -67,6 +67,11 @@ fuzz:
 	@command -v clang >/dev/null || scripts/install-deps.sh clang
 	[ -f build-fuzz/build.ninja ] || CC=clang $(MESON) setup build-fuzz -Dfuzz=true -Db_lundef=false
 	$(MESON) compile -C build-fuzz
+
+# Every libFuzzer target for FUZZ_SECONDS each (default 60), with its execution count.
+FUZZ_SECONDS ?= 60
+fuzz-run: fuzz
+	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILDDIR) $(ASANDIR) build-fuzz

@@ -178,6 +178,13 @@ void cli_json_model_identity(struct jw *w, const struct kvmcpu_model *named,
 /* Monotonic time in milliseconds, for the timings commands report. */
 double cli_now_ms(void);
 
+/*
+ * The CLI's one number parser, for option values: decimal, or hex with a 0x
+ * prefix, with nothing else (no sign, no white space, no octal). True and *out
+ * when @s is such a number from @min to @max.
+ */
+bool cli_parse_number(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
 /* Hex helpers for tables: "0x%08x". */
 const char *cli_reg_name(int reg);
 

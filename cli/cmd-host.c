@@ -11,7 +11,7 @@ static void usage(FILE *f)
 		   "Prints what this host's KVM can give a guest: vendor, kernel, KVM module,\n"
 		   "capabilities, feature MSRs and the supported CPUID. --json and --text write a\n"
 		   "recording that every --host option accepts (docs/host-format.md).\n\n"
-		   "  --json       the JSON fingerprint (schema kvmcpu-host/1)\n"
+		   "  --json       the JSON fingerprint (schema kvmcpu-host/1; /2 for a raw CPUID dump)\n"
 		   "  --text       the line-based text format\n"
 		   "  --host FILE  read a recording instead of /dev/kvm (to convert or inspect it)\n"
 		   "  -h, --help   this text\n");
@@ -26,6 +26,10 @@ static void print_summary(const struct kvmcpu_host *h)
 	       cli_tame(kvmcpu_host_vendor(h), t[1], sizeof(t[1])),
 	       cli_tame(*kvmcpu_host_kernel(h) ? kvmcpu_host_kernel(h) : "-", t[2], sizeof(t[2])),
 	       cli_tame(*kvmcpu_host_module(h) ? kvmcpu_host_module(h) : "-", t[3], sizeof(t[3])));
+	bool raw = kvmcpu_host_kind(h) == KVMCPU_HOST_RAW_CPUID;
+	printf("kind     %s (%s)\n", kvmcpu_host_kind_name(kvmcpu_host_kind(h)),
+	       raw ? "a processor's own CPUID dump; resolving adds the bits KVM sets on it"
+		   : "what KVM reports: KVM_GET_SUPPORTED_CPUID and friends");
 	const struct kvmcpu_cpuid_entry *brand[3];
 	for (int i = 0; i < 3; i++)
 		brand[i] = kvmcpu_host_cpuid_find(h, 0x80000002 + (uint32_t)i, 0);
@@ -54,7 +58,9 @@ static void print_summary(const struct kvmcpu_host *h)
 		uint32_t idx = kvmcpu_host_msr_at(h, i, &v);
 		printf("  0x%08x 0x%016llx\n", idx, (unsigned long long)v);
 	}
-	printf("\nsupported CPUID (KVM_GET_SUPPORTED_CPUID): %zu entries\n", kvmcpu_host_cpuid_count(h));
+	printf("\n%s: %zu entries\n",
+	       raw ? "CPUID of the processor (raw dump)" : "supported CPUID (KVM_GET_SUPPORTED_CPUID)",
+	       kvmcpu_host_cpuid_count(h));
 	for (size_t i = 0; i < kvmcpu_host_cpuid_count(h); i++) {
 		const struct kvmcpu_cpuid_entry *e = kvmcpu_host_cpuid_at(h, i);
 		printf("  0x%08x 0x%-3x 0x%08x 0x%08x 0x%08x 0x%08x\n", e->function, e->index, e->eax,

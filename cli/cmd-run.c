@@ -70,9 +70,8 @@ static int run_option(void *ctx, int key, const char *arg)
 					 "between 1 and 600000", arg);
 		return 0;
 	case 'm': {
-		char *end;
-		unsigned long long v = strtoull(arg, &end, 0);
-		if (!*arg || *end || v > 0xffffffffull || *arg == '-' || *arg == '+')
+		uint64_t v;
+		if (!cli_parse_number(arg, 0, UINT32_MAX, &v))
 			return cli_usage(CMD, "--msr '%s' is not an MSR index", arg);
 		if (o->nmsrs == MAX_MSRS)
 			return cli_usage(CMD, "at most %d --msr options", MAX_MSRS);

@@ -58,9 +58,8 @@ int pp_open_live(const char *cmd, const char *dev, struct kvmcpu_host **out)
 
 bool pp_parse_ms(const char *s, unsigned *out)
 {
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-	if (!*s || *end || v < 1 || v > 600000)
+	uint64_t v;
+	if (!cli_parse_number(s, 1, 600000, &v))
 		return false;
 	*out = (unsigned)v;
 	return true;

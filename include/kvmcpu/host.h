@@ -38,7 +38,11 @@ struct kvmcpu_cpuid_entry {
 /**
  * Reads the host from @dev_path (NULL means "/dev/kvm"): KVM_GET_SUPPORTED_CPUID,
  * the feature MSRs, the Hyper-V capabilities and KVM_GET_SUPPORTED_HV_CPUID when
- * the kernel has it, the kernel release and the KVM vendor module.
+ * the kernel has it, the kernel release and the KVM vendor module. On a kernel
+ * that offers AMX tile data it first asks for the calling process's guest
+ * permission for it (arch_prctl ARCH_REQ_XCOMP_GUEST_PERM, as QEMU does), without
+ * which KVM leaves AMX out of its table; a VMM needs that permission anyway to
+ * give AMX to a guest.
  */
 KVMCPU_API int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 				     struct kvmcpu_error *err);
@@ -96,6 +100,20 @@ KVMCPU_API int kvmcpu_host_set_info(struct kvmcpu_host *h, const char *origin,
 				    const char *kernel, const char *module);
 /** Vendor string of leaf 0 ("GenuineIntel"), "" when leaf 0 is absent. */
 KVMCPU_API const char *kvmcpu_host_vendor(const struct kvmcpu_host *h);
+
+/**
+ * What a host's CPUID describes (docs/host-format.md, "Kinds of recording").
+ * KVMCPU_HOST_KVM: what KVM_GET_SUPPORTED_CPUID reported (live hosts, and every
+ * recording that does not say otherwise). KVMCPU_HOST_RAW_CPUID: a processor's own
+ * CPUID dump taken on bare metal; kvmcpu adds the bits KVM itself sets or
+ * synthesizes on such a processor before a guest is resolved against it.
+ */
+enum kvmcpu_host_kind { KVMCPU_HOST_KVM = 0, KVMCPU_HOST_RAW_CPUID = 1 };
+KVMCPU_API enum kvmcpu_host_kind kvmcpu_host_kind(const struct kvmcpu_host *h);
+/** Marks what a host built with kvmcpu_host_add_* describes; -EINVAL for an unknown kind. */
+KVMCPU_API int kvmcpu_host_set_kind(struct kvmcpu_host *h, enum kvmcpu_host_kind kind);
+/** The kind's name in recordings: "kvm" or "raw-cpuid" (NULL for an unknown kind). */
+KVMCPU_API const char *kvmcpu_host_kind_name(enum kvmcpu_host_kind kind);
 
 #ifdef __cplusplus
 }

@@ -33,17 +33,10 @@ struct kvmcpu_host {
 	char kernel[128];
 	char module[32];
 	char vendor[13];
+	enum kvmcpu_host_kind kind;       /* what the CPUID describes: KVM's report or a raw dump */
 	uint64_t words[KC_NWORDS];        /* kc_host_words, computed once a host is complete */
 	bool words_valid;
 };
-
-/* Parsers of the two recorded formats (src/host/text.c, src/host/json.c). */
-int kc_host_parse_text(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
-		       struct kvmcpu_error *err);
-int kc_host_parse_json(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
-		       struct kvmcpu_error *err);
-int kc_host_write_json(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err);
-int kc_host_write_text(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err);
 
 /* The entries of leaf @fn (all its subleaves): *count of them from the returned one. */
 const struct kvmcpu_cpuid_entry *kc_host_cpuid_leaf(const struct kvmcpu_host *h, uint32_t fn,
@@ -61,7 +54,69 @@ void kc_host_finish(struct kvmcpu_host *h);
 /* Host MSR word value as QEMU's feature word holds it. */
 uint64_t kc_msr_word_from_value(unsigned word, uint64_t value);
 
+/* The kind named @name ("kvm", "raw-cpuid", @len bytes); false when unknown. */
+bool kc_host_kind_parse(const char *name, size_t len, enum kvmcpu_host_kind *kind);
+
+/*
+ * The bits KVM itself sets or synthesizes for its guests on a processor whose raw
+ * CPUID dump @h is (src/host/kvm-synth.c): added to the host's feature words of a
+ * KVMCPU_HOST_RAW_CPUID host, so that such a dump stands for what KVM would report.
+ */
+void kc_kvm_synth_words(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS]);
+/* Whether KVM on the dumped processor offers feature MSR @index (it emulates some everywhere). */
+bool kc_kvm_synth_has_msr(const struct kvmcpu_host *h, uint32_t index);
+/* A feature MSR the host offers: recorded, or emulated by KVM on a raw dump's processor. */
+bool kc_host_has_msr(const struct kvmcpu_host *h, uint32_t index);
+
 /* Marks that the host's Hyper-V CPUID is known (even when empty). */
 void kc_host_set_hv_known(struct kvmcpu_host *h, bool known);
+
+/*
+ * What a recording may hold at most. KVM itself returns and accepts at most
+ * KVM_MAX_CPUID_ENTRIES (256) CPUID entries; the others are far above any
+ * kernel's count and only keep a hostile file from costing time and memory.
+ */
+#define KC_HOST_MAX_CPUID 256
+#define KC_HOST_MAX_HV_CPUID 64
+#define KC_HOST_MAX_CAPS 1024
+#define KC_HOST_MAX_MSRS 1024
+
+/* One item a loader read, and where (a line number or an array index). */
+struct kc_host_cpuid_in {
+	struct kvmcpu_cpuid_entry e;
+	size_t where;
+};
+struct kc_host_cap_in {
+	char name[48];
+	int64_t value;
+	size_t where;
+};
+struct kc_host_msr_in {
+	uint32_t index;
+	uint64_t value;
+	size_t where;
+};
+
+/*
+ * A loader's whole table at once: sorted in O(n log n) rather than inserted
+ * entry by entry, replacing what the host held. When a key repeats, returns
+ * -EEXIST with dup[0] and dup[1] the `where` of the earliest repeat and of its
+ * first occurrence, and leaves the host unchanged. The arrays are reordered.
+ * Capabilities keep their input order.
+ */
+int kc_host_put_cpuid(struct kvmcpu_host *h, bool hv, struct kc_host_cpuid_in *v, size_t n,
+		      size_t dup[2]);
+int kc_host_put_caps(struct kvmcpu_host *h, const struct kc_host_cap_in *v, size_t n,
+		     size_t dup[2]);
+int kc_host_put_msrs(struct kvmcpu_host *h, struct kc_host_msr_in *v, size_t n, size_t dup[2]);
+
+/*
+ * The one language both recorded formats accept, so that each can write what
+ * the other read: a capability name is KVM_CAP_ and at least one of A-Z, 0-9
+ * and _ (at most 47 characters); a kernel release or module name is printable
+ * ASCII without space or '#', shorter than @size.
+ */
+bool kc_host_cap_name_ok(const char *s, size_t len);
+bool kc_host_word_ok(const char *s, size_t len, size_t size);
 
 #endif

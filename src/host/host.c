@@ -134,12 +134,24 @@ int kvmcpu_host_add_cap(struct kvmcpu_host *h, const char *name, int64_t value)
 	return 0;
 }
 
+/* Binary search: the position of MSR @index or where it would go. */
+static size_t msr_pos(const struct kvmcpu_host *h, uint32_t index)
+{
+	size_t lo = 0, hi = h->nmsrs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (h->msrs[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int kvmcpu_host_add_msr(struct kvmcpu_host *h, uint32_t index, uint64_t value)
 {
 	h->words_valid = false;
-	size_t pos = 0;
-	while (pos < h->nmsrs && h->msrs[pos].index < index)
-		pos++;
+	size_t pos = msr_pos(h, index);
 	if (pos < h->nmsrs && h->msrs[pos].index == index)
 		return -EEXIST;
 	if (grow((void **)&h->msrs, &h->capmsrs, h->nmsrs + 1, sizeof(*h->msrs)))
@@ -236,14 +248,12 @@ const char *kvmcpu_host_cap_at(const struct kvmcpu_host *h, size_t i, int64_t *v
 
 int kvmcpu_host_msr(const struct kvmcpu_host *h, uint32_t index, uint64_t *value)
 {
-	for (size_t i = 0; i < h->nmsrs; i++) {
-		if (h->msrs[i].index == index) {
-			if (value)
-				*value = h->msrs[i].value;
-			return 1;
-		}
-	}
-	return 0;
+	size_t pos = msr_pos(h, index);
+	if (pos == h->nmsrs || h->msrs[pos].index != index)
+		return 0;
+	if (value)
+		*value = h->msrs[pos].value;
+	return 1;
 }
 
 size_t kvmcpu_host_msr_count(const struct kvmcpu_host *h)
@@ -280,6 +290,47 @@ const char *kvmcpu_host_vendor(const struct kvmcpu_host *h)
 	return h->vendor;
 }
 
+static const char *const kind_names[] = {
+	[KVMCPU_HOST_KVM] = "kvm",
+	[KVMCPU_HOST_RAW_CPUID] = "raw-cpuid",
+};
+
+const char *kvmcpu_host_kind_name(enum kvmcpu_host_kind kind)
+{
+	return (unsigned)kind < KC_ARRAY_SIZE(kind_names) ? kind_names[kind] : NULL;
+}
+
+bool kc_host_kind_parse(const char *name, size_t len, enum kvmcpu_host_kind *kind)
+{
+	for (size_t i = 0; i < KC_ARRAY_SIZE(kind_names); i++) {
+		if (strlen(kind_names[i]) == len && !memcmp(name, kind_names[i], len)) {
+			*kind = (enum kvmcpu_host_kind)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+enum kvmcpu_host_kind kvmcpu_host_kind(const struct kvmcpu_host *h)
+{
+	return h->kind;
+}
+
+int kvmcpu_host_set_kind(struct kvmcpu_host *h, enum kvmcpu_host_kind kind)
+{
+	if (!kvmcpu_host_kind_name(kind))
+		return -EINVAL;
+	h->kind = kind;
+	h->words_valid = false;
+	return 0;
+}
+
+bool kc_host_has_msr(const struct kvmcpu_host *h, uint32_t index)
+{
+	return kvmcpu_host_msr(h, index, NULL) == 1 ||
+	       (h->kind == KVMCPU_HOST_RAW_CPUID && kc_kvm_synth_has_msr(h, index));
+}
+
 int kvmcpu_host_set_info(struct kvmcpu_host *h, const char *origin, const char *kernel,
 			 const char *module)
 {
@@ -292,68 +343,153 @@ int kvmcpu_host_set_info(struct kvmcpu_host *h, const char *origin, const char *
 	return 0;
 }
 
-/* JSON starts with '{' after white space; anything else is the text format. */
-static bool looks_like_json(const char *data, size_t len)
+/* ---- whole tables from a loader ---- */
+
+static int cmp_cpuid_in(const void *pa, const void *pb)
 {
-	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) { /* UTF-8 byte order mark */
-		data += 3;
-		len -= 3;
-	}
-	for (size_t i = 0; i < len; i++) {
-		if (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r')
-			continue;
-		return data[i] == '{';
-	}
-	return false;
+	const struct kc_host_cpuid_in *a = pa, *b = pb;
+	int c = cmp_entry(&a->e, b->e.function, b->e.index);
+	if (c)
+		return c;
+	return a->where < b->where ? -1 : a->where > b->where;
 }
 
-int kvmcpu_host_load_mem(const char *data, size_t len, const char *origin,
-			 struct kvmcpu_host **out, struct kvmcpu_error *err)
+/* After sorting by (key, where): the earliest repeat among adjacent equal keys. */
+static void note_repeat(size_t first, size_t again, bool *found, size_t dup[2])
 {
-	if (!data || !out)
-		return kc_fail(err, -EINVAL, NULL, "no host data given");
-	struct kvmcpu_host *h = kvmcpu_host_new();
-	if (!h)
-		return kc_fail(err, -ENOMEM, NULL, "out of memory");
-	if (!origin)
-		origin = "<memory>";
-	kvmcpu_host_set_info(h, origin, NULL, NULL);
-	int r = looks_like_json(data, len) ? kc_host_parse_json(h, data, len, origin, err)
-					   : kc_host_parse_text(h, data, len, origin, err);
-	if (!r && !h->ncpuid)
-		r = kc_fail(err, -EINVAL, "a host file needs at least the CPUID leaves it supports",
-			    "%s: no CPUID entries", origin);
-	if (r) {
-		kvmcpu_host_free(h);
-		return r;
+	if (!*found || again < dup[0]) {
+		dup[0] = again;
+		dup[1] = first;
+		*found = true;
 	}
-	kc_host_finish(h);
-	*out = h;
+}
+
+int kc_host_put_cpuid(struct kvmcpu_host *h, bool hv, struct kc_host_cpuid_in *v, size_t n,
+		      size_t dup[2])
+{
+	bool repeated = false;
+	if (n > 1) /* qsort wants a non-NULL array even for none */
+		qsort(v, n, sizeof(*v), cmp_cpuid_in);
+	for (size_t i = 1; i < n; i++)
+		if (!cmp_entry(&v[i - 1].e, v[i].e.function, v[i].e.index))
+			note_repeat(v[i - 1].where, v[i].where, &repeated, dup);
+	if (repeated)
+		return -EEXIST;
+	struct kvmcpu_cpuid_entry *t = malloc((n ? n : 1) * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		t[i] = v[i].e;
+		memset(t[i].padding, 0, sizeof(t[i].padding));
+	}
+	h->words_valid = false;
+	if (hv) {
+		free(h->hv);
+		h->hv = t;
+		h->nhv = h->caphv = n;
+		return 0;
+	}
+	free(h->cpuid);
+	h->cpuid = t;
+	h->ncpuid = h->capcpuid = n;
+	h->vendor[0] = '\0';
+	if (n && t[0].function == 0 && t[0].index == 0)
+		kc_vendor_from_regs(t[0].ebx, t[0].ecx, t[0].edx, h->vendor);
 	return 0;
 }
 
-int kvmcpu_host_load(const char *path, struct kvmcpu_host **out, struct kvmcpu_error *err)
+static int cmp_cap_in(const void *pa, const void *pb)
 {
-	char *data;
-	size_t len;
-	if (!path)
-		return kc_fail(err, -EINVAL, NULL, "no host file given");
-	int r = kc_read_file(path, &data, &len, err);
-	if (r)
-		return r;
-	r = kvmcpu_host_load_mem(data, len, path, out, err);
-	free(data);
-	return r;
+	const struct kc_host_cap_in *a = *(const struct kc_host_cap_in *const *)pa;
+	const struct kc_host_cap_in *b = *(const struct kc_host_cap_in *const *)pb;
+	int c = strcmp(a->name, b->name);
+	if (c)
+		return c;
+	return a->where < b->where ? -1 : a->where > b->where;
 }
 
-int kvmcpu_host_save(const struct kvmcpu_host *h, FILE *out, enum kvmcpu_host_format format,
-		     struct kvmcpu_error *err)
+int kc_host_put_caps(struct kvmcpu_host *h, const struct kc_host_cap_in *v, size_t n,
+		     size_t dup[2])
 {
-	switch (format) {
-	case KVMCPU_HOST_JSON:
-		return kc_host_write_json(h, out, err);
-	case KVMCPU_HOST_TEXT:
-		return kc_host_write_text(h, out, err);
+	bool repeated = false;
+	/* Sorted pointers find repeats; the table itself keeps the input order. */
+	const struct kc_host_cap_in **sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	struct kc_host_cap *t = malloc((n ? n : 1) * sizeof(*t));
+	if (!sorted || !t) {
+		free(sorted);
+		free(t);
+		return -ENOMEM;
 	}
-	return kc_fail(err, -EINVAL, NULL, "unknown host format %d", (int)format);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = &v[i];
+	if (n > 1)
+		qsort(sorted, n, sizeof(*sorted), cmp_cap_in);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(sorted[i - 1]->name, sorted[i]->name))
+			note_repeat(sorted[i - 1]->where, sorted[i]->where, &repeated, dup);
+	free(sorted);
+	if (repeated) {
+		free(t);
+		return -EEXIST;
+	}
+	for (size_t i = 0; i < n; i++) {
+		kc_strlcpy(t[i].name, v[i].name, sizeof(t[i].name));
+		t[i].value = v[i].value;
+	}
+	free(h->caps);
+	h->caps = t;
+	h->ncaps = h->capcaps = n;
+	return 0;
+}
+
+static int cmp_msr_in(const void *pa, const void *pb)
+{
+	const struct kc_host_msr_in *a = pa, *b = pb;
+	if (a->index != b->index)
+		return a->index < b->index ? -1 : 1;
+	return a->where < b->where ? -1 : a->where > b->where;
+}
+
+int kc_host_put_msrs(struct kvmcpu_host *h, struct kc_host_msr_in *v, size_t n, size_t dup[2])
+{
+	bool repeated = false;
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_msr_in);
+	for (size_t i = 1; i < n; i++)
+		if (v[i - 1].index == v[i].index)
+			note_repeat(v[i - 1].where, v[i].where, &repeated, dup);
+	if (repeated)
+		return -EEXIST;
+	struct kc_host_msr *t = malloc((n ? n : 1) * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		t[i].index = v[i].index;
+		t[i].value = v[i].value;
+	}
+	free(h->msrs);
+	h->msrs = t;
+	h->nmsrs = h->capmsrs = n;
+	h->words_valid = false;
+	return 0;
+}
+
+bool kc_host_cap_name_ok(const char *s, size_t len)
+{
+	if (len <= 8 || len >= sizeof(((struct kc_host_cap *)0)->name) || strncmp(s, "KVM_CAP_", 8))
+		return false;
+	for (size_t i = 8; i < len; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+bool kc_host_word_ok(const char *s, size_t len, size_t size)
+{
+	if (len >= size)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < 0x21 || s[i] > 0x7e || s[i] == '#')
+			return false;
+	return true;
 }

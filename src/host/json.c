@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/host-priv.h"
+#include "host/load-priv.h"
 #include "util/json.h"
 #include "util/util.h"
 
 #define KC_HOST_SCHEMA "kvmcpu-host/1"
+/* Version 2 adds "kind"; the writer uses it only for recordings that need it (raw dumps). */
+#define KC_HOST_SCHEMA_KIND "kvmcpu-host/2"
 
 /* ---- names of the feature MSRs KVM reports (SDM Vol. 4, AMD APM Vol. 2) ---- */
 
@@ -128,33 +130,6 @@ static int hj_check_members(const struct hj_ctx *c, const struct kc_json *obj, c
 	return 0;
 }
 
-static bool hj_parse_hex(const char *s, size_t len, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (len < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-		return false;
-	for (i = 2; i < len; i++) {
-		char ch = s[i];
-		unsigned d;
-
-		if (ch >= '0' && ch <= '9')
-			d = (unsigned)(ch - '0');
-		else if (ch >= 'a' && ch <= 'f')
-			d = (unsigned)(ch - 'a' + 10);
-		else if (ch >= 'A' && ch <= 'F')
-			d = (unsigned)(ch - 'A' + 10);
-		else
-			return false;
-		if (v >> 60)
-			return false;
-		v = v << 4 | d;
-	}
-	*out = v;
-	return true;
-}
-
 /*
  * An unsigned value of @bits bits, written as a "0x..." hex string or as a
  * plain JSON integer.
@@ -169,16 +144,12 @@ static int hj_unsigned(const struct hj_ctx *c, const struct kc_json *v, const ch
 
 	if (kc_json_type(v) == KC_JSON_STRING) {
 		s = kc_json_str(v, &len);
-		if (!hj_parse_hex(s, len, &u)) {
-			if (len >= 3 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
-			    strspn(s + 2, "0123456789abcdefABCDEF") == len - 2)
-				return hj_fail(c, v, path, NULL, "\"%.40s\" does not fit in %u bits",
-					       s, bits);
+		int r = kc_parse_number(s, len, KC_NUM_0X_HEX, max, &u);
+		if (r == -ERANGE)
+			return hj_fail(c, v, path, NULL, "\"%.40s\" does not fit in %u bits", s, bits);
+		if (r)
 			return hj_fail(c, v, path, "write hex strings as \"0x\" and hex digits, e.g. \"0x0000000d\"",
 				       "\"%.40s\" is not a hex number", s);
-		}
-		if (u > max)
-			return hj_fail(c, v, path, NULL, "\"%.40s\" does not fit in %u bits", s, bits);
 	} else if (kc_json_type(v) == KC_JSON_NUMBER) {
 		text = kc_json_number_text(v);
 		if (!kc_json_is_integer(v))
@@ -274,139 +245,191 @@ static int hj_cpuid_entry(const struct hj_ctx *c, const struct kc_json *v, const
 	return 0;
 }
 
+/* An array or object longer than a host can hold: one message naming the member. */
+static int hj_too_many(const struct hj_ctx *c, const struct kc_json *v, const char *name,
+		       size_t max, const char *what, const char *why)
+{
+	return hj_fail(c, v, name, "this is not a recording of a KVM host",
+		       "%zu %s, more than %zu; %s", kc_json_count(v), what, max, why);
+}
+
 /* "cpuid" or "hv_cpuid": an array of entries, each (function, index) once. */
 static int hj_cpuid_array(const struct hj_ctx *c, const struct kc_json *arr, const char *name,
 			  bool hv)
 {
-	struct kvmcpu_cpuid_entry *seen;
-	size_t n = kc_json_count(arr), i, j;
+	struct kc_host_cpuid_in *in;
+	size_t n = kc_json_count(arr), i, dup[2];
 	int r = 0;
 
 	if (kc_json_type(arr) != KC_JSON_ARRAY)
 		return hj_wrong_type(c, arr, name, hv ? "an array of CPUID entries or null"
 						      : "an array of CPUID entries");
-	seen = calloc(n ? n : 1, sizeof(*seen));
-	if (!seen)
+	if (!hv && n > KC_HOST_MAX_CPUID)
+		return hj_too_many(c, arr, name, KC_HOST_MAX_CPUID, "CPUID entries",
+				   "KVM reports at most 256 (KVM_MAX_CPUID_ENTRIES)");
+	if (hv && n > KC_HOST_MAX_HV_CPUID)
+		return hj_too_many(c, arr, name, KC_HOST_MAX_HV_CPUID, "Hyper-V CPUID entries",
+				   "KVM reports a dozen");
+	in = calloc(n ? n : 1, sizeof(*in));
+	if (!in)
 		return kc_fail(c->err, -ENOMEM, NULL, "out of memory");
 	for (i = 0; i < n && !r; i++) {
-		const struct kc_json *v = kc_json_at(arr, i);
 		char path[48];
 
 		snprintf(path, sizeof(path), "%s[%zu]", name, i);
-		r = hj_cpuid_entry(c, v, path, &seen[i]);
-		if (r)
-			break;
-		r = hv ? kvmcpu_host_add_hv_cpuid(c->h, &seen[i]) : kvmcpu_host_add_cpuid(c->h, &seen[i]);
-		if (r == -EEXIST) {
-			/* Rare, so the earlier twin is searched only now. */
-			for (j = 0; j < i; j++)
-				if (seen[j].function == seen[i].function &&
-				    seen[j].index == seen[i].index)
-					break;
-			r = hj_fail(c, v, path, "each (function, index) may appear once",
-				    "duplicate entry for function 0x%08x index 0x%x (also %s[%zu])",
-				    seen[i].function, seen[i].index, name, j);
-		} else if (r) {
-			r = kc_fail(c->err, r, NULL, "%s: %s: cannot add the entry: %s", c->origin, path,
-				    kvmcpu_strerror(r));
-		}
+		r = hj_cpuid_entry(c, kc_json_at(arr, i), path, &in[i].e);
+		in[i].where = i;
 	}
-	free(seen);
+	if (!r)
+		r = kc_host_put_cpuid(c->h, hv, in, n, dup);
+	if (r == -EEXIST) {
+		const struct kc_json *v = kc_json_at(arr, dup[0]);
+		char path[48];
+		uint64_t fn = 0, idx = 0;
+
+		snprintf(path, sizeof(path), "%s[%zu]", name, dup[0]);
+		hj_unsigned(c, kc_json_get(v, "function"), path, 32, &fn);
+		if (kc_json_get(v, "index"))
+			hj_unsigned(c, kc_json_get(v, "index"), path, 32, &idx);
+		r = hj_fail(c, v, path, "each (function, index) may appear once",
+			    "duplicate entry for function 0x%08" PRIx64 " index 0x%" PRIx64
+			    " (also %s[%zu])", fn, idx, name, dup[1]);
+	} else if (r == -ENOMEM) {
+		r = kc_fail(c->err, r, NULL, "%s: %s: out of memory", c->origin, name);
+	}
+	free(in);
+	return r;
+}
+
+static int hj_cap_value(const struct hj_ctx *c, const struct kc_json *v, const char *path,
+			int64_t *value)
+{
+	uint64_t u;
+	int r;
+
+	if (kc_json_type(v) == KC_JSON_NUMBER && kc_json_is_integer(v)) {
+		if (!kc_json_i64(v, value))
+			return hj_fail(c, v, path, NULL, "%.40s does not fit in 64 bits",
+				       kc_json_number_text(v));
+		return 0;
+	}
+	/* Hex strings are allowed like everywhere else; the value is signed 64-bit. */
+	r = hj_unsigned(c, v, path, 63, &u);
+	if (!r)
+		*value = (int64_t)u;
 	return r;
 }
 
 static int hj_caps(const struct hj_ctx *c, const struct kc_json *obj)
 {
-	size_t i;
+	struct kc_host_cap_in *in;
+	size_t i, n = 0, dup[2];
+	int r = 0;
 
 	if (kc_json_type(obj) != KC_JSON_OBJECT)
 		return hj_wrong_type(c, obj, "caps", "an object mapping KVM_CAP_* names to integers");
-	for (i = 0; i < kc_json_count(obj); i++) {
+	if (kc_json_count(obj) > KC_HOST_MAX_CAPS)
+		return hj_too_many(c, obj, "caps", KC_HOST_MAX_CAPS, "capabilities",
+				   "Linux defines a few hundred");
+	in = calloc(kc_json_count(obj) + 1, sizeof(*in));
+	if (!in)
+		return kc_fail(c->err, -ENOMEM, NULL, "out of memory");
+	for (i = 0; i < kc_json_count(obj) && !r; i++) {
 		const char *name = kc_json_key_at(obj, i);
 		const struct kc_json *v = kc_json_at(obj, i);
 		char path[96];
-		int64_t value;
-		uint64_t u;
-		int r;
 
 		snprintf(path, sizeof(path), "caps.%.60s", name);
 		if (!strncmp(name, "x-", 2))
 			continue;
-		if (strncmp(name, "KVM_CAP_", 8) || strlen(name) < 9 ||
-		    strlen(name) >= sizeof(c->h->caps[0].name))
-			return hj_fail(c, v, path, "capability names are Linux's, e.g. KVM_CAP_HYPERV",
-				       "a capability name starts with KVM_CAP_ and has at most %zu characters",
-				       sizeof(c->h->caps[0].name) - 1);
-		if (kc_json_type(v) == KC_JSON_NUMBER && kc_json_is_integer(v)) {
-			if (!kc_json_i64(v, &value))
-				return hj_fail(c, v, path, NULL, "%.40s does not fit in 64 bits",
-					       kc_json_number_text(v));
-		} else {
-			/* Hex strings are allowed like everywhere else; the value is signed 64-bit. */
-			r = hj_unsigned(c, v, path, 63, &u);
-			if (r)
-				return r;
-			value = (int64_t)u;
+		if (!kc_host_cap_name_ok(name, strlen(name))) {
+			r = hj_fail(c, v, path, "capability names are Linux's, e.g. KVM_CAP_HYPERV",
+				    "a capability name is KVM_CAP_ and up to %zu of A-Z, 0-9 and _",
+				    sizeof(in->name) - 9);
+			break;
 		}
-		r = kvmcpu_host_add_cap(c->h, name, value);
-		if (r)
-			return kc_fail(c->err, r, NULL, "%s: %s: cannot add the capability: %s",
-				       c->origin, path, kvmcpu_strerror(r));
+		r = hj_cap_value(c, v, path, &in[n].value);
+		kc_strlcpy(in[n].name, name, sizeof(in[n].name));
+		in[n++].where = i;
 	}
-	return 0;
+	if (!r)
+		r = kc_host_put_caps(c->h, in, n, dup);
+	/* JSON objects refuse repeated keys, so -EEXIST cannot come back here. */
+	if (r == -ENOMEM || r == -EEXIST)
+		r = kc_fail(c->err, r, NULL, "%s: caps: cannot add the capabilities: %s", c->origin,
+			    kvmcpu_strerror(r));
+	free(in);
+	return r;
 }
 
 static const char *const msr_members[] = { "index", "name", "value", NULL };
 
+static int hj_msr(const struct hj_ctx *c, const struct kc_json *v, const char *path,
+		  struct kc_host_msr_in *in)
+{
+	const char *name = NULL;
+	uint64_t index = 0;
+	int r;
+
+	if (kc_json_type(v) != KC_JSON_OBJECT)
+		return hj_wrong_type(c, v, path, "an object {index, name, value}");
+	r = hj_check_members(c, v, path, msr_members);
+	if (!r)
+		r = hj_member_u(c, v, path, "index", 32, &index);
+	if (!r)
+		r = hj_member_u(c, v, path, "value", 64, &in->value);
+	/* The name is informative: checked for type, never trusted over the index. */
+	if (!r)
+		r = hj_member_str(c, v, path, "name", 0, &name);
+	in->index = (uint32_t)index;
+	return r;
+}
+
 static int hj_msrs(const struct hj_ctx *c, const struct kc_json *arr)
 {
-	size_t i;
+	struct kc_host_msr_in *in;
+	size_t i, n = kc_json_count(arr), dup[2];
+	int r = 0;
 
 	if (kc_json_type(arr) != KC_JSON_ARRAY)
 		return hj_wrong_type(c, arr, "msrs", "an array of {index, name, value}");
-	for (i = 0; i < kc_json_count(arr); i++) {
-		const struct kc_json *v = kc_json_at(arr, i);
-		const char *name = NULL;
-		uint64_t index, value, prev;
+	if (n > KC_HOST_MAX_MSRS)
+		return hj_too_many(c, arr, "msrs", KC_HOST_MAX_MSRS, "MSRs",
+				   "KVM reports a few dozen feature MSRs");
+	in = calloc(n ? n : 1, sizeof(*in));
+	if (!in)
+		return kc_fail(c->err, -ENOMEM, NULL, "out of memory");
+	for (i = 0; i < n && !r; i++) {
 		char path[32];
-		int r;
 
 		snprintf(path, sizeof(path), "msrs[%zu]", i);
-		if (kc_json_type(v) != KC_JSON_OBJECT)
-			return hj_wrong_type(c, v, path, "an object {index, name, value}");
-		r = hj_check_members(c, v, path, msr_members);
-		if (!r)
-			r = hj_member_u(c, v, path, "index", 32, &index);
-		if (!r)
-			r = hj_member_u(c, v, path, "value", 64, &value);
-		/* The name is informative: checked for type, never trusted over the index. */
-		if (!r)
-			r = hj_member_str(c, v, path, "name", 0, &name);
-		if (r)
-			return r;
-		if (kvmcpu_host_msr(c->h, (uint32_t)index, &prev)) {
-			size_t j;
-
-			for (j = 0; j < i; j++) {
-				uint64_t other;
-
-				if (!hj_unsigned(c, kc_json_get(kc_json_at(arr, j), "index"), "", 32,
-						 &other) && other == index)
-					break;
-			}
-			return hj_fail(c, v, path, "each MSR may appear once",
-				       "duplicate MSR 0x%08" PRIx64 " (also msrs[%zu])", index, j);
-		}
-		r = kvmcpu_host_add_msr(c->h, (uint32_t)index, value);
-		if (r)
-			return kc_fail(c->err, r, NULL, "%s: %s: cannot add the MSR: %s", c->origin,
-				       path, kvmcpu_strerror(r));
+		r = hj_msr(c, kc_json_at(arr, i), path, &in[i]);
+		in[i].where = i;
 	}
-	return 0;
+	if (!r)
+		r = kc_host_put_msrs(c->h, in, n, dup);
+	if (r == -EEXIST) {
+		char path[32];
+		uint32_t index = 0;
+
+		for (i = 0; i < n; i++)
+			if (in[i].where == dup[0])
+				index = in[i].index;
+		snprintf(path, sizeof(path), "msrs[%zu]", dup[0]);
+		r = hj_fail(c, kc_json_at(arr, dup[0]), path, "each MSR may appear once",
+			    "duplicate MSR 0x%08" PRIx32 " (also msrs[%zu])", index, dup[1]);
+	} else if (r == -ENOMEM) {
+		r = kc_fail(c->err, r, NULL, "%s: msrs: out of memory", c->origin);
+	}
+	free(in);
+	return r;
 }
 
 static const char *const top_members[] = {
 	"schema", "origin", "kernel", "module", "cpuid", "hv_cpuid", "caps", "msrs", NULL,
+};
+static const char *const top_members_v2[] = {
+	"schema", "origin", "kernel", "module", "kind", "cpuid", "hv_cpuid", "caps", "msrs", NULL,
 };
 
 static int hj_schema(const struct hj_ctx *c, const struct kc_json *top)
@@ -421,13 +444,13 @@ static int hj_schema(const struct hj_ctx *c, const struct kc_json *top)
 	s = kc_json_str(v, NULL);
 	if (!s)
 		return hj_wrong_type(c, v, "schema", "the string \"" KC_HOST_SCHEMA "\"");
-	if (strcmp(s, KC_HOST_SCHEMA))
+	if (strcmp(s, KC_HOST_SCHEMA) && strcmp(s, KC_HOST_SCHEMA_KIND))
 		return hj_fail(c, v, "schema",
 			       strncmp(s, "kvmcpu-host/", 12)
 				       ? "this is not a kvmcpu host recording"
 				       : "the file was written by another kvmcpu version; record the host again with this one",
-			       "schema \"%.60s\" is not understood; this version of kvmcpu reads \"%s\"",
-			       s, KC_HOST_SCHEMA);
+			       "schema \"%.60s\" is not understood; this version of kvmcpu reads \"%s\" and \"%s\"",
+			       s, KC_HOST_SCHEMA, KC_HOST_SCHEMA_KIND);
 	return 0;
 }
 
@@ -444,7 +467,34 @@ static int hj_info(const struct hj_ctx *c, const struct kc_json *top)
 		r = hj_member_str(c, top, "", "module", sizeof(c->h->module), &module);
 	if (r)
 		return r;
+	/* The text format holds them as one word: both formats accept the same values. */
+	if (kernel && !kc_host_word_ok(kernel, strlen(kernel), sizeof(c->h->kernel)))
+		return hj_fail(c, kc_json_get(top, "kernel"), "kernel", NULL,
+			       "a kernel release is printable ASCII without space or '#'");
+	if (module && !kc_host_word_ok(module, strlen(module), sizeof(c->h->module)))
+		return hj_fail(c, kc_json_get(top, "module"), "module", NULL,
+			       "a module name is printable ASCII without space or '#'");
 	return kvmcpu_host_set_info(c->h, NULL, kernel, module);
+}
+
+static bool hj_is_v2(const struct kc_json *top)
+{
+	const char *s = kc_json_str(kc_json_get(top, "schema"), NULL);
+	return s && !strcmp(s, KC_HOST_SCHEMA_KIND);
+}
+
+/* "kind" (schema 2): "kvm", the default, or "raw-cpuid" for a processor's own CPUID dump. */
+static int hj_kind(const struct hj_ctx *c, const struct kc_json *top)
+{
+	const char *name = NULL;
+	enum kvmcpu_host_kind kind;
+	int r = hj_member_str(c, top, "", "kind", 16, &name);
+	if (r || !name)
+		return r;
+	if (!kc_host_kind_parse(name, strlen(name), &kind))
+		return hj_fail(c, kc_json_get(top, "kind"), "kind", "see docs/host-format.md, \"Kinds of recording\"",
+			       "\"%.40s\" is not a kind; expected \"kvm\" or \"raw-cpuid\"", name);
+	return kvmcpu_host_set_kind(c->h, kind);
 }
 
 static int hj_host(const struct hj_ctx *c, const struct kc_json *top)
@@ -458,10 +508,16 @@ static int hj_host(const struct hj_ctx *c, const struct kc_json *top)
 			       kc_json_type(top) == KC_JSON_ARRAY ? "n" : "",
 			       kc_json_type_name(kc_json_type(top)));
 	r = hj_schema(c, top);
+	if (!r && !hj_is_v2(top) && kc_json_get(top, "kind"))
+		r = hj_fail(c, kc_json_get(top, "kind"), "kind",
+			    "a recording with a kind is schema \"" KC_HOST_SCHEMA_KIND "\"",
+			    "unknown member in schema \"" KC_HOST_SCHEMA "\"");
 	if (!r)
-		r = hj_check_members(c, top, "", top_members);
+		r = hj_check_members(c, top, "", hj_is_v2(top) ? top_members_v2 : top_members);
 	if (!r)
 		r = hj_info(c, top);
+	if (!r)
+		r = hj_kind(c, top);
 	if (r)
 		return r;
 	v = kc_json_get(top, "cpuid");
@@ -496,9 +552,17 @@ int kc_host_parse_json(struct kvmcpu_host *h, const char *data, size_t len, cons
 	struct kc_json *top;
 	int r;
 
-	r = kc_json_parse(data, len, c.origin, &top, err);
+	r = kc_json_parse_limited(data, len, c.origin, KC_HOST_JSON_MAX_VALUES, &top, err);
+	if (r == -E2BIG && err) {
+		char where[sizeof(err->message)];
+
+		kc_strlcpy(where, err->message, sizeof(where));
+		return kc_fail(err, -EINVAL, "this is not a recording of a KVM host",
+			       "%.400s: a host recording holds a few thousand JSON values (at most "
+			       "%d CPUID entries)", where, KC_HOST_MAX_CPUID);
+	}
 	if (r)
-		return r;
+		return r == -E2BIG ? -EINVAL : r;
 	r = hj_host(&c, top);
 	kc_json_free(top);
 	return r;
@@ -559,11 +623,15 @@ static void hw_msrs(FILE *f, const struct kvmcpu_host *h)
 
 int kc_host_write_json(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err)
 {
+	bool kind = h->kind != KVMCPU_HOST_KVM;
+
 	fputs("{\n", out);
-	hw_string_member(out, "schema", KC_HOST_SCHEMA, true);
+	hw_string_member(out, "schema", kind ? KC_HOST_SCHEMA_KIND : KC_HOST_SCHEMA, true);
 	hw_string_member(out, "origin", h->origin, true);
 	hw_string_member(out, "kernel", h->kernel, true);
 	hw_string_member(out, "module", h->module, true);
+	if (kind)
+		hw_string_member(out, "kind", kvmcpu_host_kind_name(h->kind), true);
 	hw_cpuid_array(out, "cpuid", h->cpuid, h->ncpuid);
 	if (h->hv_cpuid_known)
 		hw_cpuid_array(out, "hv_cpuid", h->hv, h->nhv);

@@ -2,11 +2,13 @@
 /* Reads a live host from /dev/kvm (Documentation/virt/kvm/api.rst). */
 #include <errno.h>
 #include <fcntl.h>
+#include <asm/prctl.h>
 #include <linux/kvm.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -45,6 +47,7 @@ static const struct {
 	CAP(KVM_CAP_TSC_CONTROL),
 	CAP(KVM_CAP_X86_SMM),
 	CAP(KVM_CAP_MAX_VCPUS),
+	CAP(KVM_CAP_TSC_DEADLINE_TIMER),
 };
 
 /*
@@ -72,9 +75,31 @@ static int get_cpuid2(int fd, unsigned long request, struct kvm_cpuid2 **out)
 	return -E2BIG;
 }
 
+/* XSAVE state component 18, AMX tile data (SDM Vol. 1, 13.1); the only dynamic one. */
+#define XFEATURE_XTILEDATA 18
+
+/*
+ * KVM_GET_SUPPORTED_CPUID leaves out AMX (XCR0 bits 17-18 in leaf 0xD and their
+ * subleaves) unless the calling process holds the guest permission for tile data
+ * (Documentation/arch/x86/xstate.rst; kvm_get_filtered_xcr0 in Linux). A VMM must
+ * ask for it before it gives AMX to a guest, and QEMU asks before reading the
+ * supported CPUID; so does kvmcpu, when the kernel offers tile data at all. The
+ * permission is the process's from then on, and costs nothing until a guest uses AMX.
+ */
+static void request_amx_guest_permission(void)
+{
+	uint64_t supported = 0;
+	if (syscall(SYS_arch_prctl, ARCH_GET_XCOMP_SUPP, &supported) ||
+	    !(supported & (1ull << XFEATURE_XTILEDATA)))
+		return;
+	/* A failure leaves the table without AMX, as before: nothing else to do. */
+	(void)syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_GUEST_PERM, XFEATURE_XTILEDATA);
+}
+
 static int read_supported_cpuid(struct kvmcpu_host *h, int fd, struct kvmcpu_error *err)
 {
 	struct kvm_cpuid2 *c;
+	request_amx_guest_permission();
 	int r = get_cpuid2(fd, KVM_GET_SUPPORTED_CPUID, &c);
 	if (r)
 		return kc_fail(err, r, NULL, "KVM_GET_SUPPORTED_CPUID failed: %s", strerror(-r));

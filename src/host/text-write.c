@@ -8,18 +8,13 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "host/host-priv.h"
+#include "host/load-priv.h"
 #include "util/util.h"
 
-/* Text values are single words: anything else goes into the comment header only. */
+/* Text values are single words the reader takes back: anything else goes into the header only. */
 static bool is_word(const char *s)
 {
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || *s == '#' || (unsigned char)*s == 0x7f)
-			return false;
-	return true;
+	return *s && kc_host_word_ok(s, strlen(s), SIZE_MAX);
 }
 
 /* A header line "# key: value" with control characters replaced, so it stays one line. */
@@ -32,8 +27,8 @@ static void tw_comment(FILE *f, const char *key, const char *value)
 }
 
 /*
- * The text format has no flags column: a reader derives them from the leaf.
- * Where the host's flags differ, say so in a comment rather than lose it silently.
+ * The reader derives the flags from the leaf; a flags= field says where the
+ * host's differ (some kernels report 0x1B or 0x80000020 without the flag).
  */
 static void tw_cpuid(FILE *f, const char *keyword, const struct kvmcpu_cpuid_entry *v, size_t n)
 {
@@ -41,11 +36,11 @@ static void tw_cpuid(FILE *f, const char *keyword, const struct kvmcpu_cpuid_ent
 		uint32_t implied = kc_leaf_is_indexed(v[i].function) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX
 								      : 0;
 
-		fprintf(f, "%s %08x %08x %08x %08x %08x %08x\n", keyword, v[i].function, v[i].index,
+		fprintf(f, "%s %08x %08x %08x %08x %08x %08x", keyword, v[i].function, v[i].index,
 			v[i].eax, v[i].ebx, v[i].ecx, v[i].edx);
 		if (v[i].flags != implied)
-			fprintf(f, "# flags of the line above: 0x%x (read back as 0x%x; JSON keeps them)\n",
-				v[i].flags, implied);
+			fprintf(f, " flags=%x", v[i].flags);
+		fputc('\n', f);
 	}
 }
 
@@ -61,6 +56,9 @@ int kc_host_write_text(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_err
 		fprintf(out, "kernel %s\n", h->kernel);
 	if (is_word(h->module))
 		fprintf(out, "module %s\n", h->module);
+	/* Only a raw dump says its kind: a recording without one is KVM's report. */
+	if (h->kind != KVMCPU_HOST_KVM)
+		fprintf(out, "kind %s\n", kvmcpu_host_kind_name(h->kind));
 	tw_cpuid(out, "cpuid", h->cpuid, h->ncpuid);
 	if (!h->hv_cpuid_known)
 		fputs("# hv-cpuid: not recorded (KVM_GET_SUPPORTED_HV_CPUID unavailable)\n", out);
@@ -68,13 +66,10 @@ int kc_host_write_text(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_err
 		fputs("hv-cpuid none\n", out);
 	tw_cpuid(out, "hv-cpuid", h->hv, h->nhv);
 	for (i = 0; i < h->ncaps; i++) {
-		/* The text format holds capability values as unsigned 32-bit hex. */
-		if (h->caps[i].value < 0 || h->caps[i].value > UINT32_MAX)
-			fprintf(out, "# cap %s %" PRId64 " (out of the text format's range)\n",
-				h->caps[i].name, h->caps[i].value);
-		else
-			fprintf(out, "cap %s %" PRIx64 "\n", h->caps[i].name,
-				(uint64_t)h->caps[i].value);
+		/* Hex magnitude, with '-' for a negative value (-(uint64_t) is exact for INT64_MIN). */
+		int64_t v = h->caps[i].value;
+		fprintf(out, "cap %s %s%" PRIx64 "\n", h->caps[i].name, v < 0 ? "-" : "",
+			v < 0 ? -(uint64_t)v : (uint64_t)v);
 	}
 	for (i = 0; i < h->nmsrs; i++)
 		fprintf(out, "msr %08" PRIx32 " %016" PRIx64 "\n", h->msrs[i].index,

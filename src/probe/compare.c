@@ -229,6 +229,38 @@ static int add_sweeps(struct reqlist *l, const struct kvmcpu_cpuid_entry *t, siz
 	return rc;
 }
 
+/*
+ * MSRs a guest may read only when a CPUID bit says they exist; KVM checks
+ * the guest CPUID on RDMSR.
+ */
+static const struct {
+	uint32_t msr;
+	uint32_t leaf, subleaf;
+	enum kvmcpu_reg reg;
+	uint32_t bit;
+} msr_gates[] = {
+	{ 0x10a, 0x7, 0, KVMCPU_EDX, 1u << 29 }, /* IA32_ARCH_CAPABILITIES (SDM Vol. 4 2-2) */
+	{ 0xcf, 0x7, 0, KVMCPU_EDX, 1u << 30 },  /* IA32_CORE_CAPABILITIES */
+	{ 0x345, 0x1, 0, KVMCPU_ECX, 1u << 15 }, /* IA32_PERF_CAPABILITIES (PDCM) */
+};
+
+/*
+ * A planned MSR whose gating CPUID bit the table clears: the VMM writes it (as
+ * QEMU writes ARCH_CAPABILITIES whether or not the guest has the feature), and
+ * the guest, told it does not exist, cannot read it; nothing to compare.
+ */
+static bool hidden_by_table(const struct kvmcpu_result *r, uint32_t msr)
+{
+	for (size_t g = 0; g < KC_ARRAY_SIZE(msr_gates); g++) {
+		if (msr_gates[g].msr != msr)
+			continue;
+		const struct kvmcpu_cpuid_entry *e =
+			kvmcpu_result_cpuid_find(r, msr_gates[g].leaf, msr_gates[g].subleaf);
+		return !e || !((&e->eax)[msr_gates[g].reg] & msr_gates[g].bit);
+	}
+	return false;
+}
+
 static int build_requests(struct reqlist *l, const struct kvmcpu_result *r,
 			  const struct kvmcpu_probe_opts *o)
 {
@@ -242,7 +274,8 @@ static int build_requests(struct reqlist *l, const struct kvmcpu_result *r,
 	for (size_t i = 0; !rc && o && i < o->nmsrs; i++)
 		rc = req_add(l, KC_REQ_RDMSR, o->msrs[i], 0);
 	for (size_t i = 0; !rc && i < r->nmsrs; i++)
-		rc = req_add(l, KC_REQ_RDMSR, r->msrs[i].index, 0);
+		if (!hidden_by_table(r, r->msrs[i].index))
+			rc = req_add(l, KC_REQ_RDMSR, r->msrs[i].index, 0);
 	return rc;
 }
 
@@ -412,21 +445,6 @@ static void compare_reg(struct kvmcpu_probe_report *rep, const struct kc_probe_r
 	rep->forced_bits += (unsigned)__builtin_popcount(row->forced);
 	rep->mismatch_bits += (unsigned)__builtin_popcount(row->mismatch);
 }
-
-/*
- * MSRs a guest may read only when a CPUID bit says they exist; KVM checks
- * the guest CPUID on RDMSR.
- */
-static const struct {
-	uint32_t msr;
-	uint32_t leaf, subleaf;
-	enum kvmcpu_reg reg;
-	uint32_t bit;
-} msr_gates[] = {
-	{ 0x10a, 0x7, 0, KVMCPU_EDX, 1u << 29 }, /* IA32_ARCH_CAPABILITIES (SDM Vol. 4 2-2) */
-	{ 0xcf, 0x7, 0, KVMCPU_EDX, 1u << 30 },  /* IA32_CORE_CAPABILITIES */
-	{ 0x345, 0x1, 0, KVMCPU_ECX, 1u << 15 }, /* IA32_PERF_CAPABILITIES (PDCM) */
-};
 
 /* True when the MSR's gating CPUID bit is host-forced clear in this report. */
 static bool gate_forced_clear(const struct kvmcpu_probe_report *rep, uint32_t msr)

@@ -51,6 +51,24 @@ static void guest_components(const struct kc_resolve *c, uint64_t *xcr0, uint64_
 	}
 }
 
+/*
+ * ECX of subleaf i >= 2 (SDM Vol. 1, 13.2): bit 0 supervisor state, bit 1 64-byte
+ * alignment in the compacted format, bit 2 XFD (extended feature disable) support.
+ * QEMU keeps the host's alignment and XFD bits for user components
+ * (ESA_FEATURE_ALIGN64_MASK | ESA_FEATURE_XFD_MASK); without XFD a guest's AMX
+ * tile data could not be armed lazily, as Linux guests do.
+ */
+#define XSAVE_ECX_SUPERVISOR 1u
+#define XSAVE_ECX_ALIGN64 2u
+#define XSAVE_ECX_XFD 4u
+
+static uint32_t component_ecx(uint32_t host_ecx, bool supervisor)
+{
+	if (supervisor)
+		return (host_ecx & XSAVE_ECX_ALIGN64) | XSAVE_ECX_SUPERVISOR;
+	return host_ecx & (XSAVE_ECX_ALIGN64 | XSAVE_ECX_XFD);
+}
+
 /* Standard-format size: the end of the furthest user component. */
 static uint32_t standard_size(const struct kvmcpu_host *h, uint64_t xcr0)
 {
@@ -73,7 +91,7 @@ static uint32_t compacted_size(const struct kvmcpu_host *h, uint64_t mask)
 	for (unsigned i = 2; i < 64; i++) {
 		if (!(mask & (1ull << i)))
 			continue;
-		if (kc_host_cpuid_reg(h, 0xd, i, KVMCPU_ECX) & 2)
+		if (kc_host_cpuid_reg(h, 0xd, i, KVMCPU_ECX) & XSAVE_ECX_ALIGN64)
 			size = (size + 63) & ~63u;
 		size += kc_host_cpuid_reg(h, 0xd, i, KVMCPU_EAX);
 	}
@@ -136,7 +154,7 @@ int kc_xsave_build(struct kc_resolve *c)
 		const struct kvmcpu_cpuid_entry *h = kvmcpu_host_cpuid_find(c->host, 0xd, i);
 		bool supervisor = xss & (1ull << i);
 		/* Supervisor components have no fixed offset (EBX 0); ECX bit 0 marks them. */
-		r = put(c, i, h->eax, supervisor ? 0 : h->ebx, (h->ecx & 2) | (supervisor ? 1 : 0), 0);
+		r = put(c, i, h->eax, supervisor ? 0 : h->ebx, component_ecx(h->ecx, supervisor), 0);
 	}
 	return r;
 }

@@ -51,6 +51,7 @@ struct kc_json_parser {
 	const unsigned char *p, *end;
 	unsigned line, column;
 	unsigned depth;
+	size_t values, max_values;
 	const char *origin;
 	struct kvmcpu_error *err;
 };
@@ -407,10 +408,17 @@ static int jp_string(struct kc_json_parser *s, char **out, size_t *out_len)
 		} else if (c < 0x20) {
 			r = jp_fail(s, "control character 0x%02x in string (write it as an escape)", c);
 		} else if (c < 0x80) {
-			if (!jp_buf_put(&b, &c, 1))
+			/* A run of plain ASCII goes in at once: no line ends, one column each. */
+			const unsigned char *run = s->p;
+			while (run < s->end && *run >= 0x20 && *run < 0x80 && *run != '"' &&
+			       *run != '\\')
+				run++;
+			if (!jp_buf_put(&b, s->p, (size_t)(run - s->p))) {
 				r = jp_fail_nomem(s);
-			else
-				jp_advance(s);
+			} else {
+				s->column += (unsigned)(run - s->p);
+				s->p = run;
+			}
 		} else {
 			size_t n = utf8_seq_length(s->p, (size_t)(s->end - s->p));
 
@@ -446,22 +454,6 @@ static int jp_digits(struct kc_json_parser *s, const char *what)
 	while (!jp_eof(s) && jp_is_digit(*s->p))
 		jp_advance(s);
 	return 0;
-}
-
-/* Exact magnitude of the integer digits in [p, end); false on 64-bit overflow. */
-static bool jp_magnitude(const unsigned char *p, const unsigned char *end, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	for (; p < end; p++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
 }
 
 static int jp_number(struct kc_json_parser *s, struct kc_json *v)
@@ -501,8 +493,11 @@ static int jp_number(struct kc_json_parser *s, struct kc_json *v)
 		if (r)
 			return r;
 	}
+	/* The digits are decimal by the grammar above; the library's number parser gives the value. */
 	if (v->u.num.integer)
-		v->u.num.fits_u64 = jp_magnitude(int_start, int_end, &v->u.num.magnitude);
+		v->u.num.fits_u64 = !kc_parse_number((const char *)int_start,
+						     (size_t)(int_end - int_start), KC_NUM_DEC_OR_0X,
+						     UINT64_MAX, &v->u.num.magnitude);
 	v->u.num.text = strndup((const char *)start, (size_t)(s->p - start));
 	if (!v->u.num.text)
 		return jp_fail_nomem(s);
@@ -726,6 +721,9 @@ static int jp_value(struct kc_json_parser *s, struct kc_json **out)
 
 	if (jp_eof(s))
 		return jp_fail_eof(s);
+	/* The tree costs far more than the text it comes from: a budget keeps it bounded. */
+	if (++s->values > s->max_values)
+		return jp_fail_code(s, -E2BIG, NULL, "more than %zu values", s->max_values);
 	v = jp_node(s, KC_JSON_NULL);
 	if (!v)
 		return jp_fail_nomem(s);
@@ -771,11 +769,18 @@ static int jp_value(struct kc_json_parser *s, struct kc_json **out)
 int kc_json_parse(const char *data, size_t len, const char *origin, struct kc_json **out,
 		  struct kvmcpu_error *err)
 {
+	return kc_json_parse_limited(data, len, origin, SIZE_MAX, out, err);
+}
+
+int kc_json_parse_limited(const char *data, size_t len, const char *origin, size_t max_values,
+			  struct kc_json **out, struct kvmcpu_error *err)
+{
 	struct kc_json_parser s = {
 		.p = (const unsigned char *)data,
 		.end = (const unsigned char *)data + len,
 		.line = 1,
 		.column = 1,
+		.max_values = max_values,
 		.origin = origin,
 		.err = err,
 	};

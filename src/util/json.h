@@ -41,6 +41,14 @@ struct kc_json;
  */
 int kc_json_parse(const char *data, size_t len, const char *origin, struct kc_json **out,
 		  struct kvmcpu_error *err);
+/*
+ * The same with a budget: at most @max_values values (every array, object,
+ * member value and element counts one), so that the tree's memory stays
+ * bounded whatever the input. More gives -E2BIG, with the line and column
+ * of the first value over the budget.
+ */
+int kc_json_parse_limited(const char *data, size_t len, const char *origin, size_t max_values,
+			  struct kc_json **out, struct kvmcpu_error *err);
 /* Accepts NULL. */
 void kc_json_free(struct kc_json *v);
 

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -137,68 +139,167 @@ void kc_suggest(const char *word, size_t n, kc_name_at_fn get, const void *ctx, 
 	}
 }
 
-bool kc_parse_u64(const char *s, size_t len, bool hex_default, uint64_t max, uint64_t *out)
+static int digit_value(char c, unsigned base)
 {
-	unsigned base = hex_default ? 16 : 10;
-	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+	int d = -1;
+	if (c >= '0' && c <= '9')
+		d = c - '0';
+	else if (c >= 'a' && c <= 'f')
+		d = c - 'a' + 10;
+	else if (c >= 'A' && c <= 'F')
+		d = c - 'A' + 10;
+	return d >= 0 && (unsigned)d < base ? d : -1;
+}
+
+int kc_parse_number(const char *s, size_t len, enum kc_num_syntax syntax, uint64_t max,
+		    uint64_t *out)
+{
+	unsigned base = syntax == KC_NUM_DEC_OR_0X ? 10 : 16;
+	bool prefixed = len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	if (prefixed) {
 		base = 16;
 		s += 2;
 		len -= 2;
+	} else if (syntax == KC_NUM_0X_HEX) {
+		return -EINVAL;
 	}
 	if (!len)
-		return false;
+		return -EINVAL;
 	uint64_t v = 0;
+	bool overflow = false;
+	/* Every digit is checked even after an overflow, so junk is never called "too large". */
 	for (size_t i = 0; i < len; i++) {
-		int c = tolower((unsigned char)s[i]);
-		unsigned digit;
-		if (c >= '0' && c <= '9')
-			digit = (unsigned)(c - '0');
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			digit = (unsigned)(c - 'a' + 10);
+		int d = digit_value(s[i], base);
+		if (d < 0)
+			return -EINVAL;
+		if (v > (UINT64_MAX - (unsigned)d) / base)
+			overflow = true;
 		else
-			return false;
-		if (v > (UINT64_MAX - digit) / base)
-			return false;
-		v = v * base + digit;
+			v = v * base + (unsigned)d;
 	}
-	if (v > max)
-		return false;
+	if (overflow || v > max)
+		return -ERANGE;
 	*out = v;
-	return true;
+	return 0;
 }
 
-int kc_read_file(const char *path, char **data, size_t *len, struct kvmcpu_error *err)
+bool kc_parse_u64(const char *s, size_t len, enum kc_num_syntax syntax, uint64_t max,
+		  uint64_t *out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return kc_fail(err, -errno, "check the path and its permissions",
-			       "cannot open '%s': %s", path, strerror(errno));
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
-		int e = errno ? errno : EINVAL;
-		close(fd);
-		return kc_fail(err, -e, "give a regular file of at most 64 MiB",
-			       "'%s' is not a readable regular file", path);
-	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return kc_fail(err, -ENOMEM, NULL, "out of memory reading '%s'", path);
-	}
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+	return kc_parse_number(s, len, syntax, max, out) == 0;
+}
+
+/* Names what a non-regular file is, for the refusal message. */
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO (named pipe)";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "not a regular file";
+}
+
+static int refuse_kind(const char *path, mode_t mode, struct kvmcpu_error *err)
+{
+	return kc_fail(err, S_ISDIR(mode) ? -EISDIR : -EINVAL, "give a regular file",
+		       "'%s' is %s, not a regular file", path, file_kind(mode));
+}
+
+/* Kernel interfaces look like regular files but are no recordings (and may never end). */
+static bool on_kernel_fs(int fd)
+{
+	struct statfs fs;
+	return !fstatfs(fd, &fs) && (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC);
+}
+
+static int too_large(const char *what, size_t limit, struct kvmcpu_error *err)
+{
+	return kc_fail(err, -EFBIG, "a recording of a real host is a few kilobytes",
+		       "'%s' is larger than the %zu MiB limit", what, limit >> 20);
+}
+
+int kc_read_fd(int fd, const char *what, size_t limit, char **data, size_t *len,
+	       struct kvmcpu_error *err)
+{
+	size_t cap = limit < 65536 ? limit + 1 : 65536, got = 0;
+	char *buf = malloc(cap + 1);
+	if (!buf)
+		return kc_fail(err, -ENOMEM, NULL, "out of memory reading '%s'", what);
+	/* Read to the end rather than trust st_size: the file may change while it is read. */
+	for (;;) {
+		if (got == cap) { /* got <= limit here, so the buffer can still grow */
+			size_t ncap = cap > limit / 2 ? limit + 1 : cap * 2;
+			char *p = realloc(buf, ncap + 1);
+			if (!p) {
+				free(buf);
+				return kc_fail(err, -ENOMEM, NULL, "out of memory reading '%s'", what);
+			}
+			buf = p;
+			cap = ncap;
+		}
+		ssize_t r = read(fd, buf + got, cap - got);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
+		if (r < 0) {
+			int e = errno;
+			free(buf);
+			return kc_fail(err, -e, NULL, "cannot read '%s': %s", what, strerror(e));
+		}
+		if (!r)
 			break;
 		got += (size_t)r;
+		if (got > limit) {
+			free(buf);
+			return too_large(what, limit, err);
+		}
 	}
-	close(fd);
 	buf[got] = '\0';
 	*data = buf;
 	*len = got;
 	return 0;
+}
+
+int kc_read_file(const char *path, size_t limit, char **data, size_t *len,
+		 struct kvmcpu_error *err)
+{
+	struct stat st;
+	/* The type is checked before opening: open() blocks on a FIFO and fails on a socket. */
+	if (stat(path, &st) < 0) {
+		int e = errno;
+		return kc_fail(err, -e, "check the path and its permissions", "cannot open '%s': %s",
+			       path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode))
+		return refuse_kind(path, st.st_mode, err);
+	if ((uint64_t)st.st_size > limit)
+		return too_large(path, limit, err);
+	/* O_NONBLOCK: a FIFO swapped in after stat() must not hang the open either. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		int e = errno;
+		return kc_fail(err, -e, "check the path and its permissions", "cannot open '%s': %s",
+			       path, strerror(e));
+	}
+	int r;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		r = kc_fail(err, -e, NULL, "cannot read '%s': %s", path, strerror(e));
+	} else if (!S_ISREG(st.st_mode)) {
+		r = refuse_kind(path, st.st_mode, err);
+	} else if (on_kernel_fs(fd)) {
+		r = kc_fail(err, -EINVAL, "record a host with: kvmcpu host --json > FILE",
+			    "'%s' is a /proc or /sys file, not a host recording", path);
+	} else {
+		r = kc_read_fd(fd, path, limit, data, len, err);
+	}
+	close(fd);
+	return r;
 }
 
 bool kc_leaf_is_indexed(uint32_t function)

@@ -33,14 +33,40 @@ size_t kc_edit_distance(const char *a, const char *b);
 bool kc_name_eq(const char *a, const char *b);
 
 /*
- * Parses an unsigned number: hex with 0x prefix or decimal (or hex without
- * prefix when @hex_default). Returns false on junk, empty input or overflow
- * of @max.
+ * How a number may be written. Signs, white space and empty input are never
+ * accepted; every syntax takes either case of the hex digits and of the x.
  */
-bool kc_parse_u64(const char *s, size_t len, bool hex_default, uint64_t max, uint64_t *out);
+enum kc_num_syntax {
+	KC_NUM_DEC_OR_0X = 0, /* decimal, or hex with a 0x prefix */
+	KC_NUM_HEX = 1,       /* hex, with or without a 0x prefix */
+	KC_NUM_0X_HEX = 2,    /* hex with a 0x prefix only */
+};
 
-/* Reads a whole file; the caller frees *data. Returns 0 or -errno (message in err). */
-int kc_read_file(const char *path, char **data, size_t *len, struct kvmcpu_error *err);
+/*
+ * The library's one number parser: @len bytes of @s in @syntax. Returns 0 and
+ * *out, -EINVAL when @s is not a number in that syntax, or -ERANGE when it is
+ * one but exceeds @max (*out untouched on error).
+ */
+int kc_parse_number(const char *s, size_t len, enum kc_num_syntax syntax, uint64_t max,
+		    uint64_t *out);
+
+/* kc_parse_number as a yes/no answer (@syntax: false = KC_NUM_DEC_OR_0X, true = KC_NUM_HEX). */
+bool kc_parse_u64(const char *s, size_t len, enum kc_num_syntax syntax, uint64_t max,
+		  uint64_t *out);
+
+/*
+ * Reads a whole regular file of at most @limit bytes; the caller frees *data
+ * (NUL-terminated, *len bytes before the NUL). Never blocks on a FIFO, refuses
+ * directories, FIFOs, sockets, devices and /proc or /sys files by name, and
+ * never returns a short read as the whole file. Returns 0 or -errno, with the
+ * message in @err: -EISDIR, -EINVAL (not a regular file), -EFBIG (over @limit),
+ * -ENOMEM, or the errno of open/read.
+ */
+int kc_read_file(const char *path, size_t limit, char **data, size_t *len,
+		 struct kvmcpu_error *err);
+/* The reading half of kc_read_file, for an open descriptor (@what names it in messages). */
+int kc_read_fd(int fd, const char *what, size_t limit, char **data, size_t *len,
+	       struct kvmcpu_error *err);
 
 /* Bounded string copy that always terminates. */
 void kc_strlcpy(char *dst, const char *src, size_t size);

@@ -15,18 +15,64 @@ def read_host(path):
     with open(path) as f:
         for line in f:
             line = line.split("#")[0].split()
+            if line == ["kind", "raw-cpuid"]:
+                host["raw"] = True
             if len(line) == 6:
                 v = [int(x, 16) for x in line]
                 host[(v[0], v[1])] = dict(zip(("eax", "ebx", "ecx", "edx"), v[2:]))
     return host
 
 
+def reg(host, leaf, sub, r):
+    e = host.get((leaf, sub))
+    return e[r] if e else 0
+
+
+def kvm_synthesized(host):
+    """Feature names KVM (Linux 6.18) sets on the processor of a raw dump, whatever its
+    CPUID says: arch/x86/kvm/cpuid.c kvm_set_cpu_caps and __do_cpuid_func,
+    kvm/svm/svm.c svm_set_cpu_caps, kvm/x86.c kvm_get_arch_capabilities."""
+    vendor = b"".join(reg(host, 0, 0, r).to_bytes(4, "little") for r in ("ebx", "edx", "ecx")).decode()
+    amd = vendor in ("AuthenticAMD", "HygonGenuine")
+    eax1 = reg(host, 1, 0, "eax")
+    family = (eax1 >> 8) & 0xF
+    family += (eax1 >> 20) & 0xFF if family == 0xF else 0
+    e7 = reg(host, 7, 0, "edx")
+    e8 = reg(host, 0x80000008, 0, "ebx")
+    out = ["x2apic", "tsc-deadline", "hypervisor", "arat", "tsc-adjust", "arch-capabilities",
+           "kvmclock", "kvm-nopiodelay", "kvm-asyncpf", "kvm-steal-time", "kvm-pv-eoi",
+           "kvm-pv-unhalt", "kvm-pv-tlb-flush", "kvm-asyncpf-vmexit", "kvm-pv-ipi",
+           "kvm-poll-control", "kvm-pv-sched-yield", "kvm-asyncpf-int", "kvmclock-stable-bit",
+           "pschange-mc-no", "skip-l1dfl-vmentry"]
+    if amd:
+        out += ["rdctl-no", "mds-no", "gds-no", "rfds-no", "its-no"]
+        if e8 >> 30 & 1 and e8 >> 12 & 1 and e8 >> 14 & 1:  # IBPB_RET, IBPB, IBRS
+            out.append("spec-ctrl")
+        if e8 >> 15 & 1:
+            out.append("stibp")
+        if e8 >> 24 & 1:
+            out.append("ssbd")
+        if e8 >> 24 & 1 or 0x15 <= family <= 0x18:  # AMD_SSBD or LS_CFG_SSBD
+            out.append("virt-ssbd")
+        if e8 >> 26 & 1 or 0x0F <= family <= 0x12:  # AMD_SSB_NO or NO_SSB
+            out += ["amd-no-ssb", "ssb-no"]
+    else:
+        if e7 >> 26 & 1:
+            out += ["ibpb", "ibrs"]
+        if e7 >> 27 & 1:
+            out.append("amd-stibp")
+        if e7 >> 31 & 1:
+            out.append("amd-ssbd")
+    return reference.words_of(out)
+
+
 def host_word(host, w):
     info = reference.WORDS[w]
+    synth = kvm_synthesized(host).get(w, 0) if host.get("raw") else 0
     if info["type"] != "cpuid":
-        return None  # recorded dumps carry no MSRs: the word must be zero
+        return synth  # recorded dumps carry no MSRs: only what KVM emulates
     e = host.get((info["leaf"], info["subleaf"] or 0))
-    v = e[info["register"]] if e else 0
+    v = (e[info["register"]] if e else 0) | synth
     if w == "FEAT_1_ECX":
         v |= HYPERVISOR  # KVM reports it; bare-metal dumps lack it
     if w == "FEAT_8000_0007_EBX":
@@ -86,7 +132,7 @@ def main():
                 if w in reference.DERIVED:
                     continue
                 hw = host_word(host, w)
-                allowed = model.get(w, 0) & (hw if hw is not None else 0)
+                allowed = model.get(w, 0) & hw
                 c.eq(v & ~allowed, 0, "%s: %s has bits outside host AND model" % (where, w))
             entries = {(e["function"], e["index"]): e for e in got["entries"]}
             vendor, family, model_no, stepping, _ = reference.identity(name)

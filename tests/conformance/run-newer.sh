@@ -10,9 +10,11 @@
 # qemu-system-x86 from trixie-backports into it, and then runs the same QMP
 # comparison as the `conformance` test suite, driving the chroot's QEMU from
 # outside (`chroot ROOT qemu-system-x86_64 ...`, QMP over stdio) with /dev bound in
-# for /dev/kvm.
+# for /dev/kvm; then the whole-table comparison (table_conformance.py) against the
+# same QEMU.
 #
-# Usage: tests/conformance/run-newer.sh [BUILDDIR] [--setup-only] [harness options]
+# Usage: tests/conformance/run-newer.sh [BUILDDIR] [--setup-only] [options of both harnesses:
+#        --models A,B --jobs N --timeout S]
 # Needs root (debootstrap, chroot, mount). Safe to run again: every step checks
 # whether it was already done.
 set -eu
@@ -55,17 +57,22 @@ find_mirror() {
 
 mounted() { grep -q " $1 " /proc/mounts; }
 
+# The bind mounts this run made; only those are undone at exit (another run, or
+# qemu_table.py, may be using the ones it found).
+made_mounts=""
+
 bind_mounts() {
 	for d in dev dev/pts proc sys; do
 		mkdir -p "$root/$d"
 		if ! mounted "$root/$d"; then
 			mount --bind "/$d" "$root/$d"
+			made_mounts="$d $made_mounts"
 		fi
 	done
 }
 
 unbind_mounts() {
-	for d in sys proc dev/pts dev; do
+	for d in $made_mounts; do
 		if mounted "$root/$d"; then
 			umount "$root/$d" || umount -l "$root/$d" || true
 		fi
@@ -126,5 +133,11 @@ v=$(chroot_qemu_version)
 cli="$builddir/cli/kvmcpu"
 [ -x "$cli" ] || die "$cli not found; build first (make)"
 say "comparing every model QEMU $v knows with kvmcpu on this host (2 QEMUs at a time)"
+status=0
 python3 "$here/qemu_conformance.py" --cli "$cli" \
-	--qemu "chroot $root qemu-system-x86_64" --expect-version "$v" --expect-models 186 "$@"
+	--qemu "chroot $root qemu-system-x86_64" --expect-version "$v" --expect-models 186 "$@" ||
+	status=$?
+say "the complete table of every vCPU, at -smp 1 and at the tested topologies"
+python3 "$here/table_conformance.py" --cli "$cli" --qemu "$v" \
+	--expect-version "$v" --expect-models 186 "$@" || status=$?
+exit "$status"

@@ -18,6 +18,7 @@ static void test_accepts(void)
 	struct kvmcpu_error err;
 	struct kvmcpu_host *h = load("# a comment\n"
 				     "00000000 00 0000000d 756e6547 6c65746e 49656e69\n"
+				     "00000001 00 000306c3 00100800 7ffafbff bfebfbff\n"
 				     "cpuid 0x7 0x0 0 0xd19ffffb 0x8 0x9c002400  # trailing comment\n"
 				     "cpuid 4 1 7c004122 01c0003f 0000003f 0\n"
 				     "hv-cpuid 40000003 0 00003fff 002bb9ff 00000002 00f7fbfe\n"
@@ -30,7 +31,7 @@ static void test_accepts(void)
 		fprintf(stderr, "%s\n", err.message);
 		return;
 	}
-	CHECK_EQ(kvmcpu_host_cpuid_count(h), 3);
+	CHECK_EQ(kvmcpu_host_cpuid_count(h), 4);
 	CHECK(!strcmp(kvmcpu_host_vendor(h), "GenuineIntel"));
 	CHECK_EQ(kvmcpu_host_cpuid_find(h, 7, 0)->ebx, 0xd19ffffb);
 	/* Leaf 4 is indexed: subleaf 1 is its own entry, subleaf 2 is absent. */

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The recorded formats, below the loader (src/host/load.c) and above the host
+ * container (src/host/host.c): each reads into or writes from a host through
+ * the container's calls only.
+ */
+#ifndef KC_HOST_LOAD_PRIV_H
+#define KC_HOST_LOAD_PRIV_H
+
+#include <stdio.h>
+
+#include "host/host-priv.h"
+
+/* The largest recording kvmcpu_host_load reads. */
+#define KC_HOST_FILE_MAX ((size_t)64 << 20)
+
+/*
+ * The JSON reader builds a tree before it checks the host; a valid recording
+ * has a few thousand values, so more than this is refused before it can cost
+ * much memory (about 130 bytes per value).
+ */
+#define KC_HOST_JSON_MAX_VALUES 65536
+
+int kc_host_parse_text(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
+		       struct kvmcpu_error *err);
+int kc_host_parse_json(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
+		       struct kvmcpu_error *err);
+int kc_host_write_json(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err);
+int kc_host_write_text(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err);
+
+#endif
