@@ -51,6 +51,9 @@ MODIFIED = [
     "Cooperlake+no_avx512-bf16", "qemu64+no_sse2+no_lm",
 ]
 
+# Specs exported with --smp: the -smp QEMU gets is the exported one.
+WITH_SMP = [("Skylake-Server", "4,sockets=2,cores=2"), ("EPYC-Rome", "2,threads=2")]
+
 
 def skip(why):
     print("SKIP (loudly): %s" % why, flush=True)
@@ -78,16 +81,25 @@ def oracle():
         load("table_conformance", os.path.join(d, "table_conformance.py"))
 
 
+class NoSmp(Exception):
+    pass
+
+
 def export_arg(cli, spec, extra=()):
+    """(-cpu argument, -smp argument or None) of `kvmcpu export --format qemu`."""
     p = subprocess.run([cli, "export", "--format", "qemu", "--cpu", spec] + list(extra),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    if p.returncode and "--smp" in extra and "smp" in p.stderr:
+        raise NoSmp(p.stderr.strip().splitlines()[0])
     if p.returncode:
         raise RuntimeError("kvmcpu export --cpu %s exited %d: %s" % (spec, p.returncode,
                                                                      p.stderr.strip()))
     words = p.stdout.split()
     if words[0] != "-cpu" or len(words) not in (2, 4):
         raise RuntimeError("unexpected export output: %r" % p.stdout)
-    return words[1].strip("'")
+    if len(words) == 4 and words[2] != "-smp":
+        raise RuntimeError("unexpected export output: %r" % p.stdout)
+    return words[1].strip("'"), words[3] if len(words) == 4 else None
 
 
 DOMAIN = """<domain type='qemu'>
@@ -157,13 +169,23 @@ def libvirt_arg(cli, lv, spec):
 
 
 def run_one(args, qt, tc, target, spec, vendors, lv=None):
-    res = {"spec": spec, "state": None, "diffs": []}
+    spec, smp = spec if isinstance(spec, tuple) else (spec, None)
+    res = {"spec": spec + (" --smp " + smp if smp else ""), "state": None, "diffs": []}
     model = spec.split("+")[0]
     try:
-        arg = libvirt_arg(args.cli, lv, spec) if lv else export_arg(args.cli, spec)
+        if lv:
+            arg, qsmp = libvirt_arg(args.cli, lv, spec), None
+        else:
+            arg, qsmp = export_arg(args.cli, spec, ["--smp", smp] if smp else [])
+        if qsmp != smp:
+            raise RuntimeError("--smp %s exported as -smp %s" % (smp, qsmp))
         res["arg"] = arg
-        table = qt.qemu_table(target, arg, None, 60.0)
-        ours, _ = qt.kvmcpu_tables(args.cli, spec, None, len(table["vcpus"]))
+        table = qt.qemu_table(target, arg, smp, 60.0)
+        ours, _ = qt.kvmcpu_tables(args.cli, spec, smp, len(table["vcpus"]))
+    except NoSmp as e:
+        res["state"] = "no-smp"
+        res["error"] = str(e)
+        return res
     except Refused as e:
         res["state"] = "refused"
         res["error"] = str(e)
@@ -173,7 +195,8 @@ def run_one(args, qt, tc, target, spec, vendors, lv=None):
         res["error"] = str(e)
         return res
     for qv, kv in zip(table["vcpus"], ours):
-        ctx = tc.Context(model, vendors.get(model, ""), table["qemu"], "1", qv, kv["doc"])
+        ctx = tc.Context(model, vendors.get(model, ""), table["qemu"], smp or "1", qv,
+                         kv["doc"])
         for d in qt.table_diffs(qv, kv):
             d["hits"], d["left"] = tc.explain(d, ctx)
             res["diffs"].append(d)
@@ -208,9 +231,11 @@ def main():
     specs += [s for s in MODIFIED if s.split("+")[0] in specs]
     if args.models:
         specs = args.models.split(",")
+    if args.via == "qemu":
+        specs += [s for s in WITH_SMP if s[0] in names]
     vendors = qc.load_vendors()
     counts = {"identical": 0, "divergence": 0, "gap": 0, "unexplained": 0, "error": 0,
-              "refused": 0}
+              "refused": 0, "no-smp": 0}
     lv = Libvirt() if args.via == "libvirt" else None
     if lv:
         try:  # the first call probes QEMU's capabilities into the private root's cache
@@ -222,6 +247,9 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for res in pool.map(lambda s: run_one(args, qt, tc, target, s, vendors, lv), specs):
             counts[res["state"]] += 1
+            if res["state"] == "no-smp":
+                print("NOTE (loudly): %s not run: this kvmcpu resolves no topology yet (%s)"
+                      % (res["spec"], res["error"]))
             if res["state"] == "refused" and args.verbose:
                 print("REFUSED %-38s %s" % (res["spec"], res["error"]))
             if res["state"] == "error":
@@ -233,9 +261,11 @@ def main():
                         print("      %s  (unexplained bits %#x)" % (qt.fmt_diff(d), d["left"]))
     if lv:
         lv.close()
-    print("via %s, QEMU %s: %d specs (%d model names, %d modified) exported and run in %.0f s" %
-          (args.via, version, len(specs), len([s for s in specs if "+" not in s]),
-           len([s for s in specs if "+" in s]), time.monotonic() - t0))
+    plain = [s for s in specs if isinstance(s, str)]
+    print("via %s, QEMU %s: %d specs (%d model names, %d modified, %d with -smp) exported and "
+          "run in %.0f s" % (args.via, version, len(specs), len([s for s in plain if "+" not in s]),
+                             len([s for s in plain if "+" in s]), len(specs) - len(plain),
+                             time.monotonic() - t0))
     print("  identical whole table: %d; only deliberate divergences: %d; only known gaps of "
           "the table (issue 7): %d; unexplained: %d; errors: %d; refused by the format: %d" %
           (counts["identical"], counts["divergence"], counts["gap"], counts["unexplained"],
