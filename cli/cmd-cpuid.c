@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* kvmcpu cpuid: the guest CPUID table (and MSR/capability plans) for a spec on a host. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu cpuid --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC] [--kvm PARAMS]\n"
-		   "                    [--host FILE] [--enforce] [--explain] [--json]\n\n"
+	fprintf(f, "Usage: kvmcpu cpuid --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC] [--vcpu I]\n"
+		   "                    [--kvm PARAMS] [--host FILE] [--enforce] [--explain] [--json]\n\n"
 		   "Resolves a CPU spec against a host into the table a VMM gives KVM_SET_CPUID2:\n"
 		   "guest features = host AND model, for every CPUID feature word.\n\n"
 		   "  --cpu SPEC     MODEL[+feature|+no_feature]..., or host, or max\n"
@@ -20,7 +22,9 @@ static void usage(FILE *f)
 		   "  --kvm PARAMS   the parameter string 'hv=...,cpu=...,nested_virt'\n"
 		   "                 (--cpu, --hv and --nested add the parts it lacks; each part\n"
 		   "                 once; cpu= defaults to host)\n"
-		   "  --smp SPEC     the vCPU topology, passed on as smp=SPEC\n"
+		   "  --smp SPEC     the topology, QEMU's -smp: N[,sockets=S][,dies=D][,modules=M]\n"
+		   "                 [,cores=C][,threads=T] (default 1 vCPU); passed on as smp=SPEC\n"
+		   "  --vcpu I       print vCPU I's table (APIC and topology IDs; default 0)\n"
 		   "  --host FILE    a recorded host (JSON or text); default: this machine's /dev/kvm\n"
 		   "  --enforce      fail (exit 1) when the host lacks any feature of the model\n"
 		   "  --explain      say, for each dropped, forced or added bit, why\n"
@@ -28,10 +32,16 @@ static void usage(FILE *f)
 		   "  -h, --help     this text\n");
 }
 
-static void print_table(const struct kvmcpu_result *r)
-{
+/* The table printed: one vCPU's. */
+struct table {
+	const struct kvmcpu_cpuid_entry *e;
 	size_t n;
-	const struct kvmcpu_cpuid_entry *e = kvmcpu_result_cpuid(r, &n);
+};
+
+static void print_table(const struct kvmcpu_result *r, const struct table *t)
+{
+	size_t n = t->n;
+	const struct kvmcpu_cpuid_entry *e = t->e;
 	printf("%-10s %-5s %-5s %-10s %-10s %-10s %-10s\n", "FUNCTION", "INDEX", "FLAGS", "EAX", "EBX",
 	       "ECX", "EDX");
 	for (size_t i = 0; i < n; i++)
@@ -99,10 +109,10 @@ static void print_explain(const struct kvmcpu_result *r)
 	}
 }
 
-static void json_entries(struct jw *w, const struct kvmcpu_result *r)
+static void json_entries(struct jw *w, const struct table *t)
 {
-	size_t n;
-	const struct kvmcpu_cpuid_entry *e = kvmcpu_result_cpuid(r, &n);
+	size_t n = t->n;
+	const struct kvmcpu_cpuid_entry *e = t->e;
 	jw_key(w, "entries");
 	jw_arr_begin(w);
 	for (size_t i = 0; i < n; i++) {
@@ -212,7 +222,7 @@ static void json_words(struct jw *w, const struct kvmcpu_result *r)
 }
 
 static void print_json(const struct kvmcpu_config *cfg, const struct kvmcpu_host *host,
-		       const struct kvmcpu_result *r)
+		       const struct kvmcpu_result *r, unsigned vcpu, const struct table *t)
 {
 	struct jw w;
 	jw_init(&w, stdout);
@@ -222,7 +232,10 @@ static void print_json(const struct kvmcpu_config *cfg, const struct kvmcpu_host
 	jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
 	jw_kv_bool(&w, "nested", kvmcpu_config_nested(cfg));
 	jw_kv_str(&w, "host", kvmcpu_host_origin(host));
-	json_entries(&w, r);
+	jw_kv_u64(&w, "vcpus", kvmcpu_result_vcpu_count(r));
+	jw_kv_u64(&w, "vcpu", vcpu);
+	jw_kv_u64(&w, "apic_id", kvmcpu_result_vcpu_apic_id(r, vcpu));
+	json_entries(&w, t);
 	json_plans(&w, r);
 	json_notices(&w, r);
 	json_words(&w, r);
@@ -230,15 +243,46 @@ static void print_json(const struct kvmcpu_config *cfg, const struct kvmcpu_host
 	jw_end(&w);
 }
 
+static int parse_vcpu(const char *s, unsigned *out)
+{
+	char *end = NULL;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || s[0] == '-' || v > 0xffffffffUL)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* vCPU @vcpu's table: the result's own for vCPU 0, else a copy in *copy. */
+static int vcpu_table(const struct kvmcpu_result *r, unsigned vcpu, struct table *t,
+		      struct kvmcpu_cpuid_entry **copy)
+{
+	t->e = kvmcpu_result_cpuid(r, &t->n);
+	if (vcpu == 0)
+		return EXIT_OK;
+	struct kvmcpu_error err;
+	kvmcpu_error_clear(&err);
+	*copy = malloc((t->n ? t->n : 1) * sizeof(**copy));
+	if (!*copy)
+		return cli_usage("cpuid", "out of memory");
+	if (kvmcpu_result_cpuid_vcpu(r, vcpu, *copy, t->n, &t->n, &err))
+		return cli_report("cpuid", &err, EXIT_USAGE);
+	t->e = *copy;
+	return EXIT_OK;
+}
+
 struct cpuid_opts {
 	bool explain, enforce;
+	const char *vcpu;
 };
 
 static int cpuid_option(void *ctx, int key, const char *arg)
 {
 	struct cpuid_opts *o = ctx;
-	(void)arg;
-	if (key == 'e')
+	if (key == 'V')
+		o->vcpu = arg;
+	else if (key == 'e')
 		o->explain = true;
 	else if (key == 'E')
 		o->enforce = true;
@@ -250,6 +294,7 @@ int cmd_cpuid(int argc, char **argv)
 	static const struct cli_opt own[] = {
 		{ "explain", no_argument, 'e', false },
 		{ "enforce", no_argument, 'E', false },
+		{ "vcpu", required_argument, 'V', false },
 		{ 0 },
 	};
 	struct cpuid_opts o = { 0 };
@@ -265,38 +310,47 @@ int cmd_cpuid(int argc, char **argv)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 	const char *cpu = a.cpu, *kvm = a.kvm, *host_path = a.host;
 	bool explain = o.explain, json = a.json;
+	const char *vcpu_arg = o.vcpu;
 	if (!cpu && !kvm)
 		return cli_usage("cpuid", "give --cpu SPEC (or --kvm 'cpu=...')");
+	unsigned vcpu = 0;
+	if (vcpu_arg && parse_vcpu(vcpu_arg, &vcpu))
+		return cli_usage("cpuid", "--vcpu takes a vCPU index (0, 1, ...), not '%s'", vcpu_arg);
 	struct kvmcpu_config *cfg;
 	rc = cli_make_config("cpuid", &a, &cfg);
 	if (rc)
 		return rc;
+	struct kvmcpu_error err;
 	struct kvmcpu_host *host;
 	rc = cli_open_host("cpuid", host_path, &host);
 	if (rc) {
 		kvmcpu_config_free(cfg);
 		return rc;
 	}
-	struct kvmcpu_error err;
 	struct kvmcpu_result *r;
 	kvmcpu_error_clear(&err);
+	struct table t = { NULL, 0 };
+	struct kvmcpu_cpuid_entry *copy = NULL;
 	if (kvmcpu_resolve(cfg, host, &r, &err)) {
 		rc = cli_report("cpuid", &err, cli_exit_for(err.code));
+	} else if ((rc = vcpu_table(r, vcpu, &t, &copy))) {
+		kvmcpu_result_free(r);
 	} else {
 		if (o.enforce)
 			rc = cli_enforce("cpuid", r);
 		if (rc) {
 			/* --enforce: nothing a VMM could take for the model is printed. */
 		} else if (json) {
-			print_json(cfg, host, r);
+			print_json(cfg, host, r, vcpu, &t);
 		} else {
-			print_table(r);
+			print_table(r, &t);
 			print_dropped_line(r);
 			if (explain)
 				print_explain(r);
 		}
 		kvmcpu_result_free(r);
 	}
+	free(copy);
 	kvmcpu_host_free(host);
 	kvmcpu_config_free(cfg);
 	return rc;

@@ -30,9 +30,11 @@ static const char *const specs[] = {
 /*
  * Bits every KVM guest may get beyond the host's CPUID: the hypervisor bit
  * (KVM reports it; bare-metal dumps lack it) and MCA overflow recovery and
- * SUCCOR, which QEMU offers for the machine-check banks KVM emulates.
+ * SUCCOR, which QEMU offers for the machine-check banks KVM emulates, and
+ * topoext, which QEMU offers on every KVM host because it only announces the
+ * topology leaves (0x8000001D/1E) QEMU builds itself.
  */
-static const char *const host_extras[] = { "hypervisor", "overflow-recov", "succor" };
+static const char *const host_extras[] = { "hypervisor", "overflow-recov", "succor", "topoext" };
 
 /* QEMU's kvm_default_props (target/i386/kvm/kvm-cpu.c) turn these on for every named model. */
 static const char *const kvm_defaults[] = {

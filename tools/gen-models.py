@@ -300,6 +300,11 @@ def gen_table(d):
             o.append("\t\t.force_cpuid_0x1f = true,")
         if m.get("cache_info"):
             o.append("\t\t.caches = KC_CACHES_%s," % cache_enum(m["cache_info"]))
+        # The table's own levels, where QEMU's auto-level raised them (TCG, svm on).
+        if m.get("level", m["level_effective"]) != m["level_effective"]:
+            o.append("\t\t.min_level = 0x%x," % m["level"])
+        if m.get("xlevel", m["xlevel_effective"]) != m["xlevel_effective"]:
+            o.append("\t\t.min_xlevel = 0x%x," % m["xlevel"])
         o.append("\t\t.words = {")
         for w in d.word_names:
             v = m["feature_words_hex"].get(w)

@@ -29,12 +29,48 @@ KVMCPU_API int kvmcpu_resolve(const struct kvmcpu_config *cfg, const struct kvmc
 			      struct kvmcpu_result **out, struct kvmcpu_error *err);
 KVMCPU_API void kvmcpu_result_free(struct kvmcpu_result *r);
 
-/** The CPUID entries (struct kvm_cpuid_entry2 layout), sorted by (function, index). */
+/**
+ * The CPUID entries (struct kvm_cpuid_entry2 layout), sorted by (function,
+ * index): vCPU 0's table. Other vCPUs differ in their APIC and topology IDs:
+ * use kvmcpu_result_cpuid_vcpu() for them.
+ */
 KVMCPU_API const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid(const struct kvmcpu_result *r,
 								size_t *count);
 /** The entry for (function, index) or NULL. */
 KVMCPU_API const struct kvmcpu_cpuid_entry *
 kvmcpu_result_cpuid_find(const struct kvmcpu_result *r, uint32_t function, uint32_t index);
+/**
+ * The number of vCPUs of the topology the result was resolved for (the
+ * config's smp; 1 by default). vCPU indexes run from 0 to this count - 1.
+ * Thread safety: any number of threads may read a result nobody frees.
+ */
+KVMCPU_API unsigned kvmcpu_result_vcpu_count(const struct kvmcpu_result *r);
+/**
+ * The APIC ID of vCPU @vcpu in QEMU's layout (each topology level takes the
+ * fewest bits that count its members: threads, then cores, modules, dies,
+ * sockets). It is also the vcpu_id QEMU gives KVM_CREATE_VCPU.
+ * Returns UINT32_MAX when @vcpu is not below kvmcpu_result_vcpu_count().
+ * Pure arithmetic on @r; safe from any thread while @r is alive.
+ */
+KVMCPU_API uint32_t kvmcpu_result_vcpu_apic_id(const struct kvmcpu_result *r, unsigned vcpu);
+/**
+ * vCPU @vcpu's CPUID table: the entries of kvmcpu_result_cpuid() with that
+ * vCPU's APIC ID and topology IDs (leaf 1 EBX[31:24], 0xB and 0x1F EDX,
+ * 0x8000001E EAX, EBX[7:0] and ECX[7:0]).
+ * @r: the result (read only; it must outlive the call, not the copy).
+ * @vcpu: the vCPU index, 0 .. kvmcpu_result_vcpu_count() - 1.
+ * @out: caller-owned room for @cap entries; kvmcpu_result_cpuid()'s count is
+ *       always enough. Nothing in it refers to @r afterwards.
+ * @cap: the number of entries @out has room for.
+ * @count: set to the number of entries written.
+ * Returns 0; -EINVAL when @vcpu is outside the topology (the message names
+ * the index and the vCPU count) or an argument is NULL; -ENOSPC when @cap is
+ * too small. Costs one copy of the table; @r is not changed, so threads may
+ * build different vCPUs' tables from one result at once.
+ */
+KVMCPU_API int kvmcpu_result_cpuid_vcpu(const struct kvmcpu_result *r, unsigned vcpu,
+					struct kvmcpu_cpuid_entry *out, size_t cap, size_t *count,
+					struct kvmcpu_error *err);
 /** The model the result was built from (NULL for host/max). */
 KVMCPU_API const struct kvmcpu_model *kvmcpu_result_model(const struct kvmcpu_result *r);
 /**
@@ -90,9 +126,13 @@ KVMCPU_API const struct kvmcpu_notice *kvmcpu_result_notice_at(const struct kvmc
 KVMCPU_API const char *kvmcpu_notice_kind_name(enum kvmcpu_notice_kind kind);
 
 /**
- * Applies the result to a vCPU: capabilities marked before_cpuid, then
- * KVM_SET_CPUID2, then the remaining capabilities, then KVM_SET_MSRS. Each
- * failure names the ioctl, the leaf/capability/MSR and the errno text.
+ * Applies the result to vCPU @vcpu_index of the topology: capabilities marked
+ * before_cpuid, then KVM_SET_CPUID2 with that vCPU's table
+ * (kvmcpu_result_cpuid_vcpu()), then the remaining capabilities, then
+ * KVM_SET_MSRS. Returns 0 or a negative errno: -EINVAL when @vcpu_index is not
+ * below kvmcpu_result_vcpu_count(); each ioctl failure names the ioctl, the
+ * leaf/capability/MSR and the errno text. @r is only read: several threads may
+ * apply one result to different vCPUs at once.
  */
 KVMCPU_API int kvmcpu_result_apply(const struct kvmcpu_result *r, int vcpu_fd,
 				   unsigned vcpu_index, struct kvmcpu_error *err);

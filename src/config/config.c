@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The user's request: CPU spec, Hyper-V spec, nested_virt; and the parameter string. */
+/*
+ * The user's request: CPU spec, Hyper-V spec, nested_virt, topology, address
+ * widths, PMU; and the parameter string that carries them.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,8 @@ int kvmcpu_config_new(struct kvmcpu_config **out, struct kvmcpu_error *err)
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	kc_strlcpy(cfg->cpu, "host", sizeof(cfg->cpu));
 	cfg->kind = KC_CPU_HOST;
+	/* One vCPU, as QEMU without -smp. */
+	cfg->topo = (struct kc_topology){ 1, 1, 1, 1, 1, 1 };
 	*out = cfg;
 	return 0;
 }
@@ -233,6 +238,23 @@ bool kvmcpu_config_nested(const struct kvmcpu_config *cfg)
 	return cfg->nested;
 }
 
+int kvmcpu_config_set_smp(struct kvmcpu_config *cfg, const char *spec, struct kvmcpu_error *err)
+{
+	struct kc_smp_request req;
+	struct kc_topology topo;
+	int r = kc_smp_parse(spec, &req, err);
+	if (!r)
+		r = kc_smp_complete(&req, &topo, err);
+	if (!r)
+		cfg->topo = topo;
+	return r;
+}
+
+unsigned kvmcpu_config_vcpu_count(const struct kvmcpu_config *cfg)
+{
+	return cfg->topo.cpus;
+}
+
 static int parse_bool(const char *v, bool *out)
 {
 	static const char *const yes[] = { "on", "yes", "true", "1" };
@@ -250,43 +272,89 @@ static int parse_bool(const char *v, bool *out)
 	return -EINVAL;
 }
 
-/* One "key=value" or "nested_virt" item of the parameter string. */
-static int parse_param(struct kvmcpu_config *cfg, char *item, unsigned pos, unsigned *seen,
-		       struct kvmcpu_error *err)
+/* A number parameter (phys-bits=N, host-phys-bits-limit=N) in [lo, hi]. */
+static int parse_width(const char *key, const char *value, unsigned lo, unsigned hi,
+		       unsigned *out, struct kvmcpu_error *err)
 {
-	static const char *const keys[] = { "cpu", "hv", "nested_virt", "host-cache-info" };
+	char *end = NULL;
+	unsigned long v = value && *value ? strtoul(value, &end, 10) : 0;
+	if (!value || !*value || *end || value[0] == '-' || v < lo || v > hi)
+		return kc_fail(err, -EINVAL, "an x86-64 physical address width is 32 to 52 bits",
+			       "%s=%s is out of range: it must be %u to %u", key, value ? value : "",
+			       lo, hi);
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* A flag parameter: "key" or "key=on|off". */
+static int parse_flag(const char *key, const char *value, bool *out, struct kvmcpu_error *err)
+{
+	bool on = true;
+	if (value && parse_bool(value, &on))
+		return kc_fail(err, -EINVAL, "write KEY or KEY=on|off", "%s takes on or off, not '%s'",
+			       key, value);
+	*out = on;
+	return 0;
+}
+
+enum param_key {
+	P_CPU, P_HV, P_NESTED, P_PHYS_BITS, P_HOST_PHYS_BITS, P_HOST_PHYS_BITS_LIMIT, P_PMU,
+	P_HOST_CACHE_INFO, P_NKEYS
+};
+
+/* One "key=value" or flag item of the parameter string; smp keys go to @smp. */
+static int parse_param(struct kvmcpu_config *cfg, char *item, unsigned pos, unsigned *seen,
+		       struct kc_smp_request *smp, struct kvmcpu_error *err)
+{
+	static const char *const keys[P_NKEYS] = {
+		[P_CPU] = "cpu", [P_HV] = "hv", [P_NESTED] = "nested_virt",
+		[P_PHYS_BITS] = "phys-bits", [P_HOST_PHYS_BITS] = "host-phys-bits",
+		[P_HOST_PHYS_BITS_LIMIT] = "host-phys-bits-limit", [P_PMU] = "pmu",
+		[P_HOST_CACHE_INFO] = "host-cache-info",
+	};
 	char *eq = strchr(item, '=');
 	if (eq)
 		*eq = '\0';
 	const char *value = eq ? eq + 1 : NULL;
+	int r = value ? kc_smp_set_key(smp, item, value, err) : 1;
+	if (r != 1)
+		return r;
 	size_t k = 0;
-	while (k < KC_ARRAY_SIZE(keys) && strcmp(item, keys[k]))
+	while (k < P_NKEYS && strcmp(item, keys[k]))
 		k++;
-	if (k == KC_ARRAY_SIZE(keys))
-		return kc_fail(err, -EINVAL,
-			       "parameters are cpu=SPEC, hv=SPEC, nested_virt and host-cache-info",
+	if (k == P_NKEYS)
+		return kc_fail(err, -EINVAL, "parameters are cpu=SPEC, hv=SPEC, nested_virt, "
+			       "smp=N,sockets=,dies=,modules=,cores=,threads=, phys-bits=N, "
+			       "host-phys-bits, host-phys-bits-limit=N, pmu, host-cache-info",
 			       "unknown parameter '%s' (item %u)", item, pos);
 	if (*seen & (1u << k))
 		return kc_fail(err, -EINVAL, "give each parameter once",
 			       "parameter '%s' given twice (item %u)", item, pos);
 	*seen |= 1u << k;
-	if (k >= 2) {
-		bool on = true;
-		if (value && parse_bool(value, &on))
-			return kc_fail(err, -EINVAL,
-				       k == 2 ? "write nested_virt or nested_virt=on|off"
-					      : "write host-cache-info or host-cache-info=on|off",
-				       "%s takes on or off, not '%s'", keys[k], value);
-		if (k == 2)
-			cfg->nested = on;
-		else
-			cfg->host_cache_info = on;
-		return 0;
+	switch ((enum param_key)k) {
+	case P_NESTED:
+		return parse_flag(item, value, &cfg->nested, err);
+	case P_HOST_PHYS_BITS:
+		return parse_flag(item, value, &cfg->host_phys_bits, err);
+	case P_PMU:
+		return parse_flag(item, value, &cfg->pmu, err);
+	case P_HOST_CACHE_INFO:
+		return parse_flag(item, value, &cfg->host_cache_info, err);
+	case P_PHYS_BITS:
+		return parse_width(item, value, 32, 52, &cfg->phys_bits, err);
+	case P_HOST_PHYS_BITS_LIMIT:
+		return parse_width(item, value, 32, 52, &cfg->host_phys_bits_limit, err);
+	case P_CPU:
+	case P_HV:
+		if (!value || !*value)
+			return kc_fail(err, -EINVAL, k == P_CPU ? "write cpu=MODEL" : "write hv=PRESET+flag...",
+				       "parameter '%s' needs a value (item %u)", item, pos);
+		return k == P_CPU ? kvmcpu_config_set_cpu(cfg, value, err)
+				  : kvmcpu_config_set_hv(cfg, value, err);
+	case P_NKEYS:
+		break;
 	}
-	if (!value || !*value)
-		return kc_fail(err, -EINVAL, k == 0 ? "write cpu=MODEL" : "write hv=PRESET+flag...",
-			       "parameter '%s' needs a value (item %u)", item, pos);
-	return k == 0 ? kvmcpu_config_set_cpu(cfg, value, err) : kvmcpu_config_set_hv(cfg, value, err);
+	return 0;
 }
 
 int kvmcpu_config_parse(const char *params, struct kvmcpu_config **out, struct kvmcpu_error *err)
@@ -303,6 +371,7 @@ int kvmcpu_config_parse(const char *params, struct kvmcpu_config **out, struct k
 	char buf[1025];
 	memcpy(buf, params, len + 1);
 	unsigned seen = 0, pos = 0;
+	struct kc_smp_request smp = { 0 };
 	char *p = buf;
 	const char *spec_item = NULL; /* the last cpu= or hv= item, for QEMU's "cpu=X,+avx" */
 	int spec_len = 0;
@@ -316,7 +385,7 @@ int kvmcpu_config_parse(const char *params, struct kvmcpu_config **out, struct k
 			r = kc_fail(err, -EINVAL, "separate parameters with single commas",
 				    "empty parameter (item %u) in '%s'", pos, params);
 		else
-			r = parse_param(cfg, p, pos, &seen, err);
+			r = parse_param(cfg, p, pos, &seen, &smp, err);
 		const char *item = params + (p - buf);
 		int item_len = comma ? (int)(comma - p) : (int)strlen(item);
 		const char *eq = memchr(item, '=', (size_t)item_len);
@@ -336,6 +405,9 @@ int kvmcpu_config_parse(const char *params, struct kvmcpu_config **out, struct k
 			break;
 		p = comma + 1;
 	}
+	static const struct kc_smp_request none;
+	if (!r && memcmp(&smp, &none, sizeof(smp)))
+		r = kc_smp_complete(&smp, &cfg->topo, err);
 	if (r) {
 		kvmcpu_config_free(cfg);
 		return r;

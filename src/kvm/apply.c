@@ -140,9 +140,21 @@ int kc_apply_with_table(const struct kvmcpu_result *r, const struct kvmcpu_cpuid
 int kvmcpu_result_apply(const struct kvmcpu_result *r, int vcpu_fd, unsigned vcpu_index,
 			struct kvmcpu_error *err)
 {
-	if (!r) {
-		kvmcpu_error_clear(err);
+	kvmcpu_error_clear(err);
+	if (!r)
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_result_apply: result is NULL");
+	/* vCPU 0's table is the result's own; any other vCPU gets a patched copy. */
+	struct kvmcpu_cpuid_entry *table = NULL;
+	size_t n = r->nentries;
+	if (vcpu_index) {
+		table = malloc((n ? n : 1) * sizeof(*table));
+		if (!table)
+			return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	}
-	return kc_apply_with_table(r, r->entries, r->nentries, vcpu_fd, vcpu_index, NULL, err);
+	int rc = table ? kvmcpu_result_cpuid_vcpu(r, vcpu_index, table, n, &n, err) : 0;
+	if (!rc)
+		rc = kc_apply_with_table(r, table ? table : r->entries, n, vcpu_fd, vcpu_index, NULL,
+					 err);
+	free(table);
+	return rc;
 }

@@ -22,6 +22,8 @@ struct kvmcpu_model {
 	bool psabi_model;          /* one of the x86-64-vN level models */
 	bool force_cpuid_0x1f;
 	uint8_t caches;            /* enum kc_cache_table_id; KC_CACHES_LEGACY: the vendor's legacy table */
+	/* The table's levels (QEMU's min-level/min-xlevel) when below level/xlevel; 0 otherwise. */
+	uint32_t min_level, min_xlevel;
 	uint64_t words[KC_NWORDS]; /* raw definition, version props applied */
 };
 

@@ -18,6 +18,9 @@ struct kc_resolve {
 	char vendor[13];
 	bool intel_like;                  /* VMX-style vendor (Intel, Zhaoxin/Centaur) */
 	struct kc_topology topo;
+	/* The leaf limits after QEMU's auto-level rules (kc_leaves_build_model). */
+	uint32_t level, xlevel, xlevel2, level_func7;
+	unsigned phys_bits;               /* 0x80000008 EAX[7:0] */
 	struct kvmcpu_error *err;
 };
 

@@ -150,6 +150,7 @@ struct kvmcpu_result *kc_result_new(void)
 	r->texts = NULL;
 	r->model = NULL;
 	memset(r->words, 0, sizeof(r->words));
+	r->topo = (struct kc_topology){ 1, 1, 1, 1, 1, 1 };
 	return r;
 }
 
@@ -212,6 +213,37 @@ const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid_find(const struct kvmcpu_re
 	bool found;
 	size_t pos = entry_pos(r, function, index, &found);
 	return found ? &r->entries[pos] : NULL;
+}
+
+unsigned kvmcpu_result_vcpu_count(const struct kvmcpu_result *r)
+{
+	return r->topo.cpus;
+}
+
+uint32_t kvmcpu_result_vcpu_apic_id(const struct kvmcpu_result *r, unsigned vcpu)
+{
+	return vcpu < r->topo.cpus ? kc_topo_apic_id(&r->topo, vcpu) : UINT32_MAX;
+}
+
+int kvmcpu_result_cpuid_vcpu(const struct kvmcpu_result *r, unsigned vcpu,
+			     struct kvmcpu_cpuid_entry *out, size_t cap, size_t *count,
+			     struct kvmcpu_error *err)
+{
+	if (!r || !out || !count)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_result_cpuid_vcpu needs a result, "
+			       "an output table and a count");
+	if (vcpu >= r->topo.cpus)
+		return kc_fail(err, -EINVAL, "vCPU indexes run from 0 to the smp count - 1",
+			       "vCPU %u is outside the topology: it has %u vCPU%s (0..%u)", vcpu,
+			       r->topo.cpus, r->topo.cpus == 1 ? "" : "s", r->topo.cpus - 1);
+	if (cap < r->nentries)
+		return kc_fail(err, -ENOSPC, "pass room for kvmcpu_result_cpuid()'s count",
+			       "%zu entries do not fit in %zu", r->nentries, cap);
+	memcpy(out, r->entries, r->nentries * sizeof(*out));
+	for (size_t i = 0; vcpu && i < r->nentries; i++)
+		kc_result_vcpu_patch(r, vcpu, &out[i]);
+	*count = r->nentries;
+	return 0;
 }
 
 const struct kvmcpu_model *kvmcpu_result_model(const struct kvmcpu_result *r)

@@ -119,12 +119,38 @@ static int apply_user_mods(struct kc_resolve *c)
 	for (unsigned i = 0; i < c->cfg->nmods; i++) {
 		const struct kc_cpu_mod *m = &c->cfg->mods[i];
 		const struct kvmcpu_feature_info *f = &kc_features[m->feature];
+		/* Rule 3: vmx/svm come with nested_virt, which also plans the VMX MSRs. */
+		if (m->enable && !c->cfg->nested && (m->feature == KC_F_VMX || m->feature == KC_F_SVM))
+			return kc_fail(c->err, -EINVAL, "add nested_virt (--nested) and drop the modifier",
+				       "'+%s' needs nested_virt: a guest hypervisor is enabled with "
+				       "nested_virt, which also gives it the VMX/SVM capabilities",
+				       f->name);
 		kc_words_set(c->want, m->feature, m->enable);
 		if (kc_result_notice_text(c->r, KVMCPU_NOTICE_USER, (int)f->word, f->mask, f->name,
 					  m->enable ? "enabled by the CPU spec" : "disabled by the CPU spec"))
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+/*
+ * Several logical processors per package: QEMU sets HTT (leaf 1 EDX[28]) and,
+ * except for Intel and Zhaoxin guests (Linux ignores the thread count when it
+ * sees it there), CmpLegacy (0x80000001 ECX[1]).
+ */
+static int apply_topology_rules(struct kc_resolve *c)
+{
+	if (kc_topo_threads_per_pkg(&c->topo) <= 1)
+		return 0;
+	/* HTT describes the topology QEMU builds, not the host: it is given whatever KVM reports. */
+	kc_words_set(c->host_words, KC_F_HT, true);
+	int r = force(c, KC_F_HT, true, "set: the package has several logical processors (smp)");
+	bool intel_or_zhaoxin = !strcmp(c->vendor, "GenuineIntel") ||
+				!strcmp(c->vendor, "CentaurHauls") || !strcmp(c->vendor, "  Shanghai  ");
+	if (!r && !intel_or_zhaoxin)
+		r = force(c, KC_F_CMP_LEGACY, true,
+			  "set: the package has several logical processors (smp)");
+	return r;
 }
 
 /* An explicitly enabled feature the host cannot give is the user's error, not a silent drop. */
@@ -233,14 +259,59 @@ static int mask_with_host(struct kc_resolve *c)
  * recorded bare-metal dumps lack it), and MCA overflow recovery and SUCCOR
  * (0x80000007 EBX bits 0-1), which describe the machine-check banks KVM
  * emulates (KVM_X86_SETUP_MCE) rather than the CPU; QEMU offers them on
- * every KVM host too.
+ * every KVM host too. Likewise topoext (kvm_arch_get_supported_cpuid).
  */
+/*
+ * Processor trace capabilities are not configurable: QEMU's
+ * x86_cpu_filter_features takes intel-pt only when KVM offers at least what
+ * leaf 0x14 will report (CR3 filter, PSB/CYC, IP filter, MTC; ToPA, multiple
+ * entries, single range; MTC periods 0/3/6/9, two address ranges, PSB
+ * 2K-64K, all cycle thresholds).
+ */
+static bool host_pt_is_enough(const struct kvmcpu_host *h)
+{
+	uint32_t eax0 = kc_host_cpuid_reg(h, 0x14, 0, KVMCPU_EAX);
+	uint32_t ebx0 = kc_host_cpuid_reg(h, 0x14, 0, KVMCPU_EBX);
+	uint32_t ecx0 = kc_host_cpuid_reg(h, 0x14, 0, KVMCPU_ECX);
+	uint32_t eax1 = kc_host_cpuid_reg(h, 0x14, 1, KVMCPU_EAX);
+	uint32_t ebx1 = kc_host_cpuid_reg(h, 0x14, 1, KVMCPU_EBX);
+	const uint32_t mtc = 0x0249u << 16, psb_cyc = 0x3fu << 16 | 0x1fff;
+	return eax0 && (ebx0 & 0xf) == 0xf && (ecx0 & 0x7) == 0x7 && (eax1 & mtc) == mtc &&
+	       (eax1 & 0x3) >= 2 && (ebx1 & psb_cyc) == psb_cyc;
+}
+
 static void host_words_for_guest(struct kc_resolve *c)
 {
 	kc_host_words(c->host, c->host_words);
 	kc_words_set(c->host_words, KC_F_HYPERVISOR, true);
 	kc_words_set(c->host_words, KC_F_OVERFLOW_RECOV, true);
 	kc_words_set(c->host_words, KC_F_SUCCOR, true);
+	/* QEMU offers topoext on every KVM host: it only describes leaves QEMU builds itself. */
+	kc_words_set(c->host_words, KC_F_TOPOEXT, true);
+	if (!host_pt_is_enough(c->host))
+		kc_words_set(c->host_words, KC_F_INTEL_PT, false);
+}
+
+/*
+ * Named models have no PMU unless the config asks for one (QEMU's pmu=off):
+ * QEMU hides pdcm in leaf 1 and empties 0x80000022, and writes no
+ * IA32_PERF_CAPABILITIES. Clearing the bits here keeps words, table and MSR
+ * plan in agreement.
+ */
+static int hide_pmu_features(struct kc_resolve *c)
+{
+	static const int pmu_features[] = { KC_F_PDCM, KC_F_PERFMON_V2 };
+	for (size_t i = 0; i < KC_ARRAY_SIZE(pmu_features) && !c->cfg->pmu; i++) {
+		int f = pmu_features[i];
+		if (!kc_words_have(c->r->words, f))
+			continue;
+		kc_words_set(c->r->words, f, false);
+		if (kc_result_notice_text(c->r, KVMCPU_NOTICE_FORCED, (int)kc_features[f].word,
+					  kc_features[f].mask, kc_features[f].name,
+					  "cleared: the guest has no PMU (add pmu for one)"))
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 int kc_words_resolve_model(struct kc_resolve *c)
@@ -253,9 +324,13 @@ int kc_words_resolve_model(struct kc_resolve *c)
 	if (!r)
 		r = apply_user_mods(c);
 	if (!r)
+		r = apply_topology_rules(c);
+	if (!r)
 		r = check_user_enables(c);
 	if (!r)
 		r = mask_with_host(c);
+	if (!r)
+		r = hide_pmu_features(c);
 	if (r)
 		return r;
 	/* AuthenticAMD: the alias bits of 0x80000001.EDX follow leaf 1 EDX (APM E.4.2). */
@@ -278,6 +353,8 @@ int kc_words_resolve_host(struct kc_resolve *c)
 	kc_words_set(c->want, KC_F_VMX, c->cfg->nested && c->intel_like);
 	kc_words_set(c->want, KC_F_SVM, c->cfg->nested && !c->intel_like);
 	r = apply_user_mods(c);
+	if (!r)
+		r = apply_topology_rules(c);
 	if (!r)
 		r = check_user_enables(c);
 	if (!r)

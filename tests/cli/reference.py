@@ -20,7 +20,9 @@ MODELS = {m["name"]: m for m in load_data("x86-cpu-models.json") + load_data("x8
 AMD_ALIAS_BITS = 0x0183F3FF
 KVM_ON = ["kvmclock", "kvm-nopiodelay", "kvm-asyncpf", "kvm-steal-time", "kvm-pv-eoi",
           "kvmclock-stable-bit", "x2apic", "vme"]
-KVM_OFF = ["kvm-msi-ext-dest-id", "acpi", "monitor", "svm"]
+KVM_OFF = ["kvm-msi-ext-dest-id", "acpi", "monitor", "svm",
+           # No PMU by default (pmu=off): QEMU's cpu_x86_cpuid hides pdcm and empties 0x80000022.
+           "pdcm", "perfmon-v2"]
 # Words whose value the resolver derives (XSAVE components), not compared as features.
 DERIVED = {"FEAT_XSAVE_XCR0_LO", "FEAT_XSAVE_XCR0_HI", "FEAT_XSAVE_XSS_LO", "FEAT_XSAVE_XSS_HI"}
 

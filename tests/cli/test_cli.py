@@ -222,6 +222,28 @@ def test_host_round_trip(c):
             c.check(rc == 0 and "KVM_CAP_HYPERV" in out, "host summary lists capabilities")
 
 
+def test_cpuid_smp(c):
+    """--smp/--vcpu: vCPU I's table (QEMU's APIC ID layout); bad topologies exit 2 naming the values."""
+    j = run_json("cpuid", "--cpu", "Skylake-Server", "--host", SKX,
+                 "--smp", "8,sockets=2,cores=2,threads=2", "--vcpu", "6")
+    e = {(x["function"], x["index"]): x for x in j["entries"]}
+    # vCPU 6: package 1, core 1, thread 0 -> APIC ID 1<<2 | 1<<1 = 6.
+    c.eq((j["vcpus"], j["vcpu"], j["apic_id"]), (8, 6, 6), "--smp/--vcpu members")
+    c.eq(e[(1, 0)]["ebx"] >> 24, 6, "leaf 1 APIC ID of vCPU 6")
+    c.eq(e[(0xb, 1)]["edx"], 6, "0xB x2APIC ID of vCPU 6")
+    for args, needle in ((["--smp", "8", "--vcpu", "8"], "vCPU 8 is outside the topology"),
+                         (["--smp", "6,sockets=4"], "not 6 vCPUs"),
+                         (["--smp", "4,cores=0"], "cores=0"),
+                         (["--kvm", "cpu=Haswell,phys-bits=64"], "phys-bits=64"),
+                         (["--cpu", "Haswell+vmx"], "needs nested_virt"),
+                         (["--vcpu", "-1"], "--vcpu takes a vCPU index")):
+        if "--cpu" not in args and "--kvm" not in args:
+            args = ["--cpu", "Haswell"] + args
+        rc, _, err = run("cpuid", "--host", SKX, *args)
+        c.check(rc == 2 and needle in err, "cpuid %s: exit 2 and '%s' (got %d: %s)" % (
+            " ".join(args), needle, rc, err.strip()))
+
+
 def test_man_page(c):
     """kvmcpu(1) documents every subcommand and every long option its --help lists."""
     import re
@@ -240,6 +262,7 @@ def main():
     test_models(c)
     test_model(c)
     test_cpuid(c)
+    test_cpuid_smp(c)
     test_nested_vmx(c)
     test_kvm_not_accessible(c)
     test_enforce_cpuid_warning(c)

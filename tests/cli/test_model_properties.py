@@ -77,6 +77,8 @@ def host_word(host, w):
         v |= HYPERVISOR  # KVM reports it; bare-metal dumps lack it
     if w == "FEAT_8000_0007_EBX":
         v |= 0x3  # overflow-recov, succor: KVM's emulated MCA banks, on every KVM host
+    if w == "FEAT_8000_0001_ECX":
+        v |= 1 << 22  # topoext: QEMU's kvm_arch_get_supported_cpuid always offers it
     if w == "FEAT_8000_0001_EDX":
         # An AMD-vendor guest mirrors leaf 1 EDX there (APM E.4.2); the bits are only
         # a second copy, so any host that has them in leaf 1 can give them.

@@ -131,15 +131,6 @@ DIVERGENCES = [
     {"word": "FEAT_XSAVE_XCR0_HI", "mask": 0xFFFFFFFF, "models": None, "side": "qemu",
      "when": _no_xsave_and_empty_leaf_d,
      "reason": "as FEAT_XSAVE_XCR0_LO: a component word of a guest without XSAVE"},
-    # KNOWN GAPS ("gap": True): kvmcpu does not build this yet. Listed loudly on every
-    # run and counted apart from the deliberate divergences above; removed as issue 7 lands.
-    {"word": "FEAT_8000_0001_ECX", "mask": 1 << 22, "models": None, "side": "qemu",
-     "when": lambda qw, doc: not host_kvm_supported(0x80000001, 0, "ecx") & (1 << 22),
-     "gap": True,
-     "reason": GAP_TEXT + " (item 10): QEMU gives topoext (CPUID[0x80000001].ECX[22]) to "
-               "every KVM guest whose model has it, even when KVM_GET_SUPPORTED_CPUID omits "
-               "it (the topology leaf 0x8000001E is built by QEMU, not by the CPU); kvmcpu "
-               "drops it as unsupported"},
 ]
 
 # Not a feature word, so not in DIVERGENCES: under KVM, QEMU replaces every named

@@ -190,51 +190,10 @@ DIVERGENCES = from_word_divergences() + [
       qemu="7.2"),
 
     # ---- KNOWN GAPS: not built yet (issue 7); removed as the items land -----------------
-    D(GAP + " (item 1): the initial APIC ID (leaf 1 EBX[31:24]) and the logical processor "
-      "count (EBX[23:16]) follow QEMU's -smp layout; kvmcpu copies the host's", leaf=1,
-      reg="ebx", mask=0xffff0000, gap=True),
-    D(GAP + " (item 1): HTT (leaf 1 EDX[28]) is set when a package has several logical "
-      "processors", leaf=1, reg="edx", mask=1 << 28, gap=True),
-    D(GAP + " (item 1): the extended topology leaf 0xB, per vCPU (x2APIC ID in EDX, level "
-      "shifts and counts)", leaf=0xB, gap=True),
-    D(GAP + " (item 1): the V2 extended topology leaf 0x1F (dies, modules), and the basic "
-      "level raised to 0x1F for it", leaf=0x1F, gap=True),
-    D(GAP + " (items 1, 4): the basic level (leaf 0 EAX) is raised to 0x1F when the "
-      "topology has dies or modules", leaf=0, reg="eax", topo="multi", gap=True),
-    D(GAP + " (item 1): leaf 4 EAX[31:14] (cores per package, logical processors sharing "
-      "the cache) from the topology", leaf=4, reg="eax", mask=0xffffc000, gap=True),
-    D(GAP + " (item 1): AMD extended APIC ID, core/compute-unit and node IDs of 0x8000001E",
-      leaf=0x8000001E, gap=True),
-    D(GAP + " (item 1): NC and ApicIdCoreIdSize of CPUID[0x80000008].ECX from the topology",
-      leaf=0x80000008, reg="ecx", gap=True),
-    D(GAP + " (item 1): 0x8000001D EAX[25:14], logical processors sharing each cache",
-      leaf=0x8000001D, reg="eax", mask=0x03ffc000, gap=True),
-    D(GAP + " (item 2): the legacy cache descriptors of leaf 2 come from the model, not the "
-      "host", leaf=2, reg=("eax", "ebx", "ecx", "edx"), gap=True),
-    D(GAP + " (items 2, 5): leaf 4 from the model's (or the legacy) cache description; "
-      "AMD-compatible guests get none", leaf=4, gap=True),
-    D(GAP + " (items 2, 5): L1 cache and TLB leaf 0x80000005 from the model for "
-      "AMD-compatible guests", leaf=0x80000005, gap=True),
-    D(GAP + " (item 2): L2/L3 cache and TLB leaf 0x80000006 from the model",
-      leaf=0x80000006, gap=True),
-    D(GAP + " (item 2): the AMD cache topology leaf 0x8000001D from the model",
-      leaf=0x8000001D, gap=True),
-    D(GAP + " (item 3): physical and virtual address widths of CPUID[0x80000008].EAX as "
-      "QEMU sets them for named models (phys-bits; 48, or 57 with la57)",
-      leaf=0x80000008, reg="eax", gap=True),
-    D(GAP + " (item 4): the extended level (CPUID[0x80000000].EAX) AMD models keep under KVM "
-      "with svm off", leaf=0x80000000, reg="eax", gap=True),
-    D(GAP + " (item 5): Intel-compatible guests get no vendor string in "
-      "CPUID[0x80000000].EBX-EDX", leaf=0x80000000, reg=("ebx", "ecx", "edx"),
-      vendor=INTEL_LIKE, qemu="11", gap=True),
-    D(GAP + " (item 7): MONITOR/MWAIT leaf 5 ECX (QEMU always offers the EMX and IBE "
-      "extensions)", leaf=5, gap=True),
     D(GAP + " (item 7): the KVM leaves: QEMU raises 0x40000000 EAX to 0x40000010 and fills "
       "the TSC and APIC bus frequencies in 0x40000010 when the guest has invtsc",
       leaf=0x40000000, reg="eax", gap=True),
     D(GAP + " (item 7): the KVM frequency leaf 0x40000010", leaf=0x40000010, gap=True),
-    D(GAP + " (item 7): the Centaur leaf 0xC0000001 EAX (QEMU puts the family, model and "
-      "stepping there)", leaf=0xC0000001, reg="eax", gap=True),
 ]
 
 

@@ -88,6 +88,55 @@ static void test_irqchip_for_synic(const struct kvmcpu_result *base)
 	kvmcpu_result_free(plan);
 }
 
+/* KVM keeps the table it was given: what vCPU @fd holds at (fn, idx). */
+static bool vcpu_entry(int fd, uint32_t fn, uint32_t idx, struct kvm_cpuid_entry2 *out)
+{
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + 256 * sizeof(c->entries[0]));
+	bool found = false;
+	if (!c)
+		return false;
+	c->nent = 256;
+	if (ioctl(fd, KVM_GET_CPUID2, c) == 0)
+		for (uint32_t i = 0; i < c->nent && !found; i++)
+			if (c->entries[i].function == fn && c->entries[i].index == idx) {
+				*out = c->entries[i];
+				found = true;
+			}
+	free(c);
+	return found;
+}
+
+/*
+ * smp=2,threads=2: each vCPU gets its own APIC ID (QEMU's layout: the thread
+ * ID is the low bit), in leaf 1 EBX[31:24] and 0xB EDX, and both see two
+ * logical processors per package (EBX[23:16]).
+ */
+static void test_apply_per_vcpu(const struct kvmcpu_host *host, struct kvmcpu_vm *vm)
+{
+	struct kvmcpu_error err;
+	struct kvmcpu_config *cfg = NULL;
+	struct kvmcpu_result *r = NULL;
+	CHECK_EQ(kvmcpu_config_parse("cpu=Haswell,smp=2,threads=2", &cfg, &err), 0);
+	CHECK_EQ(kvmcpu_resolve(cfg, host, &r, &err), 0);
+	kvmcpu_config_free(cfg);
+	if (!r)
+		return;
+	CHECK_EQ(kvmcpu_result_vcpu_count(r), 2);
+	for (unsigned i = 0; i < 2; i++) {
+		int fd = kvmcpu_vm_vcpu_fd(vm, i);
+		CHECK_EQ(kvmcpu_result_apply(r, fd, i, &err), 0);
+		struct kvm_cpuid_entry2 e;
+		CHECK(vcpu_entry(fd, 1, 0, &e));
+		CHECK_EQ(e.ebx >> 24, i);
+		CHECK_EQ((e.ebx >> 16) & 0xff, 2);
+		CHECK(vcpu_entry(fd, 0xb, 0, &e));
+		CHECK_EQ(e.edx, i);
+	}
+	CHECK_EQ(kvmcpu_result_apply(r, kvmcpu_vm_vcpu_fd(vm, 1), 2, &err), -EINVAL);
+	CHECK_STR_CONTAINS(err.message, "vCPU 2 is outside the topology: it has 2 vCPUs");
+	kvmcpu_result_free(r);
+}
+
 int main(void)
 {
 	test_device_errors();
@@ -106,7 +155,10 @@ int main(void)
 	CHECK(kvmcpu_vm_mem(vm, &size) != NULL);
 	CHECK_EQ(size, 1 << 20);
 	CHECK_EQ(kvmcpu_result_apply(r, kvmcpu_vm_vcpu_fd(vm, 0), 0, &err), 0);
-	CHECK_EQ(kvmcpu_result_apply(r, kvmcpu_vm_vcpu_fd(vm, 1), 1, &err), 0);
+	/* The result is for one vCPU (no smp): vCPU 1 is outside its topology. */
+	CHECK_EQ(kvmcpu_result_apply(r, kvmcpu_vm_vcpu_fd(vm, 1), 1, &err), -EINVAL);
+	CHECK_STR_CONTAINS(err.message, "vCPU 1 is outside the topology");
+	test_apply_per_vcpu(host, vm);
 	kvmcpu_vm_free(vm);
 
 	CHECK_EQ(kvmcpu_result_apply(r, -1, 0, &err), -EBADF);

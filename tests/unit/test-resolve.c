@@ -140,8 +140,9 @@ static void test_leaves_host_lacks_are_zero(void)
 	CHECK(r);
 	if (r) {
 		CHECK_EQ(reg_of(r, 0, 0, EAX), 0xd);
+		/* 0xB is the topology's, whatever the host: one SMT level of 1 thread (QEMU). */
 		const struct kvmcpu_cpuid_entry *e = kvmcpu_result_cpuid_find(r, 0xb, 0);
-		CHECK(e && !e->eax && !e->ebx && !e->ecx && !e->edx);
+		CHECK(e && !e->eax && e->ebx == 1 && e->ecx == 0x100 && !e->edx);
 		/* No XSAVE on Conroe: leaf 0xD is empty. */
 		e = kvmcpu_result_cpuid_find(r, 0xd, 0);
 		CHECK(e && !e->eax && !e->ebx && !e->ecx && !e->edx);
@@ -226,7 +227,11 @@ static void test_xsave_components(void)
 	kvmcpu_host_free(h);
 }
 
-/* Descriptive leaves are the host's: topology (0xB), address sizes. */
+/*
+ * Topology (0xB), address sizes and leaf 1 EBX come from the config as QEMU
+ * builds them at -smp 1: one thread per package, 40 physical and 48 virtual
+ * address bits, CLFLUSH 64 bytes. (Cache leaves: test_cache_leaves.)
+ */
 static void test_host_leaves(void)
 {
 	struct kvmcpu_host *h = fixture_host("intel-skylake-server.txt");
@@ -234,10 +239,9 @@ static void test_host_leaves(void)
 	struct kvmcpu_result *r = resolve("cpu=Cascadelake-Server", h, &err);
 	CHECK(r);
 	if (r) {
-		CHECK_EQ(reg_of(r, 0xb, 1, EBX), 0x30);
-		CHECK_EQ(reg_of(r, 0x80000008, 0, EAX), 0x0000302e);
-		/* The dump's leaf 1 EBX is 0x00400800; the APIC ID byte is the VMM's per vCPU. */
-		CHECK_EQ(reg_of(r, 1, 0, EBX), 0x00400800);
+		CHECK_EQ(reg_of(r, 0xb, 1, EBX), 1);
+		CHECK_EQ(reg_of(r, 0x80000008, 0, EAX), 0x00003028);
+		CHECK_EQ(reg_of(r, 1, 0, EBX), 0x00000800);
 		kvmcpu_result_free(r);
 	}
 	kvmcpu_host_free(h);
@@ -363,8 +367,8 @@ static void test_host_passthrough(void)
 		/* Caches as QEMU 11.1.3 gives -cpu host/max without host-cache-info: the
 		 * legacy Intel L1d, no longer the dump's 0x1c004121. */
 		CHECK_EQ(reg_of(r, 4, 0, EAX), 0x121);
-		/* Per-CPU IDs are cleared: leaf 1 EBX[31:24] (dump 0x00100800) and 0xB EDX. */
-		CHECK_EQ(reg_of(r, 1, 0, EBX), 0x00100800);
+		/* Leaf 1 EBX is QEMU's for one vCPU (the dump's 0x00100800 is not taken), 0xB EDX vCPU 0's. */
+		CHECK_EQ(reg_of(r, 1, 0, EBX), 0x00000800);
 		CHECK_EQ(reg_of(r, 0xb, 1, EDX), 0);
 		kvmcpu_result_free(r);
 	}
@@ -453,10 +457,11 @@ static void test_per_cpu_ids(void)
 		CHECK(r);
 		if (!r)
 			continue;
-		CHECK_EQ(reg_of(r, 1, 0, EBX), 0x00400800);
+		/* host and models alike get QEMU's counts for the config (one vCPU here), not the host's. */
+		CHECK_EQ(reg_of(r, 1, 0, EBX), 0x00000800);
 		CHECK_EQ(reg_of(r, 0xb, 0, EDX), 0);
 		CHECK_EQ(reg_of(r, 0xb, 1, EDX), 0);
-		CHECK_EQ(reg_of(r, 0xb, 1, EBX), 0x30);
+		CHECK_EQ(reg_of(r, 0xb, 1, EBX), 1);
 		kvmcpu_result_free(r);
 	}
 	kvmcpu_host_free(h);
