@@ -60,8 +60,11 @@ const struct kvmcpu_model *kc_export_closest(const struct kc_export *x, const ch
 					     size_t n, const char **name);
 /* The Hyper-V flags the result has, as "a,b,c" in @buf; returns how many. */
 unsigned kc_export_hv_list(const struct kc_export *x, char *buf, size_t len);
-/* Fills x->changes relative to x->base. */
-void kc_export_plan(struct kc_export *x);
+/*
+ * Fills x->changes relative to x->base. @nameable tells whether the format has a name
+ * for a feature (NULL: every feature); features the host dropped are stated where it has.
+ */
+void kc_export_plan(struct kc_export *x, bool (*nameable)(int feature));
 /* "CPUID 0x7.0 EBX bit 16" or "MSR 0x10a bit 3" for a feature's bit. */
 void kc_export_where(int feature, char *buf, size_t len);
 

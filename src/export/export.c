@@ -111,28 +111,59 @@ const struct kvmcpu_model *kc_export_closest(const struct kc_export *x, const ch
 	return best;
 }
 
-/*
- * Whether the output must state the result's value of @feature rather than the
- * requested definition's: the host dropped it, or the spec changed it. Bits a rule
- * derives (dependencies, forced bits) are left to the VMM, which applies the same rules.
- */
-static bool result_decides(const struct kc_export *x, const struct kvmcpu_feature_info *f)
+/* Whether a notice of @kind covers @f. */
+static bool noticed(const struct kc_export *x, const struct kvmcpu_feature_info *f,
+		    enum kvmcpu_notice_kind kind)
 {
 	for (size_t i = 0; i < kvmcpu_result_notice_count(x->r); i++) {
 		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(x->r, i);
-		if (n->kind == KVMCPU_NOTICE_USER &&
-		    n->word == (int)f->word && (n->mask & f->mask))
+		if (n->kind == kind && n->word == (int)f->word && (n->mask & f->mask))
 			return true;
 	}
 	return false;
 }
 
-void kc_export_plan(struct kc_export *x)
+/*
+ * Whether emptying the word @w before the model is expanded could lower a leaf limit:
+ * QEMU raises CPUID[7].EAX for the 7.1/7.2 words, and the basic and extended levels for
+ * any word above the model's own, from the features the word has *before* it filters
+ * them by the host. A word the host filter empties keeps what it raised (that is what
+ * the table holds); one the command line empties does not.
+ */
+static bool empty_word_moves_limits(const struct kc_export *x, const struct kvmcpu_word_info *w)
+{
+	if (w->is_msr || (w->leaf >= 0x40000000 && w->leaf < 0x80000000) || w->leaf >= 0xC0000000)
+		return true;
+	if (w->leaf == 7 && w->subleaf > 0)
+		return true;
+	/* The model's levels include what its words raised: a word at the limit may hold it. */
+	return w->leaf < 0x80000000 ? w->leaf >= kvmcpu_model_level(x->requested)
+				    : w->leaf >= kvmcpu_model_xlevel(x->requested);
+}
+
+/*
+ * Whether the output states that the guest lacks @f, a feature of the model this host
+ * does not have. The VMM would drop it here by itself; stating it makes the line give
+ * the same CPU on hosts that have it (and QEMU 11 passes some bits KVM does not list,
+ * erms and fsrm, unless told). Not when that empties a word whose emptiness moves a
+ * leaf limit, nor when the format has no name for it.
+ */
+static bool pin_dropped(const struct kc_export *x, const struct kvmcpu_feature_info *f,
+			bool (*nameable)(int feature), int index)
+{
+	if (!noticed(x, f, KVMCPU_NOTICE_DROPPED) || (nameable && !nameable(index)))
+		return false;
+	return kvmcpu_result_word(x->r, f->word) ||
+	       !empty_word_moves_limits(x, kvmcpu_word_at(f->word));
+}
+
+void kc_export_plan(struct kc_export *x, bool (*nameable)(int feature))
 {
 	x->nchanges = 0;
 	for (size_t i = 0; i < kvmcpu_feature_count(); i++) {
 		const struct kvmcpu_feature_info *f = kvmcpu_feature_at(i);
-		bool user = result_decides(x, f);
+		/* The spec's own modifiers and the pinned drops: the result's value. */
+		bool user = noticed(x, f, KVMCPU_NOTICE_USER) || pin_dropped(x, f, nameable, (int)i);
 		uint64_t want = user ? kvmcpu_result_word(x->r, f->word)
 				     : kvmcpu_model_word(x->requested, f->word);
 		bool on = want & f->mask, base = kvmcpu_model_word(x->base, f->word) & f->mask;

@@ -24,6 +24,11 @@ static const char *libvirt_name(int feature)
 	return NULL;
 }
 
+static bool libvirt_nameable(int feature)
+{
+	return libvirt_name(feature) != NULL;
+}
+
 static const char *libvirt_vendor(const char *vendor)
 {
 	return !strcmp(vendor, "GenuineIntel") ? "Intel" : !strcmp(vendor, "AuthenticAMD") ? "AMD"
@@ -100,7 +105,7 @@ int kc_export_libvirt(struct kc_export *x, struct kc_out *o, struct kvmcpu_error
 		return kc_fail(err, -EOPNOTSUPP, "use --format qemu",
 			       "%s: libvirt 9.0 knows no model with its vendor, "
 			       "family/model/stepping, brand and levels", x->requested_name);
-	kc_export_plan(x);
+	kc_export_plan(x, libvirt_nameable);
 	const char *vendor = libvirt_vendor(x->vendor);
 	kc_out_printf(o, "<cpu mode='custom' match='exact' check='full'>\n"
 			 "  <model fallback='forbid' vendor_id='%s'>%s</model>\n", x->vendor, name);

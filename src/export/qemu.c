@@ -93,7 +93,7 @@ int kc_export_qemu(struct kc_export *x, struct kc_out *o, struct kvmcpu_error *e
 				       "%s: no QEMU model has its vendor, family/model/stepping, brand "
 				       "and levels", x->requested_name);
 	}
-	kc_export_plan(x);
+	kc_export_plan(x, NULL);
 	/* The argument is written first into a scratch buffer, to quote it when it must be. */
 	char arg[8192];
 	struct kc_out a = { arg, sizeof(arg), 0 };
@@ -150,7 +150,7 @@ int kc_export_proxmox(struct kc_export *x, struct kc_out *o, struct kvmcpu_error
 		return kc_fail(err, -EOPNOTSUPP, "export a model Proxmox VE lists, or use --format qemu",
 			       "%s: no reported-model Proxmox VE knows has its vendor, "
 			       "family/model/stepping, brand and levels", x->requested_name);
-	kc_export_plan(x);
+	kc_export_plan(x, NULL);
 	char id[160];
 	size_t n = 0;
 	for (const char *p = x->requested_name; *p && n + 1 < sizeof(id); p++)

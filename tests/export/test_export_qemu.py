@@ -236,6 +236,7 @@ def main():
     vendors = qc.load_vendors()
     counts = {"identical": 0, "divergence": 0, "gap": 0, "unexplained": 0, "error": 0,
               "refused": 0, "no-smp": 0}
+    names_by_state = {}
     lv = Libvirt() if args.via == "libvirt" else None
     if lv:
         try:  # the first call probes QEMU's capabilities into the private root's cache
@@ -247,6 +248,8 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for res in pool.map(lambda s: run_one(args, qt, tc, target, s, vendors, lv), specs):
             counts[res["state"]] += 1
+            if "+" not in res["spec"] and " " not in res["spec"]:
+                names_by_state[res["state"]] = names_by_state.get(res["state"], 0) + 1
             if res["state"] == "no-smp":
                 print("NOTE (loudly): %s not run: this kvmcpu resolves no topology yet (%s)"
                       % (res["spec"], res["error"]))
@@ -270,6 +273,10 @@ def main():
           "the table (issue 7): %d; unexplained: %d; errors: %d; refused by the format: %d" %
           (counts["identical"], counts["divergence"], counts["gap"], counts["unexplained"],
            counts["error"], counts["refused"]))
+    print("  model names: %d identical whole table, %d identical but for deliberate divergences, "
+          "%d refused by the format, of %d" %
+          (names_by_state.get("identical", 0), names_by_state.get("divergence", 0),
+           names_by_state.get("refused", 0), sum(names_by_state.values())))
     return 1 if counts["unexplained"] or counts["error"] else 0
 
 
