@@ -53,11 +53,11 @@ void kc_export_lose(struct kc_export *x, const char *fmt, ...) __attribute__((fo
 
 /*
  * The model among @names (count @n) that has the requested model's identity (vendor,
- * family, model, stepping, brand, levels) and the fewest differing feature bits; NULL
- * when none has that identity. *@name receives the name as the list spells it.
+ * family, model, stepping, and unless @signature_only brand and levels) and the fewest
+ * differing feature bits; NULL when none has it. *@name receives the name as listed.
  */
 const struct kvmcpu_model *kc_export_closest(const struct kc_export *x, const char *const *names,
-					     size_t n, const char **name);
+					     size_t n, bool signature_only, const char **name);
 /* The Hyper-V flags the result has, as "a,b,c" in @buf; returns how many. */
 unsigned kc_export_hv_list(const struct kc_export *x, char *buf, size_t len);
 /*

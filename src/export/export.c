@@ -70,13 +70,16 @@ void kc_export_where(int feature, char *buf, size_t len)
 			 bit);
 }
 
-static bool same_identity(const struct kvmcpu_model *a, const struct kvmcpu_model *b)
+static bool same_identity(const struct kvmcpu_model *a, const struct kvmcpu_model *b,
+			  bool signature_only)
 {
-	return !strcmp(kvmcpu_model_vendor(a), kvmcpu_model_vendor(b)) &&
-	       kvmcpu_model_family(a) == kvmcpu_model_family(b) &&
-	       kvmcpu_model_model(a) == kvmcpu_model_model(b) &&
-	       kvmcpu_model_stepping(a) == kvmcpu_model_stepping(b) &&
-	       !strcmp(kvmcpu_model_brand(a), kvmcpu_model_brand(b)) &&
+	bool sig = !strcmp(kvmcpu_model_vendor(a), kvmcpu_model_vendor(b)) &&
+		   kvmcpu_model_family(a) == kvmcpu_model_family(b) &&
+		   kvmcpu_model_model(a) == kvmcpu_model_model(b) &&
+		   kvmcpu_model_stepping(a) == kvmcpu_model_stepping(b);
+	if (!sig || signature_only)
+		return sig;
+	return !strcmp(kvmcpu_model_brand(a), kvmcpu_model_brand(b)) &&
 	       kvmcpu_model_level(a) == kvmcpu_model_level(b) &&
 	       kvmcpu_model_xlevel(a) == kvmcpu_model_xlevel(b);
 }
@@ -90,7 +93,7 @@ static unsigned feature_distance(const struct kvmcpu_model *a, const struct kvmc
 }
 
 const struct kvmcpu_model *kc_export_closest(const struct kc_export *x, const char *const *names,
-					     size_t n, const char **name)
+					     size_t n, bool signature_only, const char **name)
 {
 	const struct kvmcpu_model *best = NULL;
 	unsigned best_d = ~0u;
@@ -99,7 +102,7 @@ const struct kvmcpu_model *kc_export_closest(const struct kc_export *x, const ch
 		if (!m || kvmcpu_model_is_psabi_level(m))
 			continue;
 		m = kvmcpu_model_resolve_alias(m);
-		if (!same_identity(m, x->requested))
+		if (!same_identity(m, x->requested, signature_only))
 			continue;
 		unsigned d = feature_distance(m, x->requested);
 		if (d < best_d) {

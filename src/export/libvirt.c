@@ -100,7 +100,7 @@ static void libvirt_hv(struct kc_export *x, struct kc_out *o)
 int kc_export_libvirt(struct kc_export *x, struct kc_out *o, struct kvmcpu_error *err)
 {
 	const char *name = NULL;
-	x->base = kc_export_closest(x, kc_libvirt_models, kc_libvirt_model_count, &name);
+	x->base = kc_export_closest(x, kc_libvirt_models, kc_libvirt_model_count, false, &name);
 	if (!x->base)
 		return kc_fail(err, -EOPNOTSUPP, "use --format qemu",
 			       "%s: libvirt 9.0 knows no model with its vendor, "

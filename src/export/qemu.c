@@ -69,10 +69,26 @@ static void qemu_hv(struct kc_export *x, struct kc_out *o)
 	}
 }
 
+/* The brand string and leaf limits, where the base model's differ (psABI levels). */
+static void qemu_identity(struct kc_export *x, struct kc_out *o)
+{
+	const char *brand = kvmcpu_model_brand(x->requested);
+	if (strcmp(brand, kvmcpu_model_brand(x->base))) {
+		if (strpbrk(brand, ",'"))
+			kc_export_lose(x, "brand '%s': a comma or quote cannot pass through -cpu", brand);
+		else
+			kc_out_printf(o, ",model-id=%s", brand);
+	}
+	if (kvmcpu_model_level(x->requested) != kvmcpu_model_level(x->base))
+		kc_out_printf(o, ",level=0x%x", kvmcpu_model_level(x->requested));
+	if (kvmcpu_model_xlevel(x->requested) != kvmcpu_model_xlevel(x->base))
+		kc_out_printf(o, ",xlevel=0x%x", kvmcpu_model_xlevel(x->requested));
+}
+
 static bool needs_quotes(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,=+-:", s[i]))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,=+-:/", s[i]))
 			return true;
 	return false;
 }
@@ -82,16 +98,17 @@ int kc_export_qemu(struct kc_export *x, struct kc_out *o, struct kvmcpu_error *e
 	const char *name = x->requested_name;
 	x->base = x->requested;
 	if (kvmcpu_model_is_psabi_level(x->requested)) {
-		/* QEMU has no psABI level models: the QEMU model of the same identity, plus features. */
+		/* QEMU has no psABI level models: the QEMU model of the same signature, plus
+		 * features, and the brand and levels as properties. */
 		size_t n = 0;
 		const char *names[1024];
 		for (size_t i = 0; i < kvmcpu_model_count() && n < 1024; i++)
 			names[n++] = kvmcpu_model_name(kvmcpu_model_at(i));
-		x->base = kc_export_closest(x, names, n, &name);
+		x->base = kc_export_closest(x, names, n, true, &name);
 		if (!x->base)
 			return kc_fail(err, -EOPNOTSUPP, NULL,
-				       "%s: no QEMU model has its vendor, family/model/stepping, brand "
-				       "and levels", x->requested_name);
+				       "%s: no QEMU model has its vendor and family/model/stepping",
+				       x->requested_name);
 	}
 	kc_export_plan(x, NULL);
 	/* The argument is written first into a scratch buffer, to quote it when it must be. */
@@ -102,6 +119,7 @@ int kc_export_qemu(struct kc_export *x, struct kc_out *o, struct kvmcpu_error *e
 	for (size_t i = 0; i < x->nchanges; i++)
 		kc_out_printf(&a, ",%c%s", x->changes[i].on ? '+' : '-',
 			      kvmcpu_feature_at((size_t)x->changes[i].feature)->name);
+	qemu_identity(x, &a);
 	unsigned bits = phys_bits(x->r);
 	if (bits)
 		kc_out_printf(&a, ",phys-bits=%u", bits);
@@ -145,7 +163,7 @@ static const char *const proxmox_models[] = {
 int kc_export_proxmox(struct kc_export *x, struct kc_out *o, struct kvmcpu_error *err)
 {
 	const char *name = NULL;
-	x->base = kc_export_closest(x, proxmox_models, KC_ARRAY_SIZE(proxmox_models), &name);
+	x->base = kc_export_closest(x, proxmox_models, KC_ARRAY_SIZE(proxmox_models), false, &name);
 	if (!x->base)
 		return kc_fail(err, -EOPNOTSUPP, "export a model Proxmox VE lists, or use --format qemu",
 			       "%s: no reported-model Proxmox VE knows has its vendor, "

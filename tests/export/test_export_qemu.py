@@ -32,6 +32,7 @@ import importlib.util
 import os
 import pwd
 import re
+import shlex
 import shutil
 import tempfile
 import threading
@@ -50,6 +51,9 @@ MODIFIED = [
     "EPYC+no_sha-ni", "Skylake-Client+no_mpx", "IvyBridge+no_rdrand+no_f16c",
     "Cooperlake+no_avx512-bf16", "qemu64+no_sse2+no_lm",
 ]
+
+# kvmcpu's psABI level models.
+PSABI = ["x86-64-v1", "x86-64-v2", "x86-64-v2-AES", "x86-64-v3", "x86-64-v4"]
 
 # Specs exported with --smp: the -smp QEMU gets is the exported one.
 WITH_SMP = [("Skylake-Server", "4,sockets=2,cores=2"), ("EPYC-Rome", "2,threads=2")]
@@ -94,12 +98,12 @@ def export_arg(cli, spec, extra=()):
     if p.returncode:
         raise RuntimeError("kvmcpu export --cpu %s exited %d: %s" % (spec, p.returncode,
                                                                      p.stderr.strip()))
-    words = p.stdout.split()
+    words = shlex.split(p.stdout)
     if words[0] != "-cpu" or len(words) not in (2, 4):
         raise RuntimeError("unexpected export output: %r" % p.stdout)
     if len(words) == 4 and words[2] != "-smp":
         raise RuntimeError("unexpected export output: %r" % p.stdout)
-    return words[1].strip("'"), words[3] if len(words) == 4 else None
+    return words[1], words[3] if len(words) == 4 else None
 
 
 DOMAIN = """<domain type='qemu'>
@@ -231,7 +235,9 @@ def main():
     specs += [s for s in MODIFIED if s.split("+")[0] in specs]
     if args.models:
         specs = args.models.split(",")
-    if args.via == "qemu":
+    if args.via == "qemu" and not args.models:
+        # QEMU has no psABI level models: they go out as a QEMU model plus properties.
+        specs += [m for m in PSABI if '"%s"' % m in ours]
         specs += [s for s in WITH_SMP if s[0] in names]
     vendors = qc.load_vendors()
     counts = {"identical": 0, "divergence": 0, "gap": 0, "unexplained": 0, "error": 0,
@@ -248,7 +254,7 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for res in pool.map(lambda s: run_one(args, qt, tc, target, s, vendors, lv), specs):
             counts[res["state"]] += 1
-            if "+" not in res["spec"] and " " not in res["spec"]:
+            if res["spec"] in names:
                 names_by_state[res["state"]] = names_by_state.get(res["state"], 0) + 1
             if res["state"] == "no-smp":
                 print("NOTE (loudly): %s not run: this kvmcpu resolves no topology yet (%s)"
@@ -265,10 +271,11 @@ def main():
     if lv:
         lv.close()
     plain = [s for s in specs if isinstance(s, str)]
-    print("via %s, QEMU %s: %d specs (%d model names, %d modified, %d with -smp) exported and "
-          "run in %.0f s" % (args.via, version, len(specs), len([s for s in plain if "+" not in s]),
-                             len([s for s in plain if "+" in s]), len(specs) - len(plain),
-                             time.monotonic() - t0))
+    print("via %s, QEMU %s: %d specs (%d model names, %d psABI levels, %d modified, %d with -smp) "
+          "exported and run in %.0f s" %
+          (args.via, version, len(specs), len([s for s in plain if s in names]),
+           len([s for s in plain if s in PSABI]), len([s for s in plain if "+" in s]),
+           len(specs) - len(plain), time.monotonic() - t0))
     print("  identical whole table: %d; only deliberate divergences: %d; only known gaps of "
           "the table (issue 7): %d; unexplained: %d; errors: %d; refused by the format: %d" %
           (counts["identical"], counts["divergence"], counts["gap"], counts["unexplained"],
