@@ -43,6 +43,8 @@ struct kc_export {
 	bool hv_on[64];
 	uint32_t hv_spinlocks;
 	char hv_vendor[13];
+	/* No KVM signature leaf (0x40000000 or, with Hyper-V, 0x40000100): QEMU's kvm=off. */
+	bool kvm_hidden;
 	/* What the output cannot carry: one line each. */
 	struct kc_out lost;
 	unsigned nlost;

@@ -183,9 +183,25 @@ void kc_export_plan(struct kc_export *x, bool (*nameable)(int feature))
 	}
 }
 
+/* Whether the result has KVM's signature leaf ("KVMKVMKVM") where QEMU puts it. */
+static bool has_kvm_leaves(const struct kvmcpu_result *r)
+{
+	for (uint32_t base = 0x40000000; base <= 0x40000100; base += 0x100) {
+		const struct kvmcpu_cpuid_entry *e = kvmcpu_result_cpuid_find(r, base, 0);
+		char sig[13];
+		if (e) {
+			kc_vendor_from_regs(e->ebx, e->edx, e->ecx, sig);
+			if (!strcmp(sig, "KVMKVMKVM"))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* The Hyper-V flags the result's leaves 0x40000003/4/A show ("Hv#1" in 0x40000001). */
 static void read_hv(struct kc_export *x)
 {
+	x->kvm_hidden = !has_kvm_leaves(x->r);
 	static const struct {
 		uint32_t leaf;
 		enum kvmcpu_reg reg;

@@ -28,6 +28,8 @@ int kc_export_firecracker(struct kc_export *x, struct kc_out *o, struct kvmcpu_e
 	char flags[256];
 	if (kc_export_hv_list(x, flags, sizeof(flags)))
 		kc_export_lose(x, "Hyper-V %s: Firecracker enables no Hyper-V capability", flags);
+	if (x->kvm_hidden)
+		kc_export_lose(x, "no KVM leaves: Firecracker sets its own at 0x40000000");
 	size_t n;
 	const struct kvmcpu_cpuid_entry *e = kvmcpu_result_cpuid(x->r, &n);
 	kc_out_printf(o, "{\n  \"kvm_capabilities\": [],\n  \"cpuid_modifiers\": [");

@@ -57,7 +57,7 @@ static bool hv_on(const struct kc_export *x, const char *name)
 
 static void libvirt_hv(struct kc_export *x, struct kc_out *o)
 {
-	kc_out_printf(o, "<features>\n  <hyperv mode='custom'>\n");
+	kc_out_printf(o, "  <hyperv mode='custom'>\n");
 	for (size_t i = 0; i < KC_ARRAY_SIZE(hv_elements); i++) {
 		if (!hv_on(x, hv_elements[i].flag))
 			continue;
@@ -76,11 +76,7 @@ static void libvirt_hv(struct kc_export *x, struct kc_out *o)
 		kc_out_printf(o, "    <spinlocks state='on' retries='%u'/>\n", x->hv_spinlocks);
 	if (strcmp(x->hv_vendor, "Microsoft Hv"))
 		kc_out_printf(o, "    <vendor_id state='on' value='%s'/>\n", x->hv_vendor);
-	kc_out_printf(o, "  </hyperv>\n</features>\n");
-	/* libvirt gives QEMU hv-time through the Hyper-V clock, not <hyperv>. */
-	if (hv_on(x, "time") && hv_on(x, "reference_tsc_page"))
-		kc_out_printf(o, "<clock offset='utc'>\n  <timer name='hypervclock' present='yes'/>\n"
-				 "</clock>\n");
+	kc_out_printf(o, "  </hyperv>\n");
 	static const char *const implicit[] = { "hypercall", "time", "reference_tsc_page",
 						"stimer_direct", "spinlocks" };
 	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++) {
@@ -125,7 +121,17 @@ int kc_export_libvirt(struct kc_export *x, struct kc_out *o, struct kvmcpu_error
 			       x->changes[i].on ? "+" : "-", kvmcpu_feature_at((size_t)f)->name, where);
 	}
 	kc_out_printf(o, "</cpu>\n");
+	if (x->hv || x->kvm_hidden)
+		kc_out_printf(o, "<features>\n");
 	if (x->hv)
 		libvirt_hv(x, o);
+	if (x->kvm_hidden)
+		kc_out_printf(o, "  <kvm>\n    <hidden state='on'/>\n  </kvm>\n");
+	if (x->hv || x->kvm_hidden)
+		kc_out_printf(o, "</features>\n");
+	/* libvirt gives QEMU hv-time through the Hyper-V clock, not <hyperv>. */
+	if (x->hv && hv_on(x, "time") && hv_on(x, "reference_tsc_page"))
+		kc_out_printf(o, "<clock offset='utc'>\n  <timer name='hypervclock' present='yes'/>\n"
+				 "</clock>\n");
 	return 0;
 }

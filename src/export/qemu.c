@@ -120,6 +120,8 @@ int kc_export_qemu(struct kc_export *x, struct kc_out *o, struct kvmcpu_error *e
 		kc_out_printf(&a, ",%c%s", x->changes[i].on ? '+' : '-',
 			      kvmcpu_feature_at((size_t)x->changes[i].feature)->name);
 	qemu_identity(x, &a);
+	if (x->kvm_hidden)
+		kc_out_printf(&a, ",kvm=off");
 	unsigned bits = phys_bits(x->r);
 	if (bits)
 		kc_out_printf(&a, ",phys-bits=%u", bits);
@@ -184,7 +186,7 @@ int kc_export_proxmox(struct kc_export *x, struct kc_out *o, struct kvmcpu_error
 	unsigned bits = phys_bits(x->r);
 	if (bits)
 		kc_out_printf(o, "\tphys-bits %u\n", bits);
-	kc_out_printf(o, "\thidden 0\n");
+	kc_out_printf(o, "\thidden %d\n", x->kvm_hidden);
 	if (x->hv) {
 		/* Proxmox VE picks the hv-* flags itself, from the VM's ostype. */
 		char flags[256];

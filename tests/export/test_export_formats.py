@@ -98,7 +98,8 @@ APIC_RECOMMENDED = (0x40000004, "eax", B(3))  # hv-vapic without hv-avic
 def qemu_hv():
     specs = ["windows", "default", "windows+crash+tlbflush_ext+xmm_input",
              "relaxed+vapic+spinlocks=0x1fff", "passthrough", "synic+stimer+stimer_direct",
-             "windows+no_avic+reenlightenment", "windows+syndbg+enforce_cpuid"]
+             "windows+no_avic+reenlightenment", "windows+syndbg+enforce_cpuid",
+             "windows+no_kvm_leaves"]
     for hv in specs:
         for nested in ([], ["--nested"]):
             args = ["--cpu", "Skylake-Server", "--hv", hv, "--host", HV_HOST] + nested
@@ -128,6 +129,10 @@ def qemu_hv():
                 check(got == want.get((leaf, r), 0),
                       "--hv %s %s: %#x %s: kvmcpu %#x, QEMU's properties %#x (%s)"
                       % (hv, nested, leaf, r, got, want.get((leaf, r), 0), ",".join(names)))
+            # QEMU's kvm=off leaves out KVM's "KVMKVMKVM" leaves (EBX "KVMK").
+            kvm_sig = any(reg(t, leaf, "ebx") == 0x4b4d564b for leaf in (0x40000000, 0x40000100))
+            check(("kvm=off" in props) == (not kvm_sig),
+                  "--hv %s: kvm=off %s, KVM leaves in the table %s" % (hv, "kvm=off" in props, kvm_sig))
             check(reg(t, 0x40000004, "ebx") == spin, "--hv %s: hv-spinlocks=%#x, table %#x"
                   % (hv, spin, reg(t, 0x40000004, "ebx")))
 
@@ -211,7 +216,8 @@ def libvirt():
              ["--cpu", "Cascadelake-Server-v4", "--host", INTEL],
              ["--cpu", "EPYC-Rome-v2+no_sha-ni", "--host", AMD],
              ["--cpu", "Skylake-Server", "--hv", "windows", "--host", HV_HOST],
-             ["--cpu", "Westmere", "--hv", "relaxed+vapic+spinlocks=0x1fff", "--host", HV_HOST]]
+             ["--cpu", "Westmere", "--hv", "relaxed+vapic+spinlocks=0x1fff", "--host", HV_HOST],
+             ["--cpu", "EPYC-Rome", "--hv", "default+no_kvm_leaves", "--host", HV_HOST]]
     for args in cases:
         p = run("export", "--format", "libvirt", "--lossy", *args)
         check(p.returncode == 0, "libvirt %s: %s" % (args, p.stderr))
