@@ -293,7 +293,8 @@ def proxmox():
 def openvmm():
     for args in (["--cpu", "Skylake-Server+no_hle", "--hv", "windows", "--host", HV_HOST],
                  ["--cpu", "EPYC-Rome", "--host", AMD],
-                 ["--cpu", "Icelake-Server", "--nested", "--host", HV_HOST]):
+                 ["--cpu", "Icelake-Server", "--nested", "--host", HV_HOST],
+                 ["--cpu", "EPYC-Rome", "--smp", "4,sockets=2,cores=2", "--host", AMD]):
         p = run("export", "--format", "openvmm", *args)
         check(p.returncode == 0, "openvmm %s: %s" % (args, p.stderr))
         host = args[args.index("--host") + 1]
