@@ -10,6 +10,7 @@
 #include "kvmcpu/export.h"
 #include "kvmcpu/hv.h"
 #include "kvmcpu/model.h"
+#include "model/words.gen.h"
 #include "util/util.h"
 
 /* A text being written into a caller buffer; @used keeps counting past the end. */
@@ -25,7 +26,8 @@ struct kc_export_change {
 	bool on;
 };
 
-#define KC_EXPORT_MAX_CHANGES 512
+/* Every feature can differ at most once. */
+#define KC_EXPORT_MAX_CHANGES KC_NFEATURES
 
 /* Everything a writer needs, computed once. */
 struct kc_export {
