@@ -112,7 +112,7 @@ int kc_export_qemu(struct kc_export *x, struct kc_out *o, struct kvmcpu_error *e
 	}
 	kc_export_plan(x, NULL);
 	/* The argument is written first into a scratch buffer, to quote it when it must be. */
-	char arg[8192];
+	char arg[16384]; /* every feature named once fits */
 	struct kc_out a = { arg, sizeof(arg), 0 };
 	arg[0] = '\0';
 	kc_out_printf(&a, "%s,vendor=%s", name, x->vendor);
