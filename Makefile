@@ -53,6 +53,7 @@ bench: all
 # Rewrites the generated table and docs from data/.
 regen: all
 	python3 tools/gen-models.py --write
+	python3 tools/gen-libvirt-map.py --write src/export/libvirt-map.gen.c
 	$(BUILDDIR)/tests/hv/hv-doc > docs/hyperv-enlightenments.md
 
 install: all

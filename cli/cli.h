@@ -40,6 +40,7 @@ int cmd_host_diff(int argc, char **argv);
 int cmd_nfd(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_complete(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Prints "kvmcpu <cmd>: message" and the hint to stderr; returns @exit_code. */
 int cli_report(const char *cmd, const struct kvmcpu_error *err, int exit_code);

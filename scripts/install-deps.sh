@@ -2,7 +2,8 @@
 # Installs the Debian packages kvmcpu needs to build and test, only those missing.
 # Extra package names given as arguments are installed the same way (make fuzz: clang).
 set -eu
-pkgs="meson ninja-build gcc pkg-config python3 qemu-system-x86 valgrind binutils cpuid python3-jsonschema zsh $*"
+# libvirt-daemon and libvirt-clients: cpu_map, virt-xml-validate and virsh for kvmcpu export's tests.
+pkgs="meson ninja-build gcc pkg-config python3 qemu-system-x86 valgrind binutils cpuid python3-jsonschema zsh libvirt-daemon libvirt-clients $*"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -20,5 +20,6 @@
 #include "vm.h"
 #include "probe.h"
 #include "cluster.h"
+#include "export.h"
 
 #endif

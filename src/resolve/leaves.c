@@ -15,6 +15,8 @@
 
 #define KVM_SIGNATURE_LEAF 0x40000000u
 #define KVM_FEATURES_LEAF 0x40000001u
+#define KVM_TSC_FREQ_LEAF 0x40000010u
+#define KVM_APIC_BUS_KHZ 1000000u /* KVM's emulated local APIC timer: 1 GHz */
 
 static uint32_t flags_for(uint32_t fn)
 {
@@ -272,6 +274,24 @@ static int put_kvm_leaves(struct kc_resolve *c)
 	return r ? r : put(c, KVM_FEATURES_LEAF, 0, 0, 0, 0, 0);
 }
 
+/*
+ * The timing leaf 0x40000010 (QEMU's vmware-cpuid-freq, on by default): a guest
+ * with invtsc whose TSC rate is known reads the TSC and the local APIC bus rates
+ * there in kHz (KVM's APIC bus runs at 1 GHz), and 0x40000000 EAX points at it.
+ * Only while KVM's leaves sit at 0x40000000: Hyper-V takes that block back
+ * (src/hv), as in QEMU. A recording without the TSC rate gets no such leaf.
+ */
+static int put_tsc_freq_leaf(struct kc_resolve *c)
+{
+	uint32_t tsc_khz = kvmcpu_host_tsc_khz(c->host);
+	struct kvmcpu_cpuid_entry *sig = kc_result_get(c->r, KVM_SIGNATURE_LEAF, 0);
+	if (!tsc_khz || !guest_has(c, KC_F_INVTSC) || !sig || sig->ebx != 0x4b4d564b)
+		return 0;
+	if (sig->eax < KVM_TSC_FREQ_LEAF)
+		sig->eax = KVM_TSC_FREQ_LEAF;
+	return put(c, KVM_TSC_FREQ_LEAF, 0, tsc_khz, KVM_APIC_BUS_KHZ, 0, 0);
+}
+
 /* Zhaoxin/Centaur leaves up to xlevel2: its limit, then the version (as leaf 1 EAX) and features. */
 static int put_centaur_leaves(struct kc_resolve *c)
 {
@@ -417,6 +437,8 @@ int kc_leaves_build_model(struct kc_resolve *c)
 	/* In leaf order, so that every entry is appended. */
 	if (!r)
 		r = put_kvm_leaves(c);
+	if (!r)
+		r = put_tsc_freq_leaf(c);
 	for (uint32_t fn = 0x80000000; fn <= c->xlevel && !r; fn++)
 		r = put_ext_leaf(c, fn);
 	if (!r)
@@ -472,5 +494,6 @@ int kc_leaves_build_host(struct kc_resolve *c)
 				       KC_MAX_ENTRIES);
 	}
 	write_words(c);
-	return put_host_topology(c);
+	int r = put_tsc_freq_leaf(c);
+	return r ? r : put_host_topology(c);
 }

@@ -45,6 +45,8 @@ COMMANDS = [
     ("compare", ["compare", "--cpu", "Haswell-noTSX", "--hv", "windows", HSW, EVMCS], False),
     ("baseline", ["baseline", "--hv", "windows", EVMCS, HVI], False),
     ("baseline", ["baseline", HSW, os.path.join(HOSTS, "amd-epyc-rome.txt")], False),
+    ("export", ["export", "--format", "qemu", "--cpu", "EPYC-Rome", "--host", HSW], False),
+    ("export", ["export", "--format", "libvirt", "--cpu", "Haswell-v4", "--lossy", "--host", HSW], False),
     ("migrate-check", ["migrate-check", "--cpu", "Skylake-Server-v4", "--hv", "windows", EVMCS, HVI], False),
 ]
 

@@ -140,4 +140,7 @@ python3 "$here/qemu_conformance.py" --cli "$cli" \
 say "the complete table of every vCPU, at -smp 1 and at the tested topologies"
 python3 "$here/table_conformance.py" --cli "$cli" --qemu "$v" \
 	--expect-version "$v" --expect-models 186 "$@" || status=$?
+say "kvmcpu export: QEMU $v with the exported -cpu; libvirt's own -cpu for the same specs"
+python3 "$here/../export/test_export_qemu.py" --cli "$cli" --qemu "$v" || status=$?
+python3 "$here/../export/test_export_qemu.py" --cli "$cli" --qemu "$v" --via libvirt || status=$?
 exit "$status"

@@ -190,10 +190,6 @@ DIVERGENCES = from_word_divergences() + [
       qemu="7.2"),
 
     # ---- KNOWN GAPS: not built yet (issue 7); removed as the items land -----------------
-    D(GAP + " (item 7): the KVM leaves: QEMU raises 0x40000000 EAX to 0x40000010 and fills "
-      "the TSC and APIC bus frequencies in 0x40000010 when the guest has invtsc",
-      leaf=0x40000000, reg="eax", gap=True),
-    D(GAP + " (item 7): the KVM frequency leaf 0x40000010", leaf=0x40000010, gap=True),
 ]
 
 

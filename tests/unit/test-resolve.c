@@ -491,8 +491,38 @@ static void test_parameter_string(void)
 	CHECK_STR_CONTAINS(err.message, "needs a value");
 }
 
+/*
+ * QEMU's vmware-cpuid-freq (target/i386/kvm/kvm.c, on by default): a guest with
+ * invtsc on a host whose TSC rate is known gets leaf 0x40000010 = {TSC kHz, APIC
+ * bus kHz (KVM: 1 GHz), 0, 0}, and 0x40000000 EAX raised to it; not while Hyper-V
+ * owns 0x40000000, and not without a known rate.
+ */
+static void test_tsc_freq_leaf(void)
+{
+	struct kvmcpu_host *h = fixture_host("zhaoxin-yongfeng.txt");
+	struct kvmcpu_error err;
+	struct kvmcpu_result *r = resolve("cpu=YongFeng", h, &err);
+	CHECK(r && !kvmcpu_result_cpuid_find(r, 0x40000010, 0));
+	CHECK(r && reg_of(r, 0x40000000, 0, EAX) == 0x40000001);
+	kvmcpu_result_free(r);
+	CHECK_EQ(kvmcpu_host_set_tsc_khz(h, 2100000), 0);
+	r = resolve("cpu=YongFeng", h, &err);
+	CHECK(r);
+	if (r) {
+		CHECK_EQ(reg_of(r, 0x40000000, 0, EAX), 0x40000010);
+		CHECK_EQ(reg_of(r, 0x40000010, 0, EAX), 2100000);
+		CHECK_EQ(reg_of(r, 0x40000010, 0, EBX), 1000000);
+		kvmcpu_result_free(r);
+	}
+	r = resolve("cpu=YongFeng+no_invtsc", h, &err);
+	CHECK(r && !kvmcpu_result_cpuid_find(r, 0x40000010, 0));
+	kvmcpu_result_free(r);
+	kvmcpu_host_free(h);
+}
+
 int main(void)
 {
+	test_tsc_freq_leaf();
 	test_mask_model_and_host();
 	test_empty_word_is_zero();
 	test_vme_baseline();

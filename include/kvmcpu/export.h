@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KVMCPU_EXPORT_H
+#define KVMCPU_EXPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "error.h"
+#include "host.h"
+#include "result.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * A resolved CPU written in another VMM's own configuration language, so that
+ * the table kvmcpu computed becomes a line of that VMM's configuration.
+ * docs/export.md describes each format, what it can express and how the
+ * output was proven with the real client.
+ *
+ * Lifetime and ownership: the writers read the result and config they are
+ * given and write into caller buffers; they keep no pointer to any of them
+ * and allocate nothing that outlives the call.
+ *
+ * Thread safety: the calls only read their arguments and constant tables;
+ * any thread may call them concurrently, as long as no other thread frees or
+ * modifies the result, config or host meanwhile.
+ */
+enum kvmcpu_export_format {
+	KVMCPU_EXPORT_QEMU = 0,    /* the -cpu argument (and -smp) */
+	KVMCPU_EXPORT_LIBVIRT,     /* domain XML: <cpu mode='custom'> and <features><hyperv> */
+	KVMCPU_EXPORT_FIRECRACKER, /* a custom CPU template (JSON) */
+	KVMCPU_EXPORT_PROXMOX,     /* a cpu-models.conf entry */
+	KVMCPU_EXPORT_OPENVMM,     /* the parameter string "hv=...,cpu=...,nested_virt" */
+	KVMCPU_EXPORT_NFORMATS
+};
+
+/**
+ * kvmcpu_export_format_find() - A format by name ("qemu", "libvirt", ...).
+ * @name: the name, case-insensitive.
+ * @out: receives the format.
+ * @err: receives the error; may be NULL.
+ *
+ * Return: 0; -EINVAL when @name is NULL or unknown, with a message naming
+ * every format.
+ */
+KVMCPU_API int kvmcpu_export_format_find(const char *name, enum kvmcpu_export_format *out,
+					 struct kvmcpu_error *err);
+
+/**
+ * kvmcpu_export_format_name() - The name of a format ("qemu").
+ * @format: the format.
+ *
+ * Return: a static string, or NULL when @format is out of range.
+ */
+KVMCPU_API const char *kvmcpu_export_format_name(enum kvmcpu_export_format format);
+
+/* What to write, and how strict to be about it. */
+struct kvmcpu_export_opts {
+	enum kvmcpu_export_format format;
+	/* The vCPU topology (QEMU's -smp syntax), or NULL: emitted where the format has one. */
+	const char *smp;
+	/*
+	 * false: a result the format cannot express exactly is an error.
+	 * true: write what the format can say, and list what differs in @lost.
+	 */
+	bool lossy;
+	/*
+	 * The host the result was resolved on, or NULL. Firecracker passes the host's
+	 * vendor through to the guest: with a host, a result of another vendor is
+	 * reported as not expressible.
+	 */
+	const struct kvmcpu_host *host;
+};
+
+/**
+ * kvmcpu_result_export() - Writes a resolved CPU in another VMM's format.
+ * @r: the result of kvmcpu_resolve(@cfg, ...).
+ * @cfg: the config @r was resolved from (the openvmm format repeats its spec).
+ * @opts: format and options.
+ * @buf: receives the text, always NUL-terminated when @len > 0.
+ * @len: size of @buf.
+ * @needed: receives the length the whole text needs (without the NUL); may be NULL.
+ * @lost: receives, with @opts->lossy, one line per feature or bit the output
+ *        does not carry exactly ("avx512f: libvirt 9.0 has no name for CPUID
+ *        0x7.0 EBX bit 16"); "" when nothing was lost. May be NULL.
+ * @lost_len: size of @lost.
+ * @err: receives the error; may be NULL.
+ *
+ * Return: 0; -ENOSPC when @buf is too small (*@needed says how much is
+ * needed); -EOPNOTSUPP when the format cannot express the result exactly and
+ * @opts->lossy is false, with every such feature or bit named in
+ * @err->message; -EINVAL for NULL arguments or an unknown format.
+ */
+KVMCPU_API int kvmcpu_result_export(const struct kvmcpu_result *r, const struct kvmcpu_config *cfg,
+				    const struct kvmcpu_export_opts *opts, char *buf, size_t len,
+				    size_t *needed, char *lost, size_t lost_len,
+				    struct kvmcpu_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
