@@ -71,6 +71,26 @@ static void test_arguments(void)
 	CHECK_EQ(kvmcpu_model_generation(kvmcpu_model_find("x86-64-v3")), 0);
 }
 
+/*
+ * Every model stands for a processor generation, except QEMU's generic ones (qemu32,
+ * qemu64, kvm32, kvm64) and the psABI levels: a model added to data/ without a launch
+ * date would otherwise sort as generic and never be a baseline's answer.
+ */
+static void test_every_model_has_a_generation(void)
+{
+	static const char *const generic[] = { "qemu32", "qemu64", "kvm32", "kvm64" };
+	for (size_t i = 0; i < kvmcpu_model_count(); i++) {
+		const struct kvmcpu_model *m = kvmcpu_model_at(i);
+		const char *name = kvmcpu_model_name(kvmcpu_model_resolve_alias(m));
+		bool is_generic = kvmcpu_model_is_psabi_level(m);
+		for (size_t g = 0; g < sizeof(generic) / sizeof(generic[0]); g++)
+			is_generic |= !strncmp(name, generic[g], strlen(generic[g])) &&
+				      (name[strlen(generic[g])] == '-' || !name[strlen(generic[g])]);
+		CHECK_MSG((kvmcpu_model_generation(m) == 0) == is_generic, "%s: generation %u",
+			  kvmcpu_model_name(m), kvmcpu_model_generation(m));
+	}
+}
+
 static void test_host_set(void)
 {
 	struct kvmcpu_error err;
@@ -249,6 +269,7 @@ static void test_fit_and_migration(void)
 int main(void)
 {
 	test_arguments();
+	test_every_model_has_a_generation();
 	test_host_set();
 	test_baseline_streaming();
 	test_baseline_prove_all();
