@@ -68,6 +68,16 @@ unsigned kc_cluster_phys_bits(const struct kvmcpu_host *h)
 	return e && (e->eax & 0xff) ? e->eax & 0xff : 36;
 }
 
+static bool hv_flag_has_bits(const struct kvmcpu_hv_flag *f)
+{
+	static const uint32_t leaves[] = { 0x40000003, 0x40000004, 0x4000000a };
+	for (size_t l = 0; l < 3; l++)
+		for (int reg = 0; reg < 4; reg++)
+			if (kvmcpu_hv_flag_bits(f, leaves[l], (enum kvmcpu_reg)reg))
+				return true;
+	return false;
+}
+
 /* Whether every guest bit of @f is set, ignoring @ignored (bits other flags clear). */
 static bool hv_flag_on(const struct kvmcpu_hv_flag *f, const struct kvmcpu_result *r,
 		       const uint32_t ignored[3][4])
@@ -111,6 +121,16 @@ uint32_t kc_cluster_hv_flags(const struct kvmcpu_result *r)
 	for (size_t i = 0; i < n; i++)
 		if (!(set >> i & 1) && hv_flag_on(kvmcpu_hv_flag_at(i), r, cleared))
 			set |= 1u << i;
+	/* A flag without guest bits (enforce_cpuid) shows as its vCPU capability in the plan. */
+	for (size_t i = 0; i < n; i++) {
+		const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_at(i);
+		const char *cap = kvmcpu_hv_flag_vcpu_cap(f);
+		if ((set >> i & 1) || !cap || hv_flag_has_bits(f))
+			continue;
+		for (size_t k = 0; k < kvmcpu_result_cap_count(r); k++)
+			if (!strcmp(kvmcpu_result_cap_at(r, k)->name, cap))
+				set |= 1u << i;
+	}
 	return set;
 }
 

@@ -162,6 +162,9 @@ def test_hv_pinned(c):
     # Linux 4.19 has no direct synthetic timers (0x40000003 EDX bit 19 clear in its answer).
     c.check("stimer_direct" not in flags and "stimer" in flags, "hv: stimer_direct left out: %s" % j["hv"])
     c.check(any("stimer_direct" in n for n in j["notes"]), "hv: a note names stimer_direct")
+    # A flag with no CPUID bits of its own (enforce_cpuid: a vCPU capability) stays pinned.
+    _, k, _ = baseline("--hv", "windows+enforce_cpuid", HV_NEW, os.path.join(HOSTS, "hv-intel-noevmcs.txt"))
+    c.check(k and k["hv"].split("+")[-1] == "enforce_cpuid", "hv: enforce_cpuid pinned: %s" % (k and k["hv"]))
     # Two hosts of different TSC rates that cannot scale: the frequency MSRs get a note.
     with tempfile.TemporaryDirectory() as d:
         for name, khz in (("a.txt", "200b20"), ("b.txt", "2dc6c0")):
