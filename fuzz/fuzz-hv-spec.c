@@ -10,7 +10,7 @@
 
 #include "hv/hv.h"
 #include "kvmcpu/result.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

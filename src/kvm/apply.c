@@ -13,7 +13,7 @@
 #include <sys/ioctl.h>
 
 #include "kvm/kvm-priv.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 #include "util/util.h"
 
 _Static_assert(sizeof(struct kvmcpu_cpuid_entry) == sizeof(struct kvm_cpuid_entry2),

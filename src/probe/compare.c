@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "probe/probe-priv.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 #include "util/util.h"
 
 #define ANY_SUBLEAF UINT32_MAX

@@ -9,7 +9,7 @@
 
 #include "hv/hv-priv.h"
 #include "check.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 
 enum host_id { H_EVMCS = 0, H_NOEVMCS, H_AMD, H_NONE, NHOSTS };
 static const char *const host_files[NHOSTS] = {

@@ -7,7 +7,7 @@
  */
 #include "kvm-test.h"
 #include "probe/probe-priv.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 
 static const struct kvmcpu_probe_row *find_row(const struct kvmcpu_probe_report *rep,
 					       uint32_t leaf, uint32_t subleaf, enum kvmcpu_reg reg)

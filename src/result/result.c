@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 #include "util/util.h"
 
 /* Formatted notice strings are packed into chunks that never move. */
