@@ -126,8 +126,8 @@ static void prove(struct outcome *out, const struct verify_opts *o,
 		out->exit_code = EXIT_USAGE;
 		return;
 	}
-	struct kvmcpu_probe_opts po = { .dev_path = o->dev, .timeout_ms = o->timeout_ms,
-					.calibration = cal };
+	struct kvmcpu_probe_opts po = { .sz = sizeof(po), .dev_path = o->dev,
+					.timeout_ms = o->timeout_ms, .calibration = cal };
 	int rc = kvmcpu_probe_run(res, &po, &out->rep, &err);
 	kvmcpu_result_free(res);
 	if (rc) {
@@ -245,7 +245,8 @@ static int calibrate(const struct verify_opts *o, const struct kvmcpu_host *host
 	int rc = resolve_spec("host", o, host, &base, &err);
 	if (rc)
 		return cli_report(CMD, &err, EXIT_USAGE);
-	struct kvmcpu_probe_opts po = { .dev_path = o->dev, .timeout_ms = o->timeout_ms };
+	struct kvmcpu_probe_opts po = { .sz = sizeof(po), .dev_path = o->dev,
+					 .timeout_ms = o->timeout_ms };
 	rc = kvmcpu_probe_calibrate(base, &po, cal, &err);
 	kvmcpu_result_free(base);
 	return rc ? cli_report(CMD, &err, EXIT_HOST) : EXIT_OK;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The user's request: CPU spec, Hyper-V spec, nested_virt; and the parameter string. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,8 @@
 
 int kvmcpu_config_new(struct kvmcpu_config **out, struct kvmcpu_error *err)
 {
+	if (!out)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_config_new: out is NULL");
 	struct kvmcpu_config *cfg = calloc(1, sizeof(*cfg));
 	if (!cfg)
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
@@ -85,13 +88,13 @@ static int parse_modifier(struct kvmcpu_config *cfg, const char *tok, struct kvm
 	if (*tok == '-') {
 		enable = false;
 		name = tok + 1;
-	} else if ((f = kvmcpu_feature_find(tok)) < 0 &&
+	} else if ((f = kc_feature_find(tok)) < 0 &&
 		   (!strncmp(tok, "no_", 3) || !strncmp(tok, "no-", 3))) {
 		enable = false;
 		name = tok + 3;
 	}
 	if (f < 0)
-		f = kvmcpu_feature_find(name);
+		f = kc_feature_find(name);
 	if (!*name)
 		return kc_fail(err, -EINVAL, "write MODEL+feature or MODEL+no_feature",
 			       "empty feature name in CPU spec");
@@ -105,6 +108,8 @@ static int parse_modifier(struct kvmcpu_config *cfg, const char *tok, struct kvm
 
 int kvmcpu_config_set_cpu(struct kvmcpu_config *cfg, const char *spec, struct kvmcpu_error *err)
 {
+	if (!cfg)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_config_set_cpu: config is NULL");
 	if (!spec || !*spec)
 		return kc_fail(err, -EINVAL, "give a model name, 'host' or 'max'", "empty CPU spec");
 	if (strlen(spec) >= sizeof(cfg->cpu))
@@ -146,6 +151,8 @@ int kvmcpu_config_set_cpu(struct kvmcpu_config *cfg, const char *spec, struct kv
 
 int kvmcpu_config_set_hv(struct kvmcpu_config *cfg, const char *spec, struct kvmcpu_error *err)
 {
+	if (!cfg)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_config_set_hv: config is NULL");
 	if (!spec) {
 		kc_hv_spec_free(cfg->hv_spec);
 		cfg->hv_spec = NULL;
@@ -169,22 +176,23 @@ int kvmcpu_config_set_hv(struct kvmcpu_config *cfg, const char *spec, struct kvm
 
 void kvmcpu_config_set_nested(struct kvmcpu_config *cfg, bool nested)
 {
-	cfg->nested = nested;
+	if (cfg)
+		cfg->nested = nested;
 }
 
 const char *kvmcpu_config_cpu(const struct kvmcpu_config *cfg)
 {
-	return cfg->cpu;
+	return cfg ? cfg->cpu : NULL;
 }
 
 const char *kvmcpu_config_hv(const struct kvmcpu_config *cfg)
 {
-	return cfg->hv_set ? cfg->hv : NULL;
+	return cfg && cfg->hv_set ? cfg->hv : NULL;
 }
 
 bool kvmcpu_config_nested(const struct kvmcpu_config *cfg)
 {
-	return cfg->nested;
+	return cfg && cfg->nested;
 }
 
 static int parse_bool(const char *v, bool *out)

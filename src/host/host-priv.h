@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "kvmcpu/host.h"
 #include "model/words.gen.h"
@@ -60,6 +61,21 @@ void kc_host_words(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS]);
 void kc_host_finish(struct kvmcpu_host *h);
 /* Host MSR word value as QEMU's feature word holds it. */
 uint64_t kc_msr_word_from_value(unsigned word, uint64_t value);
+
+/*
+ * The unchecked forms of kvmcpu_host_new, kvmcpu_host_add_* and
+ * kvmcpu_host_set_info the loaders use: a negative errno, no error record.
+ */
+struct kvmcpu_host *kc_host_new(void);
+int kc_host_add_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e);
+int kc_host_add_hv_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e);
+int kc_host_add_cap(struct kvmcpu_host *h, const char *name, int64_t value);
+int kc_host_add_msr(struct kvmcpu_host *h, uint32_t index, uint64_t value);
+int kc_host_set_info(struct kvmcpu_host *h, const char *origin, const char *kernel,
+		     const char *module);
+/* kvmcpu_host_save to a stdio stream. */
+int kc_host_save_file(const struct kvmcpu_host *h, FILE *out, enum kvmcpu_host_format format,
+		      struct kvmcpu_error *err);
 
 /* Marks that the host's Hyper-V CPUID is known (even when empty). */
 void kc_host_set_hv_known(struct kvmcpu_host *h, bool known);

@@ -7,7 +7,7 @@
 #include "host/host-priv.h"
 #include "util/util.h"
 
-struct kvmcpu_host *kvmcpu_host_new(void)
+struct kvmcpu_host *kc_host_new(void)
 {
 	return calloc(1, sizeof(struct kvmcpu_host));
 }
@@ -98,7 +98,7 @@ static const struct kvmcpu_cpuid_entry *find_entry(const struct kvmcpu_cpuid_ent
 	return NULL;
 }
 
-int kvmcpu_host_add_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e)
+int kc_host_add_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e)
 {
 	h->words_valid = false;
 	int r = add_entry(&h->cpuid, &h->ncpuid, &h->capcpuid, e);
@@ -108,7 +108,7 @@ int kvmcpu_host_add_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry
 	return r;
 }
 
-int kvmcpu_host_add_hv_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e)
+int kc_host_add_hv_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e)
 {
 	h->hv_cpuid_known = true;
 	return add_entry(&h->hv, &h->nhv, &h->caphv, e);
@@ -119,7 +119,7 @@ void kc_host_set_hv_known(struct kvmcpu_host *h, bool known)
 	h->hv_cpuid_known = known;
 }
 
-int kvmcpu_host_add_cap(struct kvmcpu_host *h, const char *name, int64_t value)
+int kc_host_add_cap(struct kvmcpu_host *h, const char *name, int64_t value)
 {
 	if (!name || !*name || strlen(name) >= sizeof(h->caps[0].name))
 		return -EINVAL;
@@ -134,7 +134,7 @@ int kvmcpu_host_add_cap(struct kvmcpu_host *h, const char *name, int64_t value)
 	return 0;
 }
 
-int kvmcpu_host_add_msr(struct kvmcpu_host *h, uint32_t index, uint64_t value)
+int kc_host_add_msr(struct kvmcpu_host *h, uint32_t index, uint64_t value)
 {
 	h->words_valid = false;
 	size_t pos = 0;
@@ -153,18 +153,18 @@ int kvmcpu_host_add_msr(struct kvmcpu_host *h, uint32_t index, uint64_t value)
 
 size_t kvmcpu_host_cpuid_count(const struct kvmcpu_host *h)
 {
-	return h->ncpuid;
+	return h ? h->ncpuid : 0;
 }
 
 const struct kvmcpu_cpuid_entry *kvmcpu_host_cpuid_at(const struct kvmcpu_host *h, size_t i)
 {
-	return i < h->ncpuid ? &h->cpuid[i] : NULL;
+	return h && i < h->ncpuid ? &h->cpuid[i] : NULL;
 }
 
 const struct kvmcpu_cpuid_entry *kvmcpu_host_cpuid_find(const struct kvmcpu_host *h,
 							uint32_t function, uint32_t index)
 {
-	return find_entry(h->cpuid, h->ncpuid, function, index);
+	return h ? find_entry(h->cpuid, h->ncpuid, function, index) : NULL;
 }
 
 const struct kvmcpu_cpuid_entry *kc_host_cpuid_leaf(const struct kvmcpu_host *h, uint32_t fn,
@@ -189,28 +189,28 @@ uint32_t kc_host_cpuid_reg(const struct kvmcpu_host *h, uint32_t fn, uint32_t id
 
 size_t kvmcpu_host_hv_cpuid_count(const struct kvmcpu_host *h)
 {
-	return h->nhv;
+	return h ? h->nhv : 0;
 }
 
 const struct kvmcpu_cpuid_entry *kvmcpu_host_hv_cpuid_at(const struct kvmcpu_host *h, size_t i)
 {
-	return i < h->nhv ? &h->hv[i] : NULL;
+	return h && i < h->nhv ? &h->hv[i] : NULL;
 }
 
 const struct kvmcpu_cpuid_entry *kvmcpu_host_hv_cpuid_find(const struct kvmcpu_host *h,
 							   uint32_t function, uint32_t index)
 {
-	return find_entry(h->hv, h->nhv, function, index);
+	return h ? find_entry(h->hv, h->nhv, function, index) : NULL;
 }
 
 bool kvmcpu_host_has_hv_cpuid(const struct kvmcpu_host *h)
 {
-	return h->hv_cpuid_known;
+	return h && h->hv_cpuid_known;
 }
 
 int kvmcpu_host_cap(const struct kvmcpu_host *h, const char *name, int64_t *value)
 {
-	for (size_t i = 0; i < h->ncaps; i++) {
+	for (size_t i = 0; h && name && i < h->ncaps; i++) {
 		if (!strcmp(h->caps[i].name, name)) {
 			if (value)
 				*value = h->caps[i].value;
@@ -222,12 +222,12 @@ int kvmcpu_host_cap(const struct kvmcpu_host *h, const char *name, int64_t *valu
 
 size_t kvmcpu_host_cap_count(const struct kvmcpu_host *h)
 {
-	return h->ncaps;
+	return h ? h->ncaps : 0;
 }
 
 const char *kvmcpu_host_cap_at(const struct kvmcpu_host *h, size_t i, int64_t *value)
 {
-	if (i >= h->ncaps)
+	if (!h || i >= h->ncaps)
 		return NULL;
 	if (value)
 		*value = h->caps[i].value;
@@ -236,7 +236,7 @@ const char *kvmcpu_host_cap_at(const struct kvmcpu_host *h, size_t i, int64_t *v
 
 int kvmcpu_host_msr(const struct kvmcpu_host *h, uint32_t index, uint64_t *value)
 {
-	for (size_t i = 0; i < h->nmsrs; i++) {
+	for (size_t i = 0; h && i < h->nmsrs; i++) {
 		if (h->msrs[i].index == index) {
 			if (value)
 				*value = h->msrs[i].value;
@@ -248,12 +248,12 @@ int kvmcpu_host_msr(const struct kvmcpu_host *h, uint32_t index, uint64_t *value
 
 size_t kvmcpu_host_msr_count(const struct kvmcpu_host *h)
 {
-	return h->nmsrs;
+	return h ? h->nmsrs : 0;
 }
 
 uint32_t kvmcpu_host_msr_at(const struct kvmcpu_host *h, size_t i, uint64_t *value)
 {
-	if (i >= h->nmsrs)
+	if (!h || i >= h->nmsrs)
 		return 0;
 	if (value)
 		*value = h->msrs[i].value;
@@ -262,26 +262,26 @@ uint32_t kvmcpu_host_msr_at(const struct kvmcpu_host *h, size_t i, uint64_t *val
 
 const char *kvmcpu_host_origin(const struct kvmcpu_host *h)
 {
-	return h->origin;
+	return h ? h->origin : NULL;
 }
 
 const char *kvmcpu_host_kernel(const struct kvmcpu_host *h)
 {
-	return h->kernel;
+	return h ? h->kernel : NULL;
 }
 
 const char *kvmcpu_host_module(const struct kvmcpu_host *h)
 {
-	return h->module;
+	return h ? h->module : NULL;
 }
 
 const char *kvmcpu_host_vendor(const struct kvmcpu_host *h)
 {
-	return h->vendor;
+	return h ? h->vendor : NULL;
 }
 
-int kvmcpu_host_set_info(struct kvmcpu_host *h, const char *origin, const char *kernel,
-			 const char *module)
+int kc_host_set_info(struct kvmcpu_host *h, const char *origin, const char *kernel,
+		     const char *module)
 {
 	if (origin)
 		kc_strlcpy(h->origin, origin, sizeof(h->origin));
@@ -312,12 +312,12 @@ int kvmcpu_host_load_mem(const char *data, size_t len, const char *origin,
 {
 	if (!data || !out)
 		return kc_fail(err, -EINVAL, NULL, "no host data given");
-	struct kvmcpu_host *h = kvmcpu_host_new();
+	struct kvmcpu_host *h = kc_host_new();
 	if (!h)
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	if (!origin)
 		origin = "<memory>";
-	kvmcpu_host_set_info(h, origin, NULL, NULL);
+	kc_host_set_info(h, origin, NULL, NULL);
 	int r = looks_like_json(data, len) ? kc_host_parse_json(h, data, len, origin, err)
 					   : kc_host_parse_text(h, data, len, origin, err);
 	if (!r && !h->ncpuid)
@@ -346,8 +346,8 @@ int kvmcpu_host_load(const char *path, struct kvmcpu_host **out, struct kvmcpu_e
 	return r;
 }
 
-int kvmcpu_host_save(const struct kvmcpu_host *h, FILE *out, enum kvmcpu_host_format format,
-		     struct kvmcpu_error *err)
+int kc_host_save_file(const struct kvmcpu_host *h, FILE *out, enum kvmcpu_host_format format,
+		      struct kvmcpu_error *err)
 {
 	switch (format) {
 	case KVMCPU_HOST_JSON:

@@ -296,7 +296,7 @@ static int hj_cpuid_array(const struct hj_ctx *c, const struct kc_json *arr, con
 		r = hj_cpuid_entry(c, v, path, &seen[i]);
 		if (r)
 			break;
-		r = hv ? kvmcpu_host_add_hv_cpuid(c->h, &seen[i]) : kvmcpu_host_add_cpuid(c->h, &seen[i]);
+		r = hv ? kc_host_add_hv_cpuid(c->h, &seen[i]) : kc_host_add_cpuid(c->h, &seen[i]);
 		if (r == -EEXIST) {
 			/* Rare, so the earlier twin is searched only now. */
 			for (j = 0; j < i; j++)
@@ -348,7 +348,7 @@ static int hj_caps(const struct hj_ctx *c, const struct kc_json *obj)
 				return r;
 			value = (int64_t)u;
 		}
-		r = kvmcpu_host_add_cap(c->h, name, value);
+		r = kc_host_add_cap(c->h, name, value);
 		if (r)
 			return kc_fail(c->err, r, NULL, "%s: %s: cannot add the capability: %s",
 				       c->origin, path, kvmcpu_strerror(r));
@@ -397,7 +397,7 @@ static int hj_msrs(const struct hj_ctx *c, const struct kc_json *arr)
 			return hj_fail(c, v, path, "each MSR may appear once",
 				       "duplicate MSR 0x%08" PRIx64 " (also msrs[%zu])", index, j);
 		}
-		r = kvmcpu_host_add_msr(c->h, (uint32_t)index, value);
+		r = kc_host_add_msr(c->h, (uint32_t)index, value);
 		if (r)
 			return kc_fail(c->err, r, NULL, "%s: %s: cannot add the MSR: %s", c->origin,
 				       path, kvmcpu_strerror(r));
@@ -444,7 +444,7 @@ static int hj_info(const struct hj_ctx *c, const struct kc_json *top)
 		r = hj_member_str(c, top, "", "module", sizeof(c->h->module), &module);
 	if (r)
 		return r;
-	return kvmcpu_host_set_info(c->h, NULL, kernel, module);
+	return kc_host_set_info(c->h, NULL, kernel, module);
 }
 
 static int hj_host(const struct hj_ctx *c, const struct kc_json *top)

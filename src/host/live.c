@@ -78,7 +78,7 @@ static int read_supported_cpuid(struct kvmcpu_host *h, int fd, struct kvmcpu_err
 	if (r)
 		return kc_fail(err, r, NULL, "KVM_GET_SUPPORTED_CPUID failed: %s", strerror(-r));
 	for (unsigned i = 0; i < c->nent && !r; i++) {
-		r = kvmcpu_host_add_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
+		r = kc_host_add_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
 		/* KVM lists some leaves twice on old kernels; keep the first. */
 		if (r == -EEXIST)
 			r = 0;
@@ -102,7 +102,7 @@ static void read_hv_cpuid(struct kvmcpu_host *h, int fd)
 	}
 	kc_host_set_hv_known(h, true);
 	for (unsigned i = 0; i < c->nent; i++)
-		kvmcpu_host_add_hv_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
+		kc_host_add_hv_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
 	free(c);
 }
 
@@ -130,7 +130,7 @@ static void read_feature_msrs(struct kvmcpu_host *h, int fd)
 		msrs->entries[0].index = list->indices[i];
 		msrs->entries[0].data = 0;
 		if (ioctl(fd, KVM_GET_MSRS, msrs) == 1)
-			kvmcpu_host_add_msr(h, list->indices[i], msrs->entries[0].data);
+			kc_host_add_msr(h, list->indices[i], msrs->entries[0].data);
 	}
 out:
 	free(list);
@@ -141,7 +141,7 @@ static void read_caps(struct kvmcpu_host *h, int fd)
 {
 	for (size_t i = 0; i < KC_ARRAY_SIZE(recorded_caps); i++) {
 		int v = ioctl(fd, KVM_CHECK_EXTENSION, recorded_caps[i].cap);
-		kvmcpu_host_add_cap(h, recorded_caps[i].name, v < 0 ? 0 : v);
+		kc_host_add_cap(h, recorded_caps[i].name, v < 0 ? 0 : v);
 	}
 }
 
@@ -161,6 +161,9 @@ static const char *kvm_module(void)
 int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 			  struct kvmcpu_error *err)
 {
+	if (!out)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_host_open_live: out is NULL");
+	*out = NULL;
 	if (!dev_path)
 		dev_path = "/dev/kvm";
 	int fd = open(dev_path, O_RDWR | O_CLOEXEC);
@@ -177,7 +180,7 @@ int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 		return kc_fail(err, -ENOTSUP, NULL, "%s speaks KVM API %d, not %d", dev_path, version,
 			       KVM_API_VERSION);
 	}
-	struct kvmcpu_host *h = kvmcpu_host_new();
+	struct kvmcpu_host *h = kc_host_new();
 	if (!h) {
 		close(fd);
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
@@ -190,7 +193,7 @@ int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 		struct utsname u;
 		char origin[280];
 		snprintf(origin, sizeof(origin), "live:%s", dev_path);
-		kvmcpu_host_set_info(h, origin, uname(&u) ? "" : u.release, kvm_module());
+		kc_host_set_info(h, origin, uname(&u) ? "" : u.release, kvm_module());
 	}
 	close(fd);
 	if (r) {

@@ -87,7 +87,7 @@ static int parse_cpuid(struct kvmcpu_host *h, const struct line *l, unsigned fir
 		.eax = (uint32_t)v[2], .ebx = (uint32_t)v[3], .ecx = (uint32_t)v[4], .edx = (uint32_t)v[5],
 		.flags = kc_leaf_is_indexed((uint32_t)v[0]) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX : 0,
 	};
-	int r = hv ? kvmcpu_host_add_hv_cpuid(h, &e) : kvmcpu_host_add_cpuid(h, &e);
+	int r = hv ? kc_host_add_hv_cpuid(h, &e) : kc_host_add_cpuid(h, &e);
 	if (r == -EEXIST)
 		return line_fail(l, err, "each (leaf, subleaf) may appear once",
 				 "duplicate CPUID leaf/subleaf");
@@ -108,7 +108,7 @@ static int parse_cap(struct kvmcpu_host *h, const struct line *l, struct kvmcpu_
 		return r;
 	char name[48];
 	snprintf(name, sizeof(name), "%.*s", (int)l->len[1], l->field[1]);
-	r = kvmcpu_host_add_cap(h, name, (int64_t)v);
+	r = kc_host_add_cap(h, name, (int64_t)v);
 	if (r == -EEXIST)
 		return line_fail(l, err, "each capability may appear once", "duplicate capability");
 	return r ? line_fail(l, err, NULL, "out of memory") : 0;
@@ -125,7 +125,7 @@ static int parse_msr(struct kvmcpu_host *h, const struct line *l, struct kvmcpu_
 		r = hex_field(l, 2, UINT64_MAX, &value, err);
 	if (r)
 		return r;
-	r = kvmcpu_host_add_msr(h, (uint32_t)index, value);
+	r = kc_host_add_msr(h, (uint32_t)index, value);
 	if (r == -EEXIST)
 		return line_fail(l, err, "each MSR may appear once", "duplicate MSR");
 	return r ? line_fail(l, err, NULL, "out of memory") : 0;
@@ -141,7 +141,7 @@ static int parse_info(struct kvmcpu_host *h, const struct line *l, bool kernel,
 			return line_fail(l, err, NULL, "kernel and module names are printable ASCII");
 	char v[128];
 	snprintf(v, sizeof(v), "%.*s", (int)l->len[1], l->field[1]);
-	return kvmcpu_host_set_info(h, NULL, kernel ? v : NULL, kernel ? NULL : v);
+	return kc_host_set_info(h, NULL, kernel ? v : NULL, kernel ? NULL : v);
 }
 
 static int parse_line(struct kvmcpu_host *h, const struct line *l, struct kvmcpu_error *err)

@@ -20,6 +20,7 @@
  *    ECX[7:0] echoes the input").
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -347,6 +348,20 @@ static int calibrate_table(const struct kvmcpu_result *plan, const struct kvmcpu
 	return rc;
 }
 
+/* @opts as this library can read it (NULL stays NULL); false when it cannot. */
+static bool usable_opts(const struct kvmcpu_probe_opts *opts, const char *call,
+			struct kvmcpu_error *err)
+{
+	/* Every field up to nmsrs is in the first version of the struct. */
+	size_t min_sz = offsetof(struct kvmcpu_probe_opts, nmsrs) + sizeof(opts->nmsrs);
+	if (!opts || kc_opts_valid(opts, opts->sz, min_sz, sizeof(*opts)))
+		return true;
+	kc_fail(err, -EINVAL, "set .sz = sizeof(struct kvmcpu_probe_opts) (KVMCPU_PROBE_OPTS does)",
+		"%s: options size %zu is below %zu, or fields this library does not know are set",
+		call, opts->sz, min_sz);
+	return false;
+}
+
 int kvmcpu_probe_calibrate(const struct kvmcpu_result *base, const struct kvmcpu_probe_opts *opts,
 			   struct kvmcpu_probe_calibration **out, struct kvmcpu_error *err)
 {
@@ -354,6 +369,8 @@ int kvmcpu_probe_calibrate(const struct kvmcpu_result *base, const struct kvmcpu
 	if (!base || !out)
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_probe_calibrate: result or out is NULL");
 	*out = NULL;
+	if (!usable_opts(opts, "kvmcpu_probe_calibrate", err))
+		return -EINVAL;
 	return calibrate_table(base, base->entries, base->nentries, opts, out, err);
 }
 
@@ -512,6 +529,8 @@ int kc_probe_run_applied(const struct kvmcpu_result *r, const struct kvmcpu_cpui
 	if (!r || !out)
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_probe_run: result or out is NULL");
 	*out = NULL;
+	if (!usable_opts(o, "kvmcpu_probe_run", err))
+		return -EINVAL;
 	struct reqlist l = { 0 };
 	if (build_requests(&l, r, o)) {
 		free(l.v);

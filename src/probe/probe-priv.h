@@ -34,4 +34,11 @@ int kc_probe_run_applied(const struct kvmcpu_result *r, const struct kvmcpu_cpui
 			 size_t napplied, const struct kvmcpu_probe_opts *opts,
 			 struct kvmcpu_probe_report **out, struct kvmcpu_error *err);
 
+/*
+ * The bare cost floor, for benchmarks: creates a VM and a vCPU and runs
+ * @ncpuid CPUID instructions in the probe guest, with no table applied and
+ * nothing compared.
+ */
+int kc_probe_floor(const char *dev_path, unsigned ncpuid, struct kvmcpu_error *err);
+
 #endif

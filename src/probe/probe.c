@@ -255,7 +255,7 @@ int kc_probe_once(struct kc_probe_once *p, struct kvmcpu_error *err)
 	return rc;
 }
 
-int kvmcpu_probe_floor(const char *dev_path, unsigned ncpuid, struct kvmcpu_error *err)
+int kc_probe_floor(const char *dev_path, unsigned ncpuid, struct kvmcpu_error *err)
 {
 	kvmcpu_error_clear(err);
 	struct kc_probe_req *reqs = calloc(ncpuid ? ncpuid : 1, sizeof(*reqs));

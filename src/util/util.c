@@ -225,3 +225,14 @@ bool kc_vendor_is_intel_compatible(const char *vendor)
 {
 	return !vendor || (strcmp(vendor, "AuthenticAMD") && strcmp(vendor, "HygonGenuine"));
 }
+
+bool kc_opts_valid(const void *opts, size_t user_sz, size_t min_sz, size_t known_sz)
+{
+	if (user_sz < min_sz)
+		return false;
+	const unsigned char *p = opts;
+	for (size_t i = known_sz; i < user_sz; i++)
+		if (p[i])
+			return false;
+	return true;
+}

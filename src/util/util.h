@@ -61,4 +61,11 @@ void kc_vendor_from_regs(uint32_t ebx, uint32_t ecx, uint32_t edx, char out[13])
  */
 bool kc_vendor_is_intel_compatible(const char *vendor);
 
+/*
+ * Whether an options struct the caller sized @user_sz bytes (its sz field) is
+ * one this library can read: at least @min_sz bytes (the fields of its first
+ * version), and any bytes past @known_sz (fields of a newer header) zero.
+ */
+bool kc_opts_valid(const void *opts, size_t user_sz, size_t min_sz, size_t known_sz);
+
 #endif

@@ -362,16 +362,17 @@ static void test_kvm_leaves_and_vendor(void)
 /* Hosts built in memory: SynIC2 missing, legacy kernels without the HV-CPUID ioctl. */
 static struct kvmcpu_host *host_from(enum host_id base, const char *drop_cap, bool with_hv)
 {
-	struct kvmcpu_host *h = kvmcpu_host_new();
+	struct kvmcpu_host *h = NULL;
+	kvmcpu_host_new(&h, NULL);
 	const struct kvmcpu_host *b = hosts[base];
 	for (size_t i = 0; i < kvmcpu_host_cpuid_count(b); i++)
-		kvmcpu_host_add_cpuid(h, kvmcpu_host_cpuid_at(b, i));
+		kvmcpu_host_add_cpuid(h, kvmcpu_host_cpuid_at(b, i), NULL);
 	for (size_t i = 0; with_hv && i < kvmcpu_host_hv_cpuid_count(b); i++)
-		kvmcpu_host_add_hv_cpuid(h, kvmcpu_host_hv_cpuid_at(b, i));
+		kvmcpu_host_add_hv_cpuid(h, kvmcpu_host_hv_cpuid_at(b, i), NULL);
 	for (size_t i = 0; i < kvmcpu_host_cap_count(b); i++) {
 		int64_t v;
 		const char *name = kvmcpu_host_cap_at(b, i, &v);
-		kvmcpu_host_add_cap(h, name, drop_cap && !strcmp(name, drop_cap) ? 0 : v);
+		kvmcpu_host_add_cap(h, name, drop_cap && !strcmp(name, drop_cap) ? 0 : v, NULL);
 	}
 	return h;
 }
