@@ -12,6 +12,22 @@
 
 #define KC_PROBE_DEFAULT_TIMEOUT_MS 2000u
 
+/* Per register of the calibrated table: the bits flipped and those that did not follow. */
+struct kvmcpu_probe_calibration {
+	struct kvmcpu_probe_cal_reg *v;
+	size_t n;
+};
+
+/* The comparison: one row per register the guest read, one entry per MSR. */
+struct kvmcpu_probe_report {
+	struct kvmcpu_probe_row *rows;
+	size_t nrows;
+	struct kvmcpu_probe_msr *msrs;
+	size_t nmsrs;
+	unsigned mismatch_bits, forced_bits, ncpuid;
+	bool calibrated;
+};
+
 /* One guest run: a fresh VM, the table applied to vCPU 0, the requests answered. */
 struct kc_probe_once {
 	const char *dev_path;
