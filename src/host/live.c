@@ -11,40 +11,11 @@
 #include <unistd.h>
 
 #include "host/host-priv.h"
+#include "util/kvm-caps.h"
 #include "util/util.h"
 
 _Static_assert(sizeof(struct kvmcpu_cpuid_entry) == sizeof(struct kvm_cpuid_entry2),
 	       "kvmcpu_cpuid_entry must match struct kvm_cpuid_entry2");
-
-#define CAP(name) { #name, name }
-/* The capabilities a fingerprint records: Hyper-V emulation and what nested guests need. */
-static const struct {
-	const char *name;
-	int cap;
-} recorded_caps[] = {
-	CAP(KVM_CAP_HYPERV),
-	CAP(KVM_CAP_HYPERV_VAPIC),
-	CAP(KVM_CAP_HYPERV_SPIN),
-	CAP(KVM_CAP_HYPERV_TIME),
-	CAP(KVM_CAP_HYPERV_SYNIC),
-	CAP(KVM_CAP_HYPERV_SYNIC2),
-	CAP(KVM_CAP_HYPERV_VP_INDEX),
-	CAP(KVM_CAP_HYPERV_EVENTFD),
-	CAP(KVM_CAP_HYPERV_TLBFLUSH),
-	CAP(KVM_CAP_HYPERV_SEND_IPI),
-	CAP(KVM_CAP_HYPERV_ENLIGHTENED_VMCS),
-	CAP(KVM_CAP_HYPERV_CPUID),
-	CAP(KVM_CAP_HYPERV_DIRECT_TLBFLUSH),
-	CAP(KVM_CAP_SYS_HYPERV_CPUID),
-	CAP(KVM_CAP_HYPERV_ENFORCE_CPUID),
-	CAP(KVM_CAP_GET_MSR_FEATURES),
-	CAP(KVM_CAP_NESTED_STATE),
-	CAP(KVM_CAP_X2APIC_API),
-	CAP(KVM_CAP_SPLIT_IRQCHIP),
-	CAP(KVM_CAP_TSC_CONTROL),
-	CAP(KVM_CAP_X86_SMM),
-	CAP(KVM_CAP_MAX_VCPUS),
-};
 
 /*
  * KVM_GET_SUPPORTED_CPUID and KVM_GET_SUPPORTED_HV_CPUID fail with E2BIG when
@@ -139,9 +110,11 @@ out:
 
 static void read_caps(struct kvmcpu_host *h, int fd)
 {
-	for (size_t i = 0; i < KC_ARRAY_SIZE(recorded_caps); i++) {
-		int v = ioctl(fd, KVM_CHECK_EXTENSION, recorded_caps[i].cap);
-		kc_host_add_cap(h, recorded_caps[i].name, v < 0 ? 0 : v);
+	for (size_t i = 0; i < kc_nkvm_caps; i++) {
+		if (!kc_kvm_caps[i].recorded)
+			continue;
+		int v = ioctl(fd, KVM_CHECK_EXTENSION, kc_kvm_caps[i].number);
+		kc_host_add_cap(h, kc_kvm_caps[i].name, v < 0 ? 0 : v);
 	}
 }
 

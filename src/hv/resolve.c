@@ -6,6 +6,7 @@
  * move of KVM's own leaves to 0x40000100.
  */
 #include <errno.h>
+#include <linux/kvm.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,11 +40,6 @@ static const char syndbg_vendor[13] = "Microsoft VS";
  */
 #define HV_LIMIT_VPS 0xFFFFFFFFu
 #define HV_LIMIT_LPS 0x40u
-
-/* eVMCS version range handed back by KVM_ENABLE_CAP(KVM_CAP_HYPERV_ENLIGHTENED_VMCS). */
-#define KVM_CAP_HYPERV_SYNIC2_NR 148
-#define KVM_CAP_HYPERV_ENLIGHTENED_VMCS_NR 163
-#define KVM_CAP_HYPERV_ENFORCE_CPUID_NR 199
 
 #define HV_X64_MSR_VP_INDEX 0x40000002u
 #define HV_X64_MSR_SCONTROL 0x40000080u
@@ -288,13 +284,13 @@ static int emit_plan(struct hv_job *j)
 	/* args[0] of the eVMCS enable is a pointer to a u16 that receives the version range;
 	 * a NULL pointer gets EFAULT after the capability is already on. */
 	if (j->set & KC_HV_BIT(KC_HV_EVMCS))
-		rc = add_cap(r, KVM_CAP_HYPERV_ENLIGHTENED_VMCS_NR,
+		rc = add_cap(r, KVM_CAP_HYPERV_ENLIGHTENED_VMCS,
 			     "KVM_CAP_HYPERV_ENLIGHTENED_VMCS", 0, true);
 	/* SynIC2 (args[0] = 0): unlike SynIC v1, KVM leaves the SIMP/SIEFP pages alone. */
 	if (!rc && (j->set & KC_HV_BIT(KC_HV_SYNIC)))
-		rc = add_cap(r, KVM_CAP_HYPERV_SYNIC2_NR, "KVM_CAP_HYPERV_SYNIC2", 0, false);
+		rc = add_cap(r, KVM_CAP_HYPERV_SYNIC2, "KVM_CAP_HYPERV_SYNIC2", 0, false);
 	if (!rc && (j->set & KC_HV_BIT(KC_HV_ENFORCE_CPUID)))
-		rc = add_cap(r, KVM_CAP_HYPERV_ENFORCE_CPUID_NR, "KVM_CAP_HYPERV_ENFORCE_CPUID", 1,
+		rc = add_cap(r, KVM_CAP_HYPERV_ENFORCE_CPUID, "KVM_CAP_HYPERV_ENFORCE_CPUID", 1,
 			     false);
 	if (rc)
 		return rc;
