@@ -177,7 +177,7 @@ static bool usable_opts(const struct kvmcpu_probe_opts *opts, const char *call,
 			struct kvmcpu_error *err)
 {
 	/* Every field up to nmsrs is in the first version of the struct. */
-	size_t min_sz = offsetof(struct kvmcpu_probe_opts, nmsrs) + sizeof(opts->nmsrs);
+	size_t min_sz = offsetof(struct kvmcpu_probe_opts, nmsrs) + sizeof(size_t);
 	if (!opts || kc_opts_valid(opts, opts->sz, min_sz, sizeof(*opts)))
 		return true;
 	kc_fail(err, -EINVAL, "set .sz = sizeof(struct kvmcpu_probe_opts) (KVMCPU_PROBE_OPTS does)",

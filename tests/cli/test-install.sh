@@ -20,6 +20,9 @@ find "$root" -name kvmcpu.1 | grep -q . || { echo "FAIL: man page not installed"
 sanitize=$(meson introspect "$build" --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="b_sanitize"][0])')
 extra=""
 [ "$sanitize" = none ] || extra="-fsanitize=$sanitize"
+# A gcov build's (make coverage) library needs libgcov the same way.
+coverage=$(meson introspect "$build" --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="b_coverage"][0])')
+[ "$coverage" != True ] || extra="$extra --coverage"
 export PKG_CONFIG_PATH="$(dirname "$pc")"
 export PKG_CONFIG_SYSROOT_DIR="$root"
 # With the sysroot set, pkg-config already prefixes paths with the scratch root.
