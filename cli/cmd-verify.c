@@ -259,7 +259,7 @@ static int sweep(const struct verify_opts *o, const struct kvmcpu_host *host)
 	int rc = calibrate(o, host, &cal);
 	if (rc)
 		return rc;
-	struct outcome *v = calloc(o->ncpus, sizeof(*v));
+	struct outcome *v = calloc(o->ncpus ? o->ncpus : 1, sizeof(*v));
 	if (!v) {
 		kvmcpu_probe_calibration_free(cal);
 		return EXIT_HOST;

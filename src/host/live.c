@@ -25,6 +25,7 @@ _Static_assert(sizeof(struct kvmcpu_cpuid_entry) == sizeof(struct kvm_cpuid_entr
  */
 static int get_cpuid2(int fd, unsigned long request, struct kvm_cpuid2 **out)
 {
+	*out = NULL;
 	for (unsigned nent = 256; nent <= 4096; nent *= 2) {
 		struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + nent * sizeof(c->entries[0]));
 		if (!c)
@@ -37,7 +38,7 @@ static int get_cpuid2(int fd, unsigned long request, struct kvm_cpuid2 **out)
 		int e = errno;
 		free(c);
 		if (e != E2BIG)
-			return -e;
+			return e > 0 ? -e : -EIO;
 	}
 	return -E2BIG;
 }
@@ -46,8 +47,9 @@ static int read_supported_cpuid(struct kvmcpu_host *h, int fd, struct kvmcpu_err
 {
 	struct kvm_cpuid2 *c;
 	int r = get_cpuid2(fd, KVM_GET_SUPPORTED_CPUID, &c);
-	if (r)
-		return kc_fail(err, r, NULL, "KVM_GET_SUPPORTED_CPUID failed: %s", strerror(-r));
+	if (r || !c)
+		return kc_fail(err, r ? r : -EIO, NULL, "KVM_GET_SUPPORTED_CPUID failed: %s",
+			       strerror(r ? -r : EIO));
 	for (unsigned i = 0; i < c->nent && !r; i++) {
 		r = kc_host_add_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
 		/* KVM lists some leaves twice on old kernels; keep the first. */
@@ -67,7 +69,7 @@ static void read_hv_cpuid(struct kvmcpu_host *h, int fd)
 		return;
 	}
 	struct kvm_cpuid2 *c;
-	if (get_cpuid2(fd, KVM_GET_SUPPORTED_HV_CPUID, &c)) {
+	if (get_cpuid2(fd, KVM_GET_SUPPORTED_HV_CPUID, &c) || !c) {
 		kc_host_set_hv_known(h, false);
 		return;
 	}
