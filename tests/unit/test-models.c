@@ -76,6 +76,10 @@ static void test_feature_lookup(void)
 	CHECK_EQ(kvmcpu_feature_find("sse4_2"), kvmcpu_feature_find("sse4.2"));
 	CHECK_EQ(kvmcpu_feature_find("sse3"), kvmcpu_feature_find("pni"));
 	CHECK(kvmcpu_feature_find("nosuchfeature") == NULL);
+	CHECK(kvmcpu_feature_find(NULL) == NULL);
+	/* QEMU accepts '-', '_' and '.' alike in property names (sse4-1 is sse4.1). */
+	CHECK(kvmcpu_feature_find("sse4-1") != NULL);
+	CHECK(kvmcpu_feature_find("sse4-1") == kvmcpu_feature_find("sse4.1"));
 	/* Skylake-Server has AVX-512F (QEMU target/i386/cpu.c), Haswell does not. */
 	CHECK(kvmcpu_model_has_feature(kvmcpu_model_find("Skylake-Server"), fi));
 	CHECK(!kvmcpu_model_has_feature(kvmcpu_model_find("Haswell"), fi));
