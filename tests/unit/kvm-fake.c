@@ -2,9 +2,11 @@
 /* The fake KVM of kvm-fake.h. */
 #include <errno.h>
 #include <linux/kvm.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "kvm-fake.h"
 #include "probe/guest-abi.h"
@@ -103,6 +105,17 @@ static int run_vcpu(void)
 		run->io.port = KC_PROBE_PORT_FAULT;
 		memcpy((char *)run + run->io.data_offset, &vector, sizeof(vector));
 		break;
+	}
+	case FAKE_GUEST_SPIN: {
+		/* As KVM_RUN does: the vCPU runs until a signal arrives, then EINTR. */
+		sigset_t pending;
+		do {
+			struct timespec ms = { 0, 1000000 };
+			nanosleep(&ms, NULL);
+			sigpending(&pending);
+		} while (!sigismember(&pending, SIGRTMAX - 3));
+		errno = EINTR;
+		return -1;
 	}
 	}
 	return 0;

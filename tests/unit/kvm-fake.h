@@ -21,6 +21,7 @@ enum fake_guest {
 	FAKE_GUEST_ANSWER = 0, /* answers the probe mailbox from the CPUID table set, then reports */
 	FAKE_GUEST_HLT,        /* stops with KVM_EXIT_HLT */
 	FAKE_GUEST_FAULT,      /* reports exception vector 13 on the fault port */
+	FAKE_GUEST_SPIN,       /* runs until a signal is pending (the watchdog's), then EINTR */
 };
 
 struct fake_call {

@@ -173,6 +173,25 @@ static void test_vm_for_synic(void)
 	kvmcpu_result_free(r);
 }
 
+/* What the message of a failed probe step names, for the steps of the guest run itself. */
+static const char *probe_step_text(const struct fake_call *c)
+{
+	if (strcmp(c->what, "ioctl"))
+		return NULL;
+	switch (c->request) {
+	case KVM_GET_SREGS: return "KVM_GET_SREGS";
+	case KVM_SET_SREGS: return "KVM_SET_SREGS";
+	case KVM_SET_REGS: return "KVM_SET_REGS";
+	case KVM_SET_CPUID2: return "KVM_SET_CPUID2";
+	case KVM_ENABLE_CAP: return "KVM_ENABLE_CAP";
+	case KVM_SET_SIGNAL_MASK: return "KVM_SET_SIGNAL_MASK";
+	case KVM_RUN: return "KVM_RUN failed";
+	case KVM_CREATE_VCPU: return "KVM_CREATE_VCPU";
+	case KVM_CREATE_IRQCHIP: return "KVM_CREATE_IRQCHIP";
+	}
+	return NULL;
+}
+
 static bool same_sigmask(const sigset_t *a)
 {
 	sigset_t now;
@@ -237,6 +256,9 @@ static void test_probe_flow(void)
 			CHECK_MSG(rc < 0 && err.message[0], "call %zu (%s 0x%lx) failed, rc %d", k,
 				  c->what, c->request, rc);
 			CHECK(rep == NULL);
+			const char *named = probe_step_text(c);
+			if (named)
+				CHECK_STR_CONTAINS(err.message, named);
 		} else {
 			CHECK_MSG(rc == 0, "call %zu (%s 0x%lx): %s", k, c->what, c->request,
 				  err.message);
@@ -268,6 +290,15 @@ static void test_probe_guest_stops(void)
 	fake.guest = FAKE_GUEST_FAULT;
 	CHECK_EQ(kvmcpu_probe_run(r, NULL, &rep, &err), -EIO);
 	CHECK_STR_CONTAINS(err.message, "exception vector 13");
+	/* A guest that never reports is stopped by the watchdog after the timeout. */
+	fake.guest = FAKE_GUEST_SPIN;
+	struct kvmcpu_probe_opts quick = KVMCPU_PROBE_OPTS(.timeout_ms = 30);
+	CHECK_EQ(kvmcpu_probe_run(r, &quick, &rep, &err), -ETIMEDOUT);
+	CHECK_STR_CONTAINS(err.message, "did not finish within 30 ms");
+	CHECK(rep == NULL);
+	sigset_t pending; /* the watchdog's signal was consumed, not left for the process */
+	sigpending(&pending);
+	CHECK(!sigismember(&pending, SIGRTMAX - 3));
 	CHECK_EQ(fake.open_fds, 0);
 	CHECK_EQ(fake.live_maps, 0);
 	fake_kvm_remove();
