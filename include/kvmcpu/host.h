@@ -36,8 +36,9 @@ struct kvmcpu_host;
  * kernel has it, and records the kernel release and the KVM vendor module.
  *
  * Return: 0 on success; -EINVAL when @out is NULL; -ENOENT when the device
- * does not exist; -EACCES when it may not be opened; -ENOMEM; or the negated
- * errno of the failing ioctl. The caller frees *@out with kvmcpu_host_free().
+ * does not exist; -EACCES when it may not be opened; -EOPNOTSUPP when it is
+ * not a KVM device of API version 12; -ENOMEM; or the negated errno of the
+ * failing ioctl. The caller frees *@out with kvmcpu_host_free().
  * Thread safety: any thread; creates a new object.
  */
 KVMCPU_API int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,

@@ -41,9 +41,11 @@ struct kvmcpu_result;
  * host lacks are dropped, dependencies cleared, Hyper-V flags resolved, and
  * every change recorded as a notice.
  *
- * Return: 0 on success; -EINVAL when @cfg, @host or @out is NULL, or the
- * config cannot be met on this host (an explicitly asked feature or Hyper-V
- * flag the host lacks); -ENOMEM. The caller frees *@out with kvmcpu_result_free().
+ * Return: 0 on success; -EINVAL when @cfg, @host or @out is NULL;
+ * -EOPNOTSUPP (= -ENOTSUP) when the config cannot be met on this host (a
+ * feature or Hyper-V flag asked by name that the host lacks, nested_virt on a
+ * host without nested virtualization); -E2BIG or -ENOSPC when a table limit
+ * is exceeded; -ENOMEM. The caller frees *@out with kvmcpu_result_free().
  * Thread safety: reads @cfg and @host; any thread, also concurrently with
  * other resolves of the same @cfg and @host.
  */
