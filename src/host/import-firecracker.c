@@ -159,7 +159,7 @@ static int fc_cpuid_entry(const struct fc_ctx *c, const struct kc_json *m, const
 		.function = (uint32_t)leaf, .index = (uint32_t)subleaf, .flags = (uint32_t)flags,
 		.eax = value[0], .ebx = value[1], .ecx = value[2], .edx = value[3],
 	};
-	r = kvmcpu_host_add_cpuid(c->h, &e);
+	r = kc_host_add_cpuid(c->h, &e);
 	if (r == -EEXIST)
 		return fc_fail(c, m, path, NULL, "leaf 0x%x subleaf 0x%x appears twice", e.function, e.index);
 	return r ? kc_fail(c->err, r, NULL, "%s: out of memory", c->origin) : 0;
@@ -188,7 +188,7 @@ static int fc_msr_entry(const struct fc_ctx *c, const struct kc_json *m, const c
 		r = fc_bitmap(c, m, path, 64, &value);
 	if (r || !is_feature_msr((uint32_t)addr))
 		return r;
-	r = kvmcpu_host_add_msr(c->h, (uint32_t)addr, value);
+	r = kc_host_add_msr(c->h, (uint32_t)addr, value);
 	if (r == -EEXIST)
 		return fc_fail(c, m, path, NULL, "MSR 0x%x appears twice", (unsigned)addr);
 	return r ? kc_fail(c->err, r, NULL, "%s: out of memory", c->origin) : 0;
@@ -233,7 +233,7 @@ static int fc_top(const struct fc_ctx *c, const struct kc_json *top)
 	if (!r && (kernel = kc_json_get(top, "kernel_version"))) {
 		if (kc_json_type(kernel) != KC_JSON_STRING)
 			return fc_fail(c, kernel, "kernel_version", NULL, "expected a string");
-		kvmcpu_host_set_info(c->h, NULL, kc_json_str(kernel, NULL), NULL);
+		kc_host_set_info(c->h, NULL, kc_json_str(kernel, NULL), NULL);
 	}
 	return r;
 }

@@ -60,7 +60,7 @@ int kc_import_add_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *
 			const char *origin, const char *format, unsigned line,
 			struct kvmcpu_error *err)
 {
-	int r = kvmcpu_host_add_cpuid(h, e);
+	int r = kc_host_add_cpuid(h, e);
 	if (r == -EEXIST)
 		return kc_import_fail(err, origin, format, line, NULL,
 				      "CPUID leaf 0x%08x subleaf 0x%x appears twice", e->function,

@@ -6,7 +6,7 @@
 #include "config/config-priv.h"
 #include "config/topology.h"
 #include "host/host-priv.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 
 struct kc_resolve {
 	const struct kvmcpu_config *cfg;
