@@ -40,11 +40,11 @@ enum kvmcpu_export_format {
 /**
  * kvmcpu_export_format_find() - a format by name ("qemu", "libvirt", ...)
  * @name: the name, case-insensitive
- * @out: receives the format; must not be NULL when @name is a format's name
+ * @out: receives the format
  * @err: error record, or NULL
  *
- * Return: 0 on success; -EINVAL when @name is NULL or unknown (*@out is then
- * left alone), with a hint naming every format.
+ * Return: 0 on success; -EINVAL when @out is NULL, or @name is NULL or unknown
+ * (*@out is then left alone, and the hint names every format).
  * Thread safety: any thread; reads only constant tables.
  */
 KVMCPU_API int kvmcpu_export_format_find(const char *name, enum kvmcpu_export_format *out,

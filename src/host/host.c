@@ -349,12 +349,6 @@ const char *kvmcpu_host_source_format(const struct kvmcpu_host *h)
 	return strncmp(h->origin, "live:", 5) ? "" : "live";
 }
 
-bool kc_host_has_msr(const struct kvmcpu_host *h, uint32_t index)
-{
-	return kvmcpu_host_msr(h, index, NULL) == 1 ||
-	       (h->kind == KVMCPU_HOST_RAW_CPUID && kc_kvm_synth_has_msr(h, index));
-}
-
 int kc_host_set_info(struct kvmcpu_host *h, const char *origin, const char *kernel,
 		     const char *module)
 {

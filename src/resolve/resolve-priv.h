@@ -4,7 +4,7 @@
 #define KC_RESOLVE_PRIV_H
 
 #include "config/config-priv.h"
-#include "config/topology.h"
+#include "util/topology.h"
 #include "host/host-priv.h"
 #include "result/result-priv.h"
 

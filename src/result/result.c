@@ -215,6 +215,30 @@ const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid_find(const struct kvmcpu_re
 	return found ? &r->entries[pos] : NULL;
 }
 
+/* vCPU @vcpu's APIC ID and topology IDs in the entries that carry them (util/topology.h). */
+void kc_result_vcpu_patch(const struct kvmcpu_result *r, unsigned vcpu,
+			  struct kvmcpu_cpuid_entry *e)
+{
+	const struct kc_topology *t = &r->topo;
+	uint32_t apic = kc_topo_apic_id(t, vcpu);
+	switch (e->function) {
+	case 1:
+		e->ebx = (e->ebx & 0x00ffffffu) | (apic & 0xff) << 24;
+		break;
+	case 0xb:
+	case 0x1f:
+		e->edx = apic;
+		break;
+	case 0x8000001e: {
+		struct kc_topo_ids id = kc_topo_ids_of(t, vcpu);
+		e->eax = apic;
+		e->ebx = (e->ebx & ~0xffu) | (id.core & 0xff);
+		e->ecx = (e->ecx & ~0xffu) | ((apic >> kc_topo_pkg_offset(t)) & 0xff);
+		break;
+	}
+	}
+}
+
 unsigned kvmcpu_result_vcpu_count(const struct kvmcpu_result *r)
 {
 	return r ? r->topo.cpus : 0;

@@ -29,6 +29,9 @@ static struct kvmcpu_result *small_plan(void)
 	CHECK(r != NULL);
 	if (!r)
 		return NULL;
+	/* Four vCPUs in one package, so that vCPU 3 exists. */
+	r->topo = (struct kc_topology){ .cpus = 4, .sockets = 1, .dies = 1, .modules = 1,
+					.cores = 4, .threads = 1 };
 	/* "GenuineIntel", max basic leaf 1 (SDM Vol. 2A CPUID leaf 0). */
 	kc_result_set(r, 0, 0, 0, 1, 0x756e6547, 0x6c65746e, 0x49656e69);
 	kc_result_set(r, 1, 0, 0, 0x000306c3, 0, 0x80000000, 0x078bfbff);
