@@ -248,8 +248,10 @@ bool kvmcpu_config_nested(const struct kvmcpu_config *cfg)
 
 int kvmcpu_config_set_smp(struct kvmcpu_config *cfg, const char *spec, struct kvmcpu_error *err)
 {
-	struct kc_smp_request req;
-	struct kc_topology topo;
+	struct kc_smp_request req = { 0 };
+	struct kc_topology topo = { 0 };
+	if (!cfg)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_config_set_smp: config is NULL");
 	int r = kc_smp_parse(spec, &req, err);
 	if (!r)
 		r = kc_smp_complete(&req, &topo, err);

@@ -94,7 +94,7 @@ static int cap_value(int fd, int cap)
 static void add_hv_answer(struct kvmcpu_host *h, const struct kvm_cpuid2 *c)
 {
 	kc_host_set_hv_known(h, true);
-	for (unsigned i = 0; i < c->nent; i++)
+	for (unsigned i = 0; c && i < c->nent; i++)
 		kc_host_add_hv_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
 }
 
