@@ -2,11 +2,13 @@
 # A thin front over Meson: every rule of the build lives in meson.build.
 BUILDDIR ?= build
 ASANDIR ?= build-asan
+COVDIR ?= build-cov
 MESON ?= meson
 V ?= 0
 NINJA_V := $(if $(filter 1,$(V)),-v,)
 
-.PHONY: all deps run test test-fast asan conformance bench regen install clean reconfigure fuzz fuzz-run
+.PHONY: all deps run test test-fast asan conformance bench regen install clean reconfigure fuzz \
+	fuzz-run coverage lint
 
 all: $(BUILDDIR)/build.ninja
 	$(MESON) compile -C $(BUILDDIR) $(NINJA_V)
@@ -62,6 +64,21 @@ install: all
 reconfigure:
 	$(MESON) setup --reconfigure $(BUILDDIR)
 
+# A gcov build of its own, the suites (no slow, no conformance), then line and branch
+# coverage per folder of src/ (gcovr, installed here if missing).
+coverage:
+	@scripts/install-deps.sh gcovr
+	[ -f $(COVDIR)/build.ninja ] || $(MESON) setup $(COVDIR) -Db_coverage=true --buildtype=debug
+	find $(COVDIR) -name '*.gcda' -delete
+	$(MESON) compile -C $(COVDIR) $(NINJA_V)
+	-$(MESON) test -C $(COVDIR) --num-processes 2 --no-suite slow --no-suite conformance
+	@scripts/coverage-summary.py . $(COVDIR)
+
+# clang-tidy (.clang-tidy) and cppcheck (.cppcheck-suppressions) over src/ and cli/, and
+# the one-way data flow of src/ (tools/check-layers.py). Fails on any finding.
+lint: all
+	@scripts/lint.sh $(BUILDDIR)
+
 # libFuzzer binaries (clang); every normal build already compiles the targets and replays their corpora.
 fuzz:
 	@command -v clang >/dev/null || scripts/install-deps.sh clang
@@ -74,4 +91,4 @@ fuzz-run: fuzz
 	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(BUILDDIR) $(ASANDIR) build-fuzz
+	rm -rf $(BUILDDIR) $(ASANDIR) $(COVDIR) build-fuzz

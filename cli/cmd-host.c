@@ -2,6 +2,7 @@
 /* kvmcpu host: this host's fingerprint, to read or to record for other tools. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -106,7 +107,8 @@ int cmd_host(int argc, char **argv)
 	} else {
 		struct kvmcpu_error err;
 		kvmcpu_error_clear(&err);
-		if (kvmcpu_host_save(h, stdout, (enum kvmcpu_host_format)format, &err))
+		fflush(stdout); /* the host is written to the fd, after anything buffered */
+		if (kvmcpu_host_save(h, STDOUT_FILENO, (enum kvmcpu_host_format)format, &err))
 			rc = cli_report("host", &err, EXIT_HOST);
 	}
 	kvmcpu_host_free(h);

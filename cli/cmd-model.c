@@ -32,7 +32,7 @@ static void features_of_word(const struct kvmcpu_model *m, size_t word, struct j
 {
 	for (size_t f = 0; f < kvmcpu_feature_count(); f++) {
 		const struct kvmcpu_feature_info *fi = kvmcpu_feature_at(f);
-		if (fi->word != word || !kvmcpu_model_has_feature(m, f))
+		if (fi->word != word || !kvmcpu_model_has_feature(m, fi))
 			continue;
 		if (w)
 			jw_str(w, fi->name);

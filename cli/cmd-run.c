@@ -360,6 +360,7 @@ static int probe_and_print(const struct run_opts *o, const struct kvmcpu_host *h
 		for (size_t i = 0; i < sizeof(hv_msrs) / sizeof(hv_msrs[0]); i++)
 			msrs[nmsrs++] = hv_msrs[i];
 	struct kvmcpu_probe_opts po = {
+		.sz = sizeof(po),
 		.dev_path = o->dev, .timeout_ms = o->timeout_ms, .calibrate = o->calibrate,
 		.msrs = msrs, .nmsrs = nmsrs,
 	};

@@ -150,8 +150,8 @@ static void prove(struct outcome *out, const struct kvmcpu_config *cfg, const st
 		return;
 	}
 	out->runnable = cli_dropped(res, out->dropped, sizeof(out->dropped)) == 0;
-	struct kvmcpu_probe_opts po = { .dev_path = o->dev, .timeout_ms = o->timeout_ms,
-					.calibration = cal };
+	struct kvmcpu_probe_opts po = { .sz = sizeof(po), .dev_path = o->dev,
+					.timeout_ms = o->timeout_ms, .calibration = cal };
 	int rc = kvmcpu_probe_run(res, &po, &out->rep, &err);
 	kvmcpu_result_free(res);
 	if (rc) {
@@ -287,7 +287,8 @@ static int calibrate(const struct verify_opts *o, const struct kvmcpu_host *host
 		if (kvmcpu_result_notice_at(base, i)->kind == KVMCPU_NOTICE_WARNING &&
 		    !strcmp(kvmcpu_result_notice_at(base, i)->subject, "hv"))
 			fprintf(stderr, "warning: hv: %s\n", kvmcpu_result_notice_at(base, i)->reason);
-	struct kvmcpu_probe_opts po = { .dev_path = o->dev, .timeout_ms = o->timeout_ms };
+	struct kvmcpu_probe_opts po = { .sz = sizeof(po), .dev_path = o->dev,
+					 .timeout_ms = o->timeout_ms };
 	rc = kvmcpu_probe_calibrate(base, &po, cal, &err);
 	kvmcpu_result_free(base);
 	return rc ? cli_report(CMD, &err, EXIT_HOST) : EXIT_OK;
@@ -300,7 +301,7 @@ static int sweep(const struct verify_opts *o, const struct kvmcpu_host *host)
 	int rc = calibrate(o, host, &cal);
 	if (rc)
 		return rc;
-	struct outcome *v = calloc(o->ncpus, sizeof(*v));
+	struct outcome *v = calloc(o->ncpus ? o->ncpus : 1, sizeof(*v));
 	if (!v) {
 		kvmcpu_probe_calibration_free(cal);
 		return EXIT_HOST;

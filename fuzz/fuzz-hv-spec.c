@@ -10,13 +10,14 @@
 
 #include "hv/hv.h"
 #include "kvmcpu/result.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct kvmcpu_host *make_host(int kind)
 {
-	struct kvmcpu_host *h = kvmcpu_host_new();
+	struct kvmcpu_host *h = NULL;
+	kvmcpu_host_new(&h, NULL);
 	static const struct kvmcpu_cpuid_entry kvm[] = {
 		{ 0x40000000, 0, 0, 0x40000001, 0x4B4D564B, 0x564B4D56, 0x4D, { 0 } },
 		{ 0x40000001, 0, 0, 0x01007EFB, 0, 0, 0, { 0 } },
@@ -36,11 +37,11 @@ static struct kvmcpu_host *make_host(int kind)
 					    "KVM_CAP_HYPERV_ENLIGHTENED_VMCS",
 					    "KVM_CAP_HYPERV_ENFORCE_CPUID" };
 	for (size_t i = 0; i < sizeof(kvm) / sizeof(kvm[0]); i++)
-		kvmcpu_host_add_cpuid(h, &kvm[i]);
+		kvmcpu_host_add_cpuid(h, &kvm[i], NULL);
 	for (size_t i = 0; kind < 2 && i < sizeof(hv) / sizeof(hv[0]); i++)
-		kvmcpu_host_add_hv_cpuid(h, &hv[i]);
+		kvmcpu_host_add_hv_cpuid(h, &hv[i], NULL);
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
-		kvmcpu_host_add_cap(h, caps[i], kind == 2 ? 0 : !(kind == 1 && i == 3));
+		kvmcpu_host_add_cap(h, caps[i], kind == 2 ? 0 : !(kind == 1 && i == 3), NULL);
 	return h;
 }
 

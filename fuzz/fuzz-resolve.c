@@ -44,11 +44,8 @@ static const char *const kvm_defaults[] = {
 
 static uint64_t feature_mask(const char *name, size_t word)
 {
-	int f = kvmcpu_feature_find(name);
-	if (f < 0)
-		return 0;
-	const struct kvmcpu_feature_info *fi = kvmcpu_feature_at((size_t)f);
-	return fi->word == word ? fi->mask : 0;
+	const struct kvmcpu_feature_info *fi = kvmcpu_feature_find(name);
+	return fi && fi->word == word ? fi->mask : 0;
 }
 
 /* The host's word: the register, or the MSR (VMX controls: the allowed-1 half, SDM A.3-A.5). */

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages kvmcpu needs to build and test, only those missing.
-# Extra package names given as arguments are installed the same way (make fuzz: clang).
+# Extra package names given as arguments are installed the same way, for the targets
+# that need them only: make fuzz (clang), make coverage (gcovr).
 set -eu
 # libvirt-daemon and libvirt-clients: cpu_map, virt-xml-validate and virsh for kvmcpu export's tests.
 pkgs="meson ninja-build gcc pkg-config python3 qemu-system-x86 valgrind binutils cpuid python3-jsonschema zsh libvirt-daemon libvirt-clients $*"

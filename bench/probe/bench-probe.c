@@ -19,6 +19,8 @@
 
 #include <kvmcpu/kvmcpu.h>
 
+#include "probe/probe-priv.h" /* kc_probe_floor */
+
 #define QEMU_SAMPLE 12
 
 static double now_ms(void)
@@ -52,7 +54,7 @@ static double sweep(const struct kvmcpu_host *host, unsigned *ncpuid, size_t *nm
 		exit(1);
 	}
 	kvmcpu_result_free(base);
-	struct kvmcpu_probe_opts po = { .calibration = cal };
+	struct kvmcpu_probe_opts po = KVMCPU_PROBE_OPTS(.calibration = cal);
 	*ncpuid = 0;
 	*nmodels = kvmcpu_model_count();
 	for (size_t i = 0; i < *nmodels; i++) {
@@ -75,7 +77,7 @@ static double floor_cycles(size_t n, unsigned cpuid_per_cycle)
 	struct kvmcpu_error err;
 	double t0 = now_ms();
 	for (size_t i = 0; i < n; i++)
-		if (kvmcpu_probe_floor(NULL, cpuid_per_cycle, &err)) {
+		if (kc_probe_floor(NULL, cpuid_per_cycle, &err)) {
 			fprintf(stderr, "bench: floor cycle failed: %s\n", err.message);
 			exit(1);
 		}

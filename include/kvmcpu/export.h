@@ -38,22 +38,24 @@ enum kvmcpu_export_format {
 };
 
 /**
- * kvmcpu_export_format_find() - A format by name ("qemu", "libvirt", ...).
- * @name: the name, case-insensitive.
- * @out: receives the format.
- * @err: receives the error; may be NULL.
+ * kvmcpu_export_format_find() - a format by name ("qemu", "libvirt", ...)
+ * @name: the name, case-insensitive
+ * @out: receives the format
+ * @err: error record, or NULL
  *
- * Return: 0; -EINVAL when @name is NULL or unknown, with a message naming
- * every format.
+ * Return: 0 on success; -EINVAL when @out is NULL, or @name is NULL or unknown
+ * (*@out is then left alone, and the hint names every format).
+ * Thread safety: any thread; reads only constant tables.
  */
 KVMCPU_API int kvmcpu_export_format_find(const char *name, enum kvmcpu_export_format *out,
 					 struct kvmcpu_error *err);
 
 /**
- * kvmcpu_export_format_name() - The name of a format ("qemu").
- * @format: the format.
+ * kvmcpu_export_format_name() - the name of a format ("qemu")
+ * @format: the format
  *
  * Return: a static string, or NULL when @format is out of range.
+ * Thread safety: any thread.
  */
 KVMCPU_API const char *kvmcpu_export_format_name(enum kvmcpu_export_format format);
 
@@ -76,23 +78,37 @@ struct kvmcpu_export_opts {
 };
 
 /**
- * kvmcpu_result_export() - Writes a resolved CPU in another VMM's format.
- * @r: the result of kvmcpu_resolve(@cfg, ...).
- * @cfg: the config @r was resolved from (the openvmm format repeats its spec).
- * @opts: format and options.
- * @buf: receives the text, always NUL-terminated when @len > 0.
- * @len: size of @buf.
- * @needed: receives the length the whole text needs (without the NUL); may be NULL.
- * @lost: receives, with @opts->lossy, one line per feature or bit the output
- *        does not carry exactly ("avx512f: libvirt 9.0 has no name for CPUID
- *        0x7.0 EBX bit 16"); "" when nothing was lost. May be NULL.
- * @lost_len: size of @lost.
- * @err: receives the error; may be NULL.
+ * kvmcpu_result_export() - write a resolved CPU in another VMM's format
+ * @r: the result of kvmcpu_resolve(@cfg, ...); only read
+ * @cfg: the config @r was resolved from (the openvmm format repeats its spec);
+ *       only read
+ * @opts: format and options; only read, @opts->host included
+ * @buf: caller-owned; receives the text, always NUL-terminated when @len > 0;
+ *       may be NULL when @len is 0 (to learn the length)
+ * @len: size of @buf in bytes
+ * @needed: receives the length the whole text needs (without the NUL), on
+ *          success and when @buf is too small; may be NULL
+ * @lost: caller-owned; receives, with @opts->lossy, one line per feature or
+ *        bit the output does not carry exactly ("avx512f: libvirt 9.0 has no
+ *        name for CPUID 0x7.0 EBX bit 16"), cut to fit and NUL-terminated;
+ *        "" when nothing was lost. Written on success and when @buf is too
+ *        small. May be NULL.
+ * @lost_len: size of @lost in bytes; 0 leaves @lost alone
+ * @err: error record, or NULL
  *
- * Return: 0; -ENOSPC when @buf is too small (*@needed says how much is
- * needed); -EOPNOTSUPP when the format cannot express the result exactly and
- * @opts->lossy is false, with every such feature or bit named in
- * @err->message; -EINVAL for NULL arguments or an unknown format.
+ * Every format but openvmm needs @cfg's CPU spec to start with a named model
+ * (not cpu=host or cpu=max). Nothing is kept after the call.
+ *
+ * Return: 0 on success; -ENOSPC when @buf is too small (it needs *@needed + 1
+ * bytes; the text is cut and NUL-terminated), or when QEMU's -cpu
+ * argument outgrows the library's own limit; -EOPNOTSUPP when the format
+ * cannot express the result exactly and @opts->lossy is false, with every
+ * such feature or bit named in @err->message, or when the format has no model
+ * to start from (no named model in the spec, or none the target VMM knows
+ * with the model's vendor and signature); -EINVAL when @r, @cfg or @opts is
+ * NULL, @buf is NULL with a non-zero @len, or @opts->format is unknown.
+ * Thread safety: reads @r, @cfg, @opts and @opts->host; any thread,
+ * concurrently, as long as no other thread frees or modifies them meanwhile.
  */
 KVMCPU_API int kvmcpu_result_export(const struct kvmcpu_result *r, const struct kvmcpu_config *cfg,
 				    const struct kvmcpu_export_opts *opts, char *buf, size_t len,

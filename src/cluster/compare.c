@@ -405,8 +405,7 @@ static bool guest_has_hv_flag(const struct kvmcpu_result *r, const char *name)
 static int diff_timekeeping(struct cmp *c, const struct kvmcpu_result *ra,
 			    const struct kvmcpu_host *from, const struct kvmcpu_host *to)
 {
-	int invtsc = kvmcpu_feature_find("invtsc");
-	const struct kvmcpu_feature_info *fi = invtsc >= 0 ? kvmcpu_feature_at((size_t)invtsc) : NULL;
+	const struct kvmcpu_feature_info *fi = kvmcpu_feature_find("invtsc");
 	bool has_invtsc = fi && (kvmcpu_result_word(ra, fi->word) & fi->mask);
 	bool has_freq = guest_has_hv_flag(ra, "frequencies");
 	if (!has_invtsc && !has_freq)

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config/topology.h"
+#include "util/topology.h"
 #include "kvmcpu/config.h"
 #include "kvmcpu/model.h"
 

@@ -4,6 +4,7 @@
  * widths, PMU; and the parameter string that carries them.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,8 @@
 
 int kvmcpu_config_new(struct kvmcpu_config **out, struct kvmcpu_error *err)
 {
+	if (!out)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_config_new: out is NULL");
 	struct kvmcpu_config *cfg = calloc(1, sizeof(*cfg));
 	if (!cfg)
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
@@ -126,13 +129,13 @@ static int parse_modifier(struct kvmcpu_config *cfg, const char *tok, struct kvm
 	if (*tok == '-') {
 		enable = false;
 		name = tok + 1;
-	} else if ((f = kvmcpu_feature_find(tok)) < 0 &&
+	} else if ((f = kc_feature_find(tok)) < 0 &&
 		   (!strncmp(tok, "no_", 3) || !strncmp(tok, "no-", 3))) {
 		enable = false;
 		name = tok + 3;
 	}
 	if (f < 0)
-		f = kvmcpu_feature_find(name);
+		f = kc_feature_find(name);
 	if (!*name)
 		return kc_fail(err, -EINVAL, "write MODEL+feature or MODEL+no_feature",
 			       "empty feature name in CPU spec");
@@ -151,6 +154,8 @@ static int parse_modifier(struct kvmcpu_config *cfg, const char *tok, struct kvm
 
 int kvmcpu_config_set_cpu(struct kvmcpu_config *cfg, const char *spec, struct kvmcpu_error *err)
 {
+	if (!cfg)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_config_set_cpu: config is NULL");
 	if (!spec || !*spec)
 		return kc_fail(err, -EINVAL, "give a model name, 'host' or 'max'", "empty CPU spec");
 	if (strlen(spec) >= sizeof(cfg->cpu))
@@ -195,6 +200,8 @@ int kvmcpu_config_set_cpu(struct kvmcpu_config *cfg, const char *spec, struct kv
 
 int kvmcpu_config_set_hv(struct kvmcpu_config *cfg, const char *spec, struct kvmcpu_error *err)
 {
+	if (!cfg)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_config_set_hv: config is NULL");
 	if (!spec) {
 		kc_hv_spec_free(cfg->hv_spec);
 		cfg->hv_spec = NULL;
@@ -220,28 +227,31 @@ int kvmcpu_config_set_hv(struct kvmcpu_config *cfg, const char *spec, struct kvm
 
 void kvmcpu_config_set_nested(struct kvmcpu_config *cfg, bool nested)
 {
-	cfg->nested = nested;
+	if (cfg)
+		cfg->nested = nested;
 }
 
 const char *kvmcpu_config_cpu(const struct kvmcpu_config *cfg)
 {
-	return cfg->cpu;
+	return cfg ? cfg->cpu : NULL;
 }
 
 const char *kvmcpu_config_hv(const struct kvmcpu_config *cfg)
 {
-	return cfg->hv_set ? cfg->hv : NULL;
+	return cfg && cfg->hv_set ? cfg->hv : NULL;
 }
 
 bool kvmcpu_config_nested(const struct kvmcpu_config *cfg)
 {
-	return cfg->nested;
+	return cfg && cfg->nested;
 }
 
 int kvmcpu_config_set_smp(struct kvmcpu_config *cfg, const char *spec, struct kvmcpu_error *err)
 {
-	struct kc_smp_request req;
-	struct kc_topology topo;
+	struct kc_smp_request req = { 0 };
+	struct kc_topology topo = { 0 };
+	if (!cfg)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_config_set_smp: config is NULL");
 	int r = kc_smp_parse(spec, &req, err);
 	if (!r)
 		r = kc_smp_complete(&req, &topo, err);
@@ -252,7 +262,7 @@ int kvmcpu_config_set_smp(struct kvmcpu_config *cfg, const char *spec, struct kv
 
 unsigned kvmcpu_config_vcpu_count(const struct kvmcpu_config *cfg)
 {
-	return cfg->topo.cpus;
+	return cfg ? cfg->topo.cpus : 0;
 }
 
 static int parse_bool(const char *v, bool *out)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "kvmcpu/host.h"
 #include "model/words.gen.h"
@@ -77,6 +78,21 @@ bool kc_host_has_msr(const struct kvmcpu_host *h, uint32_t index);
  */
 int kc_host_import(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
 		   struct kvmcpu_error *err);
+
+/*
+ * The unchecked forms of kvmcpu_host_new, kvmcpu_host_add_* and
+ * kvmcpu_host_set_info the loaders use: a negative errno, no error record.
+ */
+struct kvmcpu_host *kc_host_new(void);
+int kc_host_add_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e);
+int kc_host_add_hv_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e);
+int kc_host_add_cap(struct kvmcpu_host *h, const char *name, int64_t value);
+int kc_host_add_msr(struct kvmcpu_host *h, uint32_t index, uint64_t value);
+int kc_host_set_info(struct kvmcpu_host *h, const char *origin, const char *kernel,
+		     const char *module);
+/* kvmcpu_host_save to a stdio stream. */
+int kc_host_save_file(const struct kvmcpu_host *h, FILE *out, enum kvmcpu_host_format format,
+		      struct kvmcpu_error *err);
 
 /* Marks that the host's Hyper-V CPUID is known (even when empty). */
 void kc_host_set_hv_known(struct kvmcpu_host *h, bool known);

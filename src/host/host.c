@@ -7,7 +7,7 @@
 #include "host/host-priv.h"
 #include "util/util.h"
 
-struct kvmcpu_host *kvmcpu_host_new(void)
+struct kvmcpu_host *kc_host_new(void)
 {
 	return calloc(1, sizeof(struct kvmcpu_host));
 }
@@ -98,7 +98,7 @@ static const struct kvmcpu_cpuid_entry *find_entry(const struct kvmcpu_cpuid_ent
 	return NULL;
 }
 
-int kvmcpu_host_add_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e)
+int kc_host_add_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e)
 {
 	h->words_valid = false;
 	int r = add_entry(&h->cpuid, &h->ncpuid, &h->capcpuid, e);
@@ -108,7 +108,7 @@ int kvmcpu_host_add_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry
 	return r;
 }
 
-int kvmcpu_host_add_hv_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e)
+int kc_host_add_hv_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e)
 {
 	h->hv_cpuid_known = true;
 	return add_entry(&h->hv, &h->nhv, &h->caphv, e);
@@ -119,7 +119,7 @@ void kc_host_set_hv_known(struct kvmcpu_host *h, bool known)
 	h->hv_cpuid_known = known;
 }
 
-int kvmcpu_host_add_cap(struct kvmcpu_host *h, const char *name, int64_t value)
+int kc_host_add_cap(struct kvmcpu_host *h, const char *name, int64_t value)
 {
 	if (!name || !*name || strlen(name) >= sizeof(h->caps[0].name))
 		return -EINVAL;
@@ -148,7 +148,7 @@ static size_t msr_pos(const struct kvmcpu_host *h, uint32_t index)
 	return lo;
 }
 
-int kvmcpu_host_add_msr(struct kvmcpu_host *h, uint32_t index, uint64_t value)
+int kc_host_add_msr(struct kvmcpu_host *h, uint32_t index, uint64_t value)
 {
 	h->words_valid = false;
 	size_t pos = msr_pos(h, index);
@@ -165,18 +165,18 @@ int kvmcpu_host_add_msr(struct kvmcpu_host *h, uint32_t index, uint64_t value)
 
 size_t kvmcpu_host_cpuid_count(const struct kvmcpu_host *h)
 {
-	return h->ncpuid;
+	return h ? h->ncpuid : 0;
 }
 
 const struct kvmcpu_cpuid_entry *kvmcpu_host_cpuid_at(const struct kvmcpu_host *h, size_t i)
 {
-	return i < h->ncpuid ? &h->cpuid[i] : NULL;
+	return h && i < h->ncpuid ? &h->cpuid[i] : NULL;
 }
 
 const struct kvmcpu_cpuid_entry *kvmcpu_host_cpuid_find(const struct kvmcpu_host *h,
 							uint32_t function, uint32_t index)
 {
-	return find_entry(h->cpuid, h->ncpuid, function, index);
+	return h ? find_entry(h->cpuid, h->ncpuid, function, index) : NULL;
 }
 
 const struct kvmcpu_cpuid_entry *kc_host_cpuid_leaf(const struct kvmcpu_host *h, uint32_t fn,
@@ -201,28 +201,28 @@ uint32_t kc_host_cpuid_reg(const struct kvmcpu_host *h, uint32_t fn, uint32_t id
 
 size_t kvmcpu_host_hv_cpuid_count(const struct kvmcpu_host *h)
 {
-	return h->nhv;
+	return h ? h->nhv : 0;
 }
 
 const struct kvmcpu_cpuid_entry *kvmcpu_host_hv_cpuid_at(const struct kvmcpu_host *h, size_t i)
 {
-	return i < h->nhv ? &h->hv[i] : NULL;
+	return h && i < h->nhv ? &h->hv[i] : NULL;
 }
 
 const struct kvmcpu_cpuid_entry *kvmcpu_host_hv_cpuid_find(const struct kvmcpu_host *h,
 							   uint32_t function, uint32_t index)
 {
-	return find_entry(h->hv, h->nhv, function, index);
+	return h ? find_entry(h->hv, h->nhv, function, index) : NULL;
 }
 
 bool kvmcpu_host_has_hv_cpuid(const struct kvmcpu_host *h)
 {
-	return h->hv_cpuid_known;
+	return h && h->hv_cpuid_known;
 }
 
 int kvmcpu_host_cap(const struct kvmcpu_host *h, const char *name, int64_t *value)
 {
-	for (size_t i = 0; i < h->ncaps; i++) {
+	for (size_t i = 0; h && name && i < h->ncaps; i++) {
 		if (!strcmp(h->caps[i].name, name)) {
 			if (value)
 				*value = h->caps[i].value;
@@ -234,12 +234,12 @@ int kvmcpu_host_cap(const struct kvmcpu_host *h, const char *name, int64_t *valu
 
 size_t kvmcpu_host_cap_count(const struct kvmcpu_host *h)
 {
-	return h->ncaps;
+	return h ? h->ncaps : 0;
 }
 
 const char *kvmcpu_host_cap_at(const struct kvmcpu_host *h, size_t i, int64_t *value)
 {
-	if (i >= h->ncaps)
+	if (!h || i >= h->ncaps)
 		return NULL;
 	if (value)
 		*value = h->caps[i].value;
@@ -248,6 +248,8 @@ const char *kvmcpu_host_cap_at(const struct kvmcpu_host *h, size_t i, int64_t *v
 
 int kvmcpu_host_msr(const struct kvmcpu_host *h, uint32_t index, uint64_t *value)
 {
+	if (!h)
+		return 0;
 	size_t pos = msr_pos(h, index);
 	if (pos == h->nmsrs || h->msrs[pos].index != index)
 		return 0;
@@ -258,12 +260,12 @@ int kvmcpu_host_msr(const struct kvmcpu_host *h, uint32_t index, uint64_t *value
 
 size_t kvmcpu_host_msr_count(const struct kvmcpu_host *h)
 {
-	return h->nmsrs;
+	return h ? h->nmsrs : 0;
 }
 
 uint32_t kvmcpu_host_msr_at(const struct kvmcpu_host *h, size_t i, uint64_t *value)
 {
-	if (i >= h->nmsrs)
+	if (!h || i >= h->nmsrs)
 		return 0;
 	if (value)
 		*value = h->msrs[i].value;
@@ -272,17 +274,17 @@ uint32_t kvmcpu_host_msr_at(const struct kvmcpu_host *h, size_t i, uint64_t *val
 
 const char *kvmcpu_host_origin(const struct kvmcpu_host *h)
 {
-	return h->origin;
+	return h ? h->origin : NULL;
 }
 
 const char *kvmcpu_host_kernel(const struct kvmcpu_host *h)
 {
-	return h->kernel;
+	return h ? h->kernel : NULL;
 }
 
 const char *kvmcpu_host_module(const struct kvmcpu_host *h)
 {
-	return h->module;
+	return h ? h->module : NULL;
 }
 
 uint32_t kvmcpu_host_tsc_khz(const struct kvmcpu_host *h)
@@ -300,7 +302,7 @@ int kvmcpu_host_set_tsc_khz(struct kvmcpu_host *h, uint32_t khz)
 
 const char *kvmcpu_host_vendor(const struct kvmcpu_host *h)
 {
-	return h->vendor;
+	return h ? h->vendor : NULL;
 }
 
 static const char *const kind_names[] = {
@@ -326,12 +328,12 @@ bool kc_host_kind_parse(const char *name, size_t len, enum kvmcpu_host_kind *kin
 
 enum kvmcpu_host_kind kvmcpu_host_kind(const struct kvmcpu_host *h)
 {
-	return h->kind;
+	return h ? h->kind : KVMCPU_HOST_KVM;
 }
 
 int kvmcpu_host_set_kind(struct kvmcpu_host *h, enum kvmcpu_host_kind kind)
 {
-	if (!kvmcpu_host_kind_name(kind))
+	if (!h || !kvmcpu_host_kind_name(kind))
 		return -EINVAL;
 	h->kind = kind;
 	h->words_valid = false;
@@ -340,19 +342,15 @@ int kvmcpu_host_set_kind(struct kvmcpu_host *h, enum kvmcpu_host_kind kind)
 
 const char *kvmcpu_host_source_format(const struct kvmcpu_host *h)
 {
+	if (!h)
+		return NULL;
 	if (h->source_format)
 		return h->source_format;
 	return strncmp(h->origin, "live:", 5) ? "" : "live";
 }
 
-bool kc_host_has_msr(const struct kvmcpu_host *h, uint32_t index)
-{
-	return kvmcpu_host_msr(h, index, NULL) == 1 ||
-	       (h->kind == KVMCPU_HOST_RAW_CPUID && kc_kvm_synth_has_msr(h, index));
-}
-
-int kvmcpu_host_set_info(struct kvmcpu_host *h, const char *origin, const char *kernel,
-			 const char *module)
+int kc_host_set_info(struct kvmcpu_host *h, const char *origin, const char *kernel,
+		     const char *module)
 {
 	if (origin)
 		kc_strlcpy(h->origin, origin, sizeof(h->origin));

@@ -111,8 +111,8 @@ static int fc_cpuid_entry(const struct fc_ctx *c, const struct kc_json *m, const
 	if (kc_json_type(m) != KC_JSON_OBJECT)
 		return fc_fail(c, m, path, NULL, "expected an object, got %s",
 			       kc_json_type_name(kc_json_type(m)));
-	uint64_t leaf, subleaf, flags;
-	const struct kc_json *fv, *mods;
+	uint64_t leaf = 0, subleaf = 0, flags = 0;
+	const struct kc_json *fv = NULL, *mods = NULL;
 	int r = fc_hex(c, m, path, "leaf", UINT32_MAX, &leaf);
 	if (!r)
 		r = fc_hex(c, m, path, "subleaf", UINT32_MAX, &subleaf);
@@ -125,10 +125,10 @@ static int fc_cpuid_entry(const struct fc_ctx *c, const struct kc_json *m, const
 	if (r)
 		return r;
 	static const char *const regs[4] = { "eax", "ebx", "ecx", "edx" };
-	uint32_t value[4];
+	uint32_t value[4] = { 0 };
 	bool seen[4] = { false };
 	for (size_t i = 0; i < kc_json_count(mods); i++) {
-		const struct kc_json *mod = kc_json_at(mods, i), *reg;
+		const struct kc_json *mod = kc_json_at(mods, i), *reg = NULL;
 		char mpath[96];
 		snprintf(mpath, sizeof(mpath), "%s.modifiers[%zu]", path, i);
 		if (kc_json_type(mod) != KC_JSON_OBJECT)
@@ -144,7 +144,7 @@ static int fc_cpuid_entry(const struct fc_ctx *c, const struct kc_json *m, const
 			return fc_fail(c, reg, mpath, NULL, "register \"%.20s\" is not eax, ebx, ecx or edx", name);
 		if (seen[k])
 			return fc_fail(c, reg, mpath, NULL, "register %s given twice", regs[k]);
-		uint64_t bits;
+		uint64_t bits = 0;
 		r = fc_bitmap(c, mod, mpath, 32, &bits);
 		if (r)
 			return r;
@@ -159,7 +159,7 @@ static int fc_cpuid_entry(const struct fc_ctx *c, const struct kc_json *m, const
 		.function = (uint32_t)leaf, .index = (uint32_t)subleaf, .flags = (uint32_t)flags,
 		.eax = value[0], .ebx = value[1], .ecx = value[2], .edx = value[3],
 	};
-	r = kvmcpu_host_add_cpuid(c->h, &e);
+	r = kc_host_add_cpuid(c->h, &e);
 	if (r == -EEXIST)
 		return fc_fail(c, m, path, NULL, "leaf 0x%x subleaf 0x%x appears twice", e.function, e.index);
 	return r ? kc_fail(c->err, r, NULL, "%s: out of memory", c->origin) : 0;
@@ -182,13 +182,13 @@ static int fc_msr_entry(const struct fc_ctx *c, const struct kc_json *m, const c
 	if (kc_json_type(m) != KC_JSON_OBJECT)
 		return fc_fail(c, m, path, NULL, "expected an object, got %s",
 			       kc_json_type_name(kc_json_type(m)));
-	uint64_t addr, value;
+	uint64_t addr = 0, value = 0;
 	int r = fc_hex(c, m, path, "addr", UINT32_MAX, &addr);
 	if (!r)
 		r = fc_bitmap(c, m, path, 64, &value);
 	if (r || !is_feature_msr((uint32_t)addr))
 		return r;
-	r = kvmcpu_host_add_msr(c->h, (uint32_t)addr, value);
+	r = kc_host_add_msr(c->h, (uint32_t)addr, value);
 	if (r == -EEXIST)
 		return fc_fail(c, m, path, NULL, "MSR 0x%x appears twice", (unsigned)addr);
 	return r ? kc_fail(c->err, r, NULL, "%s: out of memory", c->origin) : 0;
@@ -209,7 +209,7 @@ static int fc_array(const struct fc_ctx *c, const struct kc_json *arr, const cha
 
 static int fc_top(const struct fc_ctx *c, const struct kc_json *top)
 {
-	const struct kc_json *cfg, *cpuid, *kernel, *msrs;
+	const struct kc_json *cfg = NULL, *cpuid = NULL, *kernel = NULL, *msrs = NULL;
 	if (kc_json_type(top) != KC_JSON_OBJECT)
 		return fc_fail(c, top, "(top level)", NULL, "expected an object");
 	if (!kc_json_get(top, "guest_cpu_config") && kc_json_get(top, "cpuid_modifiers"))
@@ -233,7 +233,7 @@ static int fc_top(const struct fc_ctx *c, const struct kc_json *top)
 	if (!r && (kernel = kc_json_get(top, "kernel_version"))) {
 		if (kc_json_type(kernel) != KC_JSON_STRING)
 			return fc_fail(c, kernel, "kernel_version", NULL, "expected a string");
-		kvmcpu_host_set_info(c->h, NULL, kc_json_str(kernel, NULL), NULL);
+		kc_host_set_info(c->h, NULL, kc_json_str(kernel, NULL), NULL);
 	}
 	return r;
 }

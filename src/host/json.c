@@ -490,7 +490,7 @@ static int hj_info(const struct hj_ctx *c, const struct kc_json *top)
 	if (module && !kc_host_word_ok(module, strlen(module), sizeof(c->h->module)))
 		return hj_fail(c, kc_json_get(top, "module"), "module", NULL,
 			       "a module name is printable ASCII without space or '#'");
-	return kvmcpu_host_set_info(c->h, NULL, kernel, module);
+	return kc_host_set_info(c->h, NULL, kernel, module);
 }
 
 static bool hj_is_v2(const struct kc_json *top)

@@ -204,3 +204,9 @@ bool kc_kvm_synth_has_msr(const struct kvmcpu_host *h, uint32_t index)
 	}
 	return false;
 }
+
+bool kc_host_has_msr(const struct kvmcpu_host *h, uint32_t index)
+{
+	return kvmcpu_host_msr(h, index, NULL) == 1 ||
+	       (h->kind == KVMCPU_HOST_RAW_CPUID && kc_kvm_synth_has_msr(h, index));
+}

@@ -14,41 +14,11 @@
 
 #include "host/host-priv.h"
 #include "host/hv-legacy.h"
+#include "util/kvm-caps.h"
 #include "util/util.h"
 
 _Static_assert(sizeof(struct kvmcpu_cpuid_entry) == sizeof(struct kvm_cpuid_entry2),
 	       "kvmcpu_cpuid_entry must match struct kvm_cpuid_entry2");
-
-#define CAP(name) { #name, name }
-/* The capabilities a fingerprint records: Hyper-V emulation and what nested guests need. */
-static const struct {
-	const char *name;
-	int cap;
-} recorded_caps[] = {
-	CAP(KVM_CAP_HYPERV),
-	CAP(KVM_CAP_HYPERV_VAPIC),
-	CAP(KVM_CAP_HYPERV_SPIN),
-	CAP(KVM_CAP_HYPERV_TIME),
-	CAP(KVM_CAP_HYPERV_SYNIC),
-	CAP(KVM_CAP_HYPERV_SYNIC2),
-	CAP(KVM_CAP_HYPERV_VP_INDEX),
-	CAP(KVM_CAP_HYPERV_EVENTFD),
-	CAP(KVM_CAP_HYPERV_TLBFLUSH),
-	CAP(KVM_CAP_HYPERV_SEND_IPI),
-	CAP(KVM_CAP_HYPERV_ENLIGHTENED_VMCS),
-	CAP(KVM_CAP_HYPERV_CPUID),
-	CAP(KVM_CAP_HYPERV_DIRECT_TLBFLUSH),
-	CAP(KVM_CAP_SYS_HYPERV_CPUID),
-	CAP(KVM_CAP_HYPERV_ENFORCE_CPUID),
-	CAP(KVM_CAP_GET_MSR_FEATURES),
-	CAP(KVM_CAP_NESTED_STATE),
-	CAP(KVM_CAP_X2APIC_API),
-	CAP(KVM_CAP_SPLIT_IRQCHIP),
-	CAP(KVM_CAP_TSC_CONTROL),
-	CAP(KVM_CAP_X86_SMM),
-	CAP(KVM_CAP_MAX_VCPUS),
-	CAP(KVM_CAP_TSC_DEADLINE_TIMER),
-};
 
 /*
  * KVM_GET_SUPPORTED_CPUID and KVM_GET_SUPPORTED_HV_CPUID fail with E2BIG when
@@ -58,6 +28,7 @@ static const struct {
  */
 static int get_cpuid2(int fd, unsigned long request, struct kvm_cpuid2 **out)
 {
+	*out = NULL;
 	for (unsigned nent = 256; nent <= 4096; nent *= 2) {
 		struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + nent * sizeof(c->entries[0]));
 		if (!c)
@@ -70,7 +41,7 @@ static int get_cpuid2(int fd, unsigned long request, struct kvm_cpuid2 **out)
 		int e = errno;
 		free(c);
 		if (e != E2BIG)
-			return -e;
+			return e > 0 ? -e : -EIO;
 	}
 	return -E2BIG;
 }
@@ -101,10 +72,11 @@ static int read_supported_cpuid(struct kvmcpu_host *h, int fd, struct kvmcpu_err
 	struct kvm_cpuid2 *c;
 	request_amx_guest_permission();
 	int r = get_cpuid2(fd, KVM_GET_SUPPORTED_CPUID, &c);
-	if (r)
-		return kc_fail(err, r, NULL, "KVM_GET_SUPPORTED_CPUID failed: %s", strerror(-r));
+	if (r || !c)
+		return kc_fail(err, r ? r : -EIO, NULL, "KVM_GET_SUPPORTED_CPUID failed: %s",
+			       strerror(r ? -r : EIO));
 	for (unsigned i = 0; i < c->nent && !r; i++) {
-		r = kvmcpu_host_add_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
+		r = kc_host_add_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
 		/* KVM lists some leaves twice on old kernels; keep the first. */
 		if (r == -EEXIST)
 			r = 0;
@@ -122,8 +94,8 @@ static int cap_value(int fd, int cap)
 static void add_hv_answer(struct kvmcpu_host *h, const struct kvm_cpuid2 *c)
 {
 	kc_host_set_hv_known(h, true);
-	for (unsigned i = 0; i < c->nent; i++)
-		kvmcpu_host_add_hv_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
+	for (unsigned i = 0; c && i < c->nent; i++)
+		kc_host_add_hv_cpuid(h, (const struct kvmcpu_cpuid_entry *)&c->entries[i]);
 }
 
 /*
@@ -187,8 +159,8 @@ static void read_hv_cpuid_legacy(struct kvmcpu_host *h, int fd)
 		struct kvmcpu_cpuid_entry e[2];
 		kc_hv_legacy_answer(h, list->indices, list->nmsrs, e);
 		kc_host_set_hv_known(h, true);
-		kvmcpu_host_add_hv_cpuid(h, &e[0]);
-		kvmcpu_host_add_hv_cpuid(h, &e[1]);
+		kc_host_add_hv_cpuid(h, &e[0]);
+		kc_host_add_hv_cpuid(h, &e[1]);
 	}
 	free(list);
 }
@@ -243,7 +215,7 @@ static void read_feature_msrs(struct kvmcpu_host *h, int fd)
 		msrs->entries[0].index = list->indices[i];
 		msrs->entries[0].data = 0;
 		if (ioctl(fd, KVM_GET_MSRS, msrs) == 1)
-			kvmcpu_host_add_msr(h, list->indices[i], msrs->entries[0].data);
+			kc_host_add_msr(h, list->indices[i], msrs->entries[0].data);
 	}
 out:
 	free(list);
@@ -252,9 +224,11 @@ out:
 
 static void read_caps(struct kvmcpu_host *h, int fd)
 {
-	for (size_t i = 0; i < KC_ARRAY_SIZE(recorded_caps); i++) {
-		int v = ioctl(fd, KVM_CHECK_EXTENSION, recorded_caps[i].cap);
-		kvmcpu_host_add_cap(h, recorded_caps[i].name, v < 0 ? 0 : v);
+	for (size_t i = 0; i < kc_nkvm_caps; i++) {
+		if (!kc_kvm_caps[i].recorded)
+			continue;
+		int v = ioctl(fd, KVM_CHECK_EXTENSION, kc_kvm_caps[i].number);
+		kc_host_add_cap(h, kc_kvm_caps[i].name, v < 0 ? 0 : v);
 	}
 }
 
@@ -274,6 +248,9 @@ static const char *kvm_module(void)
 int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 			  struct kvmcpu_error *err)
 {
+	if (!out)
+		return kc_fail(err, -EINVAL, NULL, "kvmcpu_host_open_live: out is NULL");
+	*out = NULL;
 	if (!dev_path)
 		dev_path = "/dev/kvm";
 	int fd = open(dev_path, O_RDWR | O_CLOEXEC);
@@ -298,7 +275,7 @@ int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 		return kc_fail(err, -ENOTSUP, NULL, "%s speaks KVM API %d, not %d", dev_path, version,
 			       KVM_API_VERSION);
 	}
-	struct kvmcpu_host *h = kvmcpu_host_new();
+	struct kvmcpu_host *h = kc_host_new();
 	if (!h) {
 		close(fd);
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
@@ -312,7 +289,7 @@ int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 		struct utsname u;
 		char origin[280];
 		snprintf(origin, sizeof(origin), "live:%s", dev_path);
-		kvmcpu_host_set_info(h, origin, uname(&u) ? "" : u.release, kvm_module());
+		kc_host_set_info(h, origin, uname(&u) ? "" : u.release, kvm_module());
 	}
 	close(fd);
 	if (r) {

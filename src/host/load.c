@@ -68,12 +68,12 @@ int kvmcpu_host_load_mem(const char *data, size_t len, const char *origin,
 {
 	if (!data || !out)
 		return kc_fail(err, -EINVAL, NULL, "no host data given");
-	struct kvmcpu_host *h = kvmcpu_host_new();
+	struct kvmcpu_host *h = kc_host_new();
 	if (!h)
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	if (!origin)
 		origin = "<memory>";
-	kvmcpu_host_set_info(h, origin, NULL, NULL);
+	kc_host_set_info(h, origin, NULL, NULL);
 	int r = parse(h, data, len, origin, err);
 	if (!r)
 		r = check_complete(h, origin, err);
@@ -100,8 +100,8 @@ int kvmcpu_host_load(const char *path, struct kvmcpu_host **out, struct kvmcpu_e
 	return r;
 }
 
-int kvmcpu_host_save(const struct kvmcpu_host *h, FILE *out, enum kvmcpu_host_format format,
-		     struct kvmcpu_error *err)
+int kc_host_save_file(const struct kvmcpu_host *h, FILE *out, enum kvmcpu_host_format format,
+		      struct kvmcpu_error *err)
 {
 	switch (format) {
 	case KVMCPU_HOST_JSON:

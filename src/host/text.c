@@ -258,7 +258,7 @@ static int parse_info(struct kvmcpu_host *h, struct tables *t, const struct line
 	char v[128];
 	snprintf(v, sizeof(v), "%.*s", (int)l->len[1], l->field[1]);
 	*seen = true;
-	return kvmcpu_host_set_info(h, NULL, kernel ? v : NULL, kernel ? NULL : v);
+	return kc_host_set_info(h, NULL, kernel ? v : NULL, kernel ? NULL : v);
 }
 
 /* "kind raw-cpuid": the cpuid lines are a processor's own CPUID, not KVM's report. */

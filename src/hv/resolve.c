@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "hv/hv-priv.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 #include "util/util.h"
 
 #define HV_BASE 0x40000000u

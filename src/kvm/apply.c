@@ -14,7 +14,8 @@
 
 #include "hv/hv.h"
 #include "kvm/kvm-priv.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
+#include "util/kvm-sys.h"
 #include "util/util.h"
 
 _Static_assert(sizeof(struct kvmcpu_cpuid_entry) == sizeof(struct kvm_cpuid_entry2),
@@ -40,7 +41,7 @@ int kc_set_cpuid(int vcpu_fd, const struct kvmcpu_cpuid_entry *entries, size_t n
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	c->nent = (uint32_t)n;
 	memcpy(c->entries, entries, n * sizeof(c->entries[0]));
-	int rc = ioctl(vcpu_fd, KVM_SET_CPUID2, c);
+	int rc = kc_ioctl(vcpu_fd, KVM_SET_CPUID2, c);
 	int e = errno;
 	free(c);
 	if (rc < 0)
@@ -58,7 +59,7 @@ static int enable_cap(int vcpu_fd, const struct kvmcpu_cap *cap, struct kvmcpu_e
 	/* KVM_CAP_HYPERV_ENLIGHTENED_VMCS writes the supported eVMCS version here. */
 	if (cap->args0_is_out_u16)
 		ec.args[0] = (uintptr_t)&out_u16;
-	if (ioctl(vcpu_fd, KVM_ENABLE_CAP, &ec) < 0) {
+	if (kc_ioctl(vcpu_fd, KVM_ENABLE_CAP, &ec) < 0) {
 		int e = errno;
 		return kc_fail(err, -e, e == EINVAL ? "the host does not offer this capability; "
 			       "see 'kvmcpu hv' for what it supports" : NULL,
@@ -98,7 +99,7 @@ static int set_msr(int vcpu_fd, const struct kvmcpu_msr *m, uint64_t value,
 	buf.hdr.nmsrs = 1;
 	buf.hdr.entries[0].index = m->index;
 	buf.hdr.entries[0].data = value;
-	int rc = ioctl(vcpu_fd, KVM_SET_MSRS, &buf);
+	int rc = kc_ioctl(vcpu_fd, KVM_SET_MSRS, &buf);
 	if (rc == 1)
 		return 0;
 	int e = rc < 0 ? errno : EINVAL;

@@ -12,6 +12,7 @@
 
 #include "kvm/kvm-priv.h"
 #include "kvmcpu/result.h"
+#include "util/kvm-sys.h"
 #include "util/util.h"
 
 #define KC_MAX_VCPUS 64
@@ -33,22 +34,22 @@ void kvmcpu_vm_free(struct kvmcpu_vm *vm)
 		return;
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		if (vm->vcpu_run[i])
-			munmap(vm->vcpu_run[i], vm->run_size);
+			kc_munmap(vm->vcpu_run[i], vm->run_size);
 		if (vm->vcpu_fd[i] >= 0)
-			close(vm->vcpu_fd[i]);
+			kc_close(vm->vcpu_fd[i]);
 	}
 	if (vm->vm_fd >= 0)
-		close(vm->vm_fd);
+		kc_close(vm->vm_fd);
 	if (vm->mem)
-		munmap(vm->mem, vm->mem_size);
+		kc_munmap(vm->mem, vm->mem_size);
 	if (vm->kvm_fd >= 0)
-		close(vm->kvm_fd);
+		kc_close(vm->kvm_fd);
 	free(vm);
 }
 
 static int open_device(struct kvmcpu_vm *vm, const char *path, struct kvmcpu_error *err)
 {
-	vm->kvm_fd = open(path, O_RDWR | O_CLOEXEC);
+	vm->kvm_fd = kc_open(path, O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0) {
 		int e = errno;
 		if (e == ENOENT || e == ENODEV || e == ENXIO)
@@ -60,7 +61,7 @@ static int open_device(struct kvmcpu_vm *vm, const char *path, struct kvmcpu_err
 				       "cannot open %s: %s", path, strerror(e));
 		return kc_fail(err, -e, NULL, "cannot open %s: %s", path, strerror(e));
 	}
-	int version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	int version = kc_ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (version != KVM_API_VERSION)
 		return kc_fail(err, -EOPNOTSUPP, NULL,
 			       "%s is not a KVM device with API version %d (KVM_GET_API_VERSION "
@@ -71,7 +72,7 @@ static int open_device(struct kvmcpu_vm *vm, const char *path, struct kvmcpu_err
 static int require_cap(struct kvmcpu_vm *vm, const char *path, long cap, const char *name,
 		       struct kvmcpu_error *err)
 {
-	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, cap) > 0)
+	if (kc_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, cap) > 0)
 		return 0;
 	return kc_fail(err, -EOPNOTSUPP, "use a kernel with this KVM capability",
 		       "%s lacks %s, which the VM helper needs", path, name);
@@ -81,8 +82,8 @@ static int add_memory(struct kvmcpu_vm *vm, size_t size, struct kvmcpu_error *er
 {
 	long page = sysconf(_SC_PAGESIZE);
 	vm->mem_size = (size + (size_t)page - 1) / (size_t)page * (size_t)page;
-	void *mem = mmap(NULL, vm->mem_size, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	void *mem = kc_mmap(NULL, vm->mem_size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (mem == MAP_FAILED)
 		return kc_fail(err, -errno, NULL, "cannot map %zu bytes of guest memory: %s",
 			       vm->mem_size, strerror(errno));
@@ -93,7 +94,7 @@ static int add_memory(struct kvmcpu_vm *vm, size_t size, struct kvmcpu_error *er
 		.memory_size = vm->mem_size,
 		.userspace_addr = (uintptr_t)mem,
 	};
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+	if (kc_ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
 		return kc_fail(err, -errno, NULL, "KVM_SET_USER_MEMORY_REGION (slot 0, %zu bytes) "
 			       "failed: %s", vm->mem_size, strerror(errno));
 	return 0;
@@ -101,12 +102,12 @@ static int add_memory(struct kvmcpu_vm *vm, size_t size, struct kvmcpu_error *er
 
 static int add_vcpu(struct kvmcpu_vm *vm, unsigned index, struct kvmcpu_error *err)
 {
-	int fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)index);
+	int fd = kc_ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)index);
 	if (fd < 0)
 		return kc_fail(err, -errno, NULL, "KVM_CREATE_VCPU (vCPU %u) failed: %s", index,
 			       strerror(errno));
 	vm->vcpu_fd[index] = fd;
-	void *run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	void *run = kc_mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (run == MAP_FAILED)
 		return kc_fail(err, -errno, NULL, "cannot map the kvm_run area of vCPU %u: %s",
 			       index, strerror(errno));
@@ -134,9 +135,9 @@ static void request_amx_permission(void)
  */
 static int create_irqchip(struct kvmcpu_vm *vm, struct kvmcpu_error *err)
 {
-	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) <= 0)
+	if (kc_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) <= 0)
 		return 0;
-	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+	if (kc_ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
 		return kc_fail(err, -errno, NULL, "KVM_CREATE_IRQCHIP failed: %s", strerror(errno));
 	return 0;
 }
@@ -171,13 +172,13 @@ static int build_vm(struct kvmcpu_vm *vm, const struct kvmcpu_result *plan, cons
 	rc = require_cap(vm, path, KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID (KVM_SET_CPUID2)", err);
 	if (rc)
 		return rc;
-	int run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	int run_size = kc_ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (run_size <= 0)
 		return kc_fail(err, run_size < 0 ? -errno : -EIO, NULL,
 			       "KVM_GET_VCPU_MMAP_SIZE failed: %s",
 			       run_size < 0 ? strerror(errno) : "size 0");
 	vm->run_size = (size_t)run_size;
-	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	vm->vm_fd = kc_ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
 		return kc_fail(err, -errno, NULL, "KVM_CREATE_VM failed: %s", strerror(errno));
 	if (plan_offers_amx(plan))

@@ -120,6 +120,8 @@ int kc_apply_dependencies(uint64_t words[KC_NWORDS], kc_dep_cleared_fn cleared, 
 
 /* The index of the first feature whose mask overlaps (word, mask), or -1. */
 int kc_feature_by_bit(unsigned word, uint64_t mask);
+/* The index of a feature by name or alias spelling (kvmcpu_feature_find), -1 when unknown. */
+int kc_feature_find(const char *name);
 
 /* Whether feature @f is fully set in a feature word array. */
 static inline bool kc_words_have(const uint64_t words[KC_NWORDS], int f)

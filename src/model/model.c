@@ -48,79 +48,79 @@ const struct kvmcpu_model *kvmcpu_model_resolve_alias(const struct kvmcpu_model 
 
 const char *kvmcpu_model_name(const struct kvmcpu_model *m)
 {
-	return m->name;
+	return m ? m->name : NULL;
 }
 
 const char *kvmcpu_model_alias_of(const struct kvmcpu_model *m)
 {
-	return m->alias_of >= 0 ? kc_models[m->alias_of].name : NULL;
+	return m && m->alias_of >= 0 ? kc_models[m->alias_of].name : NULL;
 }
 
 const char *kvmcpu_model_vendor(const struct kvmcpu_model *m)
 {
-	return m->vendor;
+	return m ? m->vendor : NULL;
 }
 
 unsigned kvmcpu_model_family(const struct kvmcpu_model *m)
 {
-	return m->family;
+	return m ? m->family : 0;
 }
 
 unsigned kvmcpu_model_model(const struct kvmcpu_model *m)
 {
-	return m->model;
+	return m ? m->model : 0;
 }
 
 unsigned kvmcpu_model_stepping(const struct kvmcpu_model *m)
 {
-	return m->stepping;
+	return m ? m->stepping : 0;
 }
 
 const char *kvmcpu_model_brand(const struct kvmcpu_model *m)
 {
-	return m->brand;
+	return m ? m->brand : NULL;
 }
 
 const char *kvmcpu_model_note(const struct kvmcpu_model *m)
 {
-	return m->note;
+	return m ? m->note : NULL;
 }
 
 const char *kvmcpu_model_psabi(const struct kvmcpu_model *m)
 {
-	return m->psabi;
+	return m ? m->psabi : NULL;
 }
 
 const char *kvmcpu_model_provenance(const struct kvmcpu_model *m)
 {
-	return m->provenance;
+	return m ? m->provenance : NULL;
 }
 
 uint32_t kvmcpu_model_level(const struct kvmcpu_model *m)
 {
-	return m->level;
+	return m ? m->level : 0;
 }
 
 uint32_t kvmcpu_model_xlevel(const struct kvmcpu_model *m)
 {
-	return m->xlevel;
+	return m ? m->xlevel : 0;
 }
 
 bool kvmcpu_model_is_psabi_level(const struct kvmcpu_model *m)
 {
-	return m->psabi_model;
+	return m ? m->psabi_model : false;
 }
 
 uint64_t kvmcpu_model_word(const struct kvmcpu_model *m, size_t word)
 {
-	return word < KC_NWORDS ? m->words[word] : 0;
+	return m && word < KC_NWORDS ? m->words[word] : 0;
 }
 
-bool kvmcpu_model_has_feature(const struct kvmcpu_model *m, size_t feature)
+bool kvmcpu_model_has_feature(const struct kvmcpu_model *m, const struct kvmcpu_feature_info *f)
 {
-	if (feature >= kc_nfeatures)
+	if (!m || !f || f->word >= KC_NWORDS)
 		return false;
-	return kc_words_have(m->words, (int)feature);
+	return (m->words[f->word] & f->mask) == f->mask;
 }
 
 size_t kvmcpu_word_count(void)
@@ -143,7 +143,13 @@ const struct kvmcpu_feature_info *kvmcpu_feature_at(size_t index)
 	return index < kc_nfeatures ? &kc_features[index] : NULL;
 }
 
-int kvmcpu_feature_find(const char *name)
+const struct kvmcpu_feature_info *kvmcpu_feature_find(const char *name)
+{
+	int f = kc_feature_find(name);
+	return f < 0 ? NULL : &kc_features[f];
+}
+
+int kc_feature_find(const char *name)
 {
 	if (!name)
 		return -1;
@@ -152,14 +158,14 @@ int kvmcpu_feature_find(const char *name)
 			return (int)i;
 	for (size_t i = 0; i < kc_nfeature_aliases; i++)
 		if (!strcmp(kc_feature_aliases[i].alias, name))
-			return kvmcpu_feature_find(kc_feature_aliases[i].name);
+			return kc_feature_find(kc_feature_aliases[i].name);
 	/* QEMU treats '_' and '-' alike in property names (sse4_1 = sse4.1 = sse4-1). */
 	for (size_t i = 0; i < kc_nfeatures; i++)
 		if (kc_name_eq(kc_features[i].name, name))
 			return (int)i;
 	for (size_t i = 0; i < kc_nfeature_aliases; i++)
 		if (kc_name_eq(kc_feature_aliases[i].alias, name))
-			return kvmcpu_feature_find(kc_feature_aliases[i].name);
+			return kc_feature_find(kc_feature_aliases[i].name);
 	return -1;
 }
 

@@ -1,180 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the probe asks, what the guest should see, and the comparison.
- *
- * Expected values follow KVM's CPUID lookup (arch/x86/kvm/cpuid.c behaviour,
- * which implements the SDM Vol. 2A CPUID rules for a vCPU):
- *  - an entry matches (leaf, subleaf) when its leaf matches and either it is
- *    not keyed by subleaf (no KVM_CPUID_FLAG_SIGNIFCANT_INDEX) or the subleaf
- *    matches;
- *  - a leaf inside its range's limit without an entry reads as zero;
- *  - for Intel-compatible vendors (KVM's guest_cpuid_is_intel_compatible: every
- *    vendor but AuthenticAMD and HygonGenuine), a leaf above its range's limit
- *    reads as the highest basic leaf (SDM
- *    Vol. 2A CPUID: "If a value entered for CPUID.EAX is higher than the
- *    maximum input value ... the data for the highest basic information leaf
- *    is returned"); for other vendors it reads as zero (APM Vol. 3 CPUID);
- *  - an absent subleaf of leaf 0xB or 0x1F still reports the subleaf number in
- *    ECX[7:0] and the x2APIC ID in EDX when subleaf 1 exists (SDM Vol. 2A
- *    CPUID leaf 0BH: "If ECX contains an invalid level number, EAX=EBX=0 and
- *    ECX[7:0] echoes the input").
+ * The probe's runs and the comparison: the requests the guest answers (every
+ * table entry, the range sweeps, the MSRs), the calibration runs, and the
+ * report built from the answers with the rules of probe/expect.c.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/expect.h"
 #include "probe/probe-priv.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 #include "util/util.h"
-
-#define ANY_SUBLEAF UINT32_MAX
-
-/*
- * Registers KVM (or the CPU) changes at run time by design. Each rule says
- * why; the bits are left out of the comparison and of calibration.
- */
-struct kc_rule {
-	uint32_t leaf;
-	uint32_t subleaf;
-	enum kvmcpu_reg reg;
-	uint32_t mask;
-	const char *name;
-	const char *reason;
-};
-
-static const struct kc_rule rules[] = {
-	{ 0x1, ANY_SUBLEAF, KVMCPU_EBX, 0xff000000u, "apic-id",
-	  "initial APIC ID of the executing vCPU; a VMM writes each vCPU's own "
-	  "(SDM Vol. 2A CPUID.01H:EBX[31:24])" },
-	{ 0x1, ANY_SUBLEAF, KVMCPU_ECX, 1u << 27, "osxsave",
-	  "OSXSAVE mirrors CR4.OSXSAVE, which the probe guest leaves clear; KVM "
-	  "updates it at run time (SDM Vol. 2A CPUID.01H:ECX[27])" },
-	{ 0x1, ANY_SUBLEAF, KVMCPU_EDX, 1u << 9, "apic",
-	  "APIC mirrors IA32_APIC_BASE.EN, updated by KVM at run time "
-	  "(SDM Vol. 3A 11.4.3)" },
-	{ 0x7, 0, KVMCPU_ECX, 1u << 4, "ospke",
-	  "OSPKE mirrors CR4.PKE, which the probe guest leaves clear "
-	  "(SDM Vol. 2A CPUID.07H:ECX[4])" },
-	{ 0xd, 0, KVMCPU_EBX, 0xffffffffu, "xsave-size",
-	  "XSAVE area size for the features currently enabled in XCR0, which the "
-	  "guest sets at run time (SDM Vol. 2A CPUID.(EAX=0DH,ECX=0):EBX)" },
-	{ 0xd, 1, KVMCPU_EBX, 0xffffffffu, "xsaves-size",
-	  "XSAVE area size for XCR0 | IA32_XSS as currently set "
-	  "(SDM Vol. 2A CPUID.(EAX=0DH,ECX=1):EBX)" },
-	{ 0xb, ANY_SUBLEAF, KVMCPU_EDX, 0xffffffffu, "x2apic-id",
-	  "x2APIC ID of the executing vCPU (SDM Vol. 2A CPUID.0BH:EDX)" },
-	{ 0x1f, ANY_SUBLEAF, KVMCPU_EDX, 0xffffffffu, "x2apic-id",
-	  "x2APIC ID of the executing vCPU (SDM Vol. 2A CPUID.1FH:EDX)" },
-	{ 0x8000001e, ANY_SUBLEAF, KVMCPU_EAX, 0xffffffffu, "ext-apic-id",
-	  "extended APIC ID of the executing vCPU (APM Vol. 3, CPUID Fn8000_001E_EAX)" },
-};
-
-static const struct kc_rule *rule_for(uint32_t leaf, uint32_t subleaf, enum kvmcpu_reg reg)
-{
-	for (size_t i = 0; i < KC_ARRAY_SIZE(rules); i++)
-		if (rules[i].leaf == leaf && rules[i].reg == reg &&
-		    (rules[i].subleaf == ANY_SUBLEAF || rules[i].subleaf == subleaf))
-			return &rules[i];
-	return NULL;
-}
-
-/*
- * Bits calibration must not invert, because KVM_SET_CPUID2 validates them or
- * the vCPU depends on them to run the probe at all.
- */
-static uint32_t not_invertible(uint32_t leaf, uint32_t subleaf, enum kvmcpu_reg reg)
-{
-	if (leaf >= 0x40000000 && leaf <= 0x4fffffff)
-		return 0xffffffffu; /* hypervisor signature and Hyper-V plan (vCPU caps depend on it) */
-	if ((leaf == 0 || leaf == 0x80000000 || leaf == 0xc0000000) && reg == KVMCPU_EAX)
-		return 0xffffffffu; /* range limits: they decide which leaves exist */
-	if (leaf == 0x80000008 && reg == KVMCPU_EAX)
-		return 0xffffffffu; /* MAXPHYADDR, checked by KVM_SET_CPUID2 */
-	/*
-	 * XTILEDATA (XCR0 bit 18) is a dynamic XSAVE feature: KVM_SET_CPUID2
-	 * refuses it unless the process asked for it with
-	 * arch_prctl(ARCH_REQ_XCOMP_GUEST_PERM) (KVM API doc, KVM_SET_CPUID2).
-	 */
-	if (leaf == 0xd && subleaf == 0 && reg == KVMCPU_EAX)
-		return 1u << 18;
-	return 0;
-}
-
-static uint32_t reg_of(const struct kvmcpu_cpuid_entry *e, int reg)
-{
-	const uint32_t v[4] = { e->eax, e->ebx, e->ecx, e->edx };
-	return v[reg];
-}
-
-static uint32_t *reg_ptr(struct kvmcpu_cpuid_entry *e, int reg)
-{
-	uint32_t *v[4] = { &e->eax, &e->ebx, &e->ecx, &e->edx };
-	return v[reg];
-}
-
-static const struct kvmcpu_cpuid_entry *find(const struct kvmcpu_cpuid_entry *t, size_t n,
-					     uint32_t leaf, uint32_t subleaf)
-{
-	for (size_t i = 0; i < n; i++)
-		if (t[i].function == leaf &&
-		    (!(t[i].flags & KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX) || t[i].index == subleaf))
-			return &t[i];
-	return NULL;
-}
-
-static bool intel_compatible(const struct kvmcpu_cpuid_entry *t, size_t n)
-{
-	const struct kvmcpu_cpuid_entry *e = find(t, n, 0, 0);
-	if (!e)
-		return false;
-	char v[13];
-	kc_vendor_from_regs(e->ebx, e->ecx, e->edx, v);
-	return kc_vendor_is_intel_compatible(v);
-}
-
-static uint32_t range_base(uint32_t leaf)
-{
-	if (leaf >= 0x40000000 && leaf <= 0x4fffffff)
-		return leaf & 0xffffff00u;
-	if (leaf >= 0xc0000000)
-		return 0xc0000000;
-	return leaf & 0x80000000u;
-}
-
-/*
- * What a guest should read for (leaf, subleaf) given table @t (rules in the
- * file comment). *src_leaf gets the leaf whose entry answers (the highest
- * basic leaf when the query is redirected there).
- */
-static bool expected_regs(const struct kvmcpu_cpuid_entry *t, size_t n, uint32_t leaf,
-			  uint32_t subleaf, uint32_t out[4], uint32_t *src_leaf)
-{
-	const struct kvmcpu_cpuid_entry *e = find(t, n, leaf, subleaf);
-	bool in_table = e != NULL;
-	if (!e && intel_compatible(t, n)) {
-		const struct kvmcpu_cpuid_entry *cls = find(t, n, range_base(leaf), 0);
-		const struct kvmcpu_cpuid_entry *basic = find(t, n, 0, 0);
-		if (basic && !(cls && leaf <= cls->eax)) {
-			leaf = basic->eax;
-			e = find(t, n, leaf, subleaf);
-		}
-	}
-	*src_leaf = leaf;
-	memset(out, 0, 4 * sizeof(uint32_t));
-	if (e) {
-		for (int r = 0; r < 4; r++)
-			out[r] = reg_of(e, r);
-		return in_table;
-	}
-	const struct kvmcpu_cpuid_entry *one = NULL;
-	if (leaf == 0xb || leaf == 0x1f)
-		one = find(t, n, leaf, 1);
-	if (one) {
-		out[KVMCPU_ECX] = subleaf & 0xff;
-		out[KVMCPU_EDX] = one->edx;
-	}
-	return in_table;
-}
 
 /* ---- the request list ---- */
 
@@ -206,7 +44,7 @@ static int add_sweeps(struct reqlist *l, const struct kvmcpu_cpuid_entry *t, siz
 	static const uint32_t bases[] = { 0, 0x40000000, 0x80000000, 0xc0000000 };
 	int rc = 0;
 	for (size_t b = 0; !rc && b < KC_ARRAY_SIZE(bases); b++) {
-		const struct kvmcpu_cpuid_entry *cls = find(t, n, bases[b], 0);
+		const struct kvmcpu_cpuid_entry *cls = kc_probe_find(t, n, bases[b], 0);
 		if (!cls) {
 			if (bases[b] == 0x40000000)
 				rc = req_add(l, KC_REQ_CPUID, bases[b], 0);
@@ -214,7 +52,7 @@ static int add_sweeps(struct reqlist *l, const struct kvmcpu_cpuid_entry *t, siz
 		}
 		uint32_t last = cls->eax - bases[b] > 0xff ? bases[b] + 0xff : cls->eax;
 		for (uint32_t leaf = bases[b]; !rc && leaf <= last; leaf++)
-			if (!find(t, n, leaf, 0) && !find(t, n, leaf, 1))
+			if (!kc_probe_find(t, n, leaf, 0) && !kc_probe_find(t, n, leaf, 1))
 				rc = req_add(l, KC_REQ_CPUID, leaf, 0);
 		if (!rc)
 			rc = req_add(l, KC_REQ_CPUID, last + 1, 0);
@@ -281,19 +119,6 @@ static int build_requests(struct reqlist *l, const struct kvmcpu_result *r,
 
 /* ---- calibration ---- */
 
-struct kvmcpu_probe_calibration {
-	struct kvmcpu_probe_cal_reg *v;
-	size_t n;
-};
-
-void kvmcpu_probe_calibration_free(struct kvmcpu_probe_calibration *cal)
-{
-	if (!cal)
-		return;
-	free(cal->v);
-	free(cal);
-}
-
 static const struct kvmcpu_probe_cal_reg *cal_find(const struct kvmcpu_probe_calibration *cal,
 					 uint32_t leaf, uint32_t subleaf, enum kvmcpu_reg reg)
 {
@@ -312,10 +137,10 @@ static struct kvmcpu_cpuid_entry *invert_table(const struct kvmcpu_cpuid_entry *
 	memcpy(inv, t, n * sizeof(*inv));
 	for (size_t i = 0; i < n; i++)
 		for (int r = 0; r < 4; r++) {
-			const struct kc_rule *rule = rule_for(t[i].function, t[i].index, r);
-			uint32_t keep = not_invertible(t[i].function, t[i].index, r) |
+			const struct kc_rule *rule = kc_probe_rule(t[i].function, t[i].index, r);
+			uint32_t keep = kc_probe_not_invertible(t[i].function, t[i].index, r) |
 					(rule ? rule->mask : 0);
-			*reg_ptr(&inv[i], r) ^= ~keep;
+			*kc_probe_reg_ptr(&inv[i], r) ^= ~keep;
 		}
 	return inv;
 }
@@ -335,7 +160,7 @@ static int cal_from_pair(const struct kvmcpu_cpuid_entry *a, const struct kc_pro
 	}
 	for (size_t i = 0; i < n; i++)
 		for (int r = 0; r < 4; r++) {
-			uint32_t ta = reg_of(&a[i], r), tb = reg_of(&b[i], r);
+			uint32_t ta = kc_probe_reg(&a[i], r), tb = kc_probe_reg(&b[i], r);
 			uint32_t sa = seen_a[i].out[r], sb = seen_b[i].out[r];
 			struct kvmcpu_probe_cal_reg *c = &cal->v[cal->n++];
 			c->function = a[i].function;
@@ -380,6 +205,20 @@ static int calibrate_table(const struct kvmcpu_result *plan, const struct kvmcpu
 	return rc;
 }
 
+/* @opts as this library can read it (NULL stays NULL); false when it cannot. */
+static bool usable_opts(const struct kvmcpu_probe_opts *opts, const char *call,
+			struct kvmcpu_error *err)
+{
+	/* Every field up to nmsrs is in the first version of the struct. */
+	size_t min_sz = offsetof(struct kvmcpu_probe_opts, nmsrs) + sizeof(size_t);
+	if (!opts || kc_opts_valid(opts, opts->sz, min_sz, sizeof(*opts)))
+		return true;
+	kc_fail(err, -EINVAL, "set .sz = sizeof(struct kvmcpu_probe_opts) (KVMCPU_PROBE_OPTS does)",
+		"%s: options size %zu is below %zu, or fields this library does not know are set",
+		call, opts->sz, min_sz);
+	return false;
+}
+
 int kvmcpu_probe_calibrate(const struct kvmcpu_result *base, const struct kvmcpu_probe_opts *opts,
 			   struct kvmcpu_probe_calibration **out, struct kvmcpu_error *err)
 {
@@ -387,39 +226,12 @@ int kvmcpu_probe_calibrate(const struct kvmcpu_result *base, const struct kvmcpu
 	if (!base || !out)
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_probe_calibrate: result or out is NULL");
 	*out = NULL;
+	if (!usable_opts(opts, "kvmcpu_probe_calibrate", err))
+		return -EINVAL;
 	return calibrate_table(base, base->entries, base->nentries, opts, out, err);
 }
 
-size_t kvmcpu_probe_calibration_count(const struct kvmcpu_probe_calibration *cal)
-{
-	return cal ? cal->n : 0;
-}
-
-const struct kvmcpu_probe_cal_reg *
-kvmcpu_probe_calibration_at(const struct kvmcpu_probe_calibration *cal, size_t i)
-{
-	return cal && i < cal->n ? &cal->v[i] : NULL;
-}
-
 /* ---- the report ---- */
-
-struct kvmcpu_probe_report {
-	struct kvmcpu_probe_row *rows;
-	size_t nrows;
-	struct kvmcpu_probe_msr *msrs;
-	size_t nmsrs;
-	unsigned mismatch_bits, forced_bits, ncpuid;
-	bool calibrated;
-};
-
-void kvmcpu_probe_report_free(struct kvmcpu_probe_report *rep)
-{
-	if (!rep)
-		return;
-	free(rep->rows);
-	free(rep->msrs);
-	free(rep);
-}
 
 /* Rules and calibration of the answering entry (@src_leaf) apply to redirected queries too. */
 static void compare_reg(struct kvmcpu_probe_report *rep, const struct kc_probe_req *q,
@@ -427,7 +239,7 @@ static void compare_reg(struct kvmcpu_probe_report *rep, const struct kc_probe_r
 			const struct kvmcpu_probe_calibration *cal)
 {
 	struct kvmcpu_probe_row *row = &rep->rows[rep->nrows++];
-	const struct kc_rule *rule = rule_for(src_leaf, q->b, r);
+	const struct kc_rule *rule = kc_probe_rule(src_leaf, q->b, r);
 	const struct kvmcpu_probe_cal_reg *c = cal_find(cal, src_leaf, q->b, r);
 	row->function = q->a;
 	row->index = q->b;
@@ -513,7 +325,7 @@ static int make_report(const struct kvmcpu_result *r, const struct reqlist *l,
 			continue;
 		}
 		uint32_t expect[4], src_leaf;
-		bool in_table = expected_regs(t, n, q->a, q->b, expect, &src_leaf);
+		bool in_table = kc_probe_expected(t, n, q->a, q->b, expect, &src_leaf);
 		rep->ncpuid++;
 		for (int reg = 0; reg < 4; reg++)
 			compare_reg(rep, q, expect, in_table, src_leaf, reg, cal);
@@ -530,6 +342,8 @@ int kc_probe_run_applied(const struct kvmcpu_result *r, const struct kvmcpu_cpui
 	if (!r || !out)
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_probe_run: result or out is NULL");
 	*out = NULL;
+	if (!usable_opts(o, "kvmcpu_probe_run", err))
+		return -EINVAL;
 	struct reqlist l = { 0 };
 	if (build_requests(&l, r, o)) {
 		free(l.v);
@@ -562,49 +376,4 @@ int kvmcpu_probe_run(const struct kvmcpu_result *r, const struct kvmcpu_probe_op
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_probe_run: result is NULL");
 	}
 	return kc_probe_run_applied(r, r->entries, r->nentries, opts, out, err);
-}
-
-size_t kvmcpu_probe_row_count(const struct kvmcpu_probe_report *rep)
-{
-	return rep ? rep->nrows : 0;
-}
-
-const struct kvmcpu_probe_row *kvmcpu_probe_row_at(const struct kvmcpu_probe_report *rep, size_t i)
-{
-	return rep && i < rep->nrows ? &rep->rows[i] : NULL;
-}
-
-size_t kvmcpu_probe_msr_count(const struct kvmcpu_probe_report *rep)
-{
-	return rep ? rep->nmsrs : 0;
-}
-
-const struct kvmcpu_probe_msr *kvmcpu_probe_msr_at(const struct kvmcpu_probe_report *rep, size_t i)
-{
-	return rep && i < rep->nmsrs ? &rep->msrs[i] : NULL;
-}
-
-unsigned kvmcpu_probe_mismatch_bits(const struct kvmcpu_probe_report *rep)
-{
-	return rep ? rep->mismatch_bits : 0;
-}
-
-unsigned kvmcpu_probe_forced_bits(const struct kvmcpu_probe_report *rep)
-{
-	return rep ? rep->forced_bits : 0;
-}
-
-bool kvmcpu_probe_calibrated(const struct kvmcpu_probe_report *rep)
-{
-	return rep && rep->calibrated;
-}
-
-unsigned kvmcpu_probe_cpuid_count(const struct kvmcpu_probe_report *rep)
-{
-	return rep ? rep->ncpuid : 0;
-}
-
-bool kvmcpu_probe_passed(const struct kvmcpu_probe_report *rep, bool strict)
-{
-	return rep && !rep->mismatch_bits && (!strict || !rep->forced_bits);
 }

@@ -12,6 +12,22 @@
 
 #define KC_PROBE_DEFAULT_TIMEOUT_MS 2000u
 
+/* Per register of the calibrated table: the bits flipped and those that did not follow. */
+struct kvmcpu_probe_calibration {
+	struct kvmcpu_probe_cal_reg *v;
+	size_t n;
+};
+
+/* The comparison: one row per register the guest read, one entry per MSR. */
+struct kvmcpu_probe_report {
+	struct kvmcpu_probe_row *rows;
+	size_t nrows;
+	struct kvmcpu_probe_msr *msrs;
+	size_t nmsrs;
+	unsigned mismatch_bits, forced_bits, ncpuid;
+	bool calibrated;
+};
+
 /* One guest run: a fresh VM, the table applied to vCPU 0, the requests answered. */
 struct kc_probe_once {
 	const char *dev_path;
@@ -33,5 +49,12 @@ int kc_probe_once(struct kc_probe_once *run, struct kvmcpu_error *err);
 int kc_probe_run_applied(const struct kvmcpu_result *r, const struct kvmcpu_cpuid_entry *applied,
 			 size_t napplied, const struct kvmcpu_probe_opts *opts,
 			 struct kvmcpu_probe_report **out, struct kvmcpu_error *err);
+
+/*
+ * The bare cost floor, for benchmarks: creates a VM and a vCPU and runs
+ * @ncpuid CPUID instructions in the probe guest, with no table applied and
+ * nothing compared.
+ */
+int kc_probe_floor(const char *dev_path, unsigned ncpuid, struct kvmcpu_error *err);
 
 #endif

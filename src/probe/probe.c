@@ -21,6 +21,7 @@
 
 #include "kvm/kvm-priv.h"
 #include "probe/probe-priv.h"
+#include "util/kvm-sys.h"
 #include "util/util.h"
 
 /* A real-time signal used only while a probe runs (blocked outside KVM_RUN). */
@@ -68,7 +69,7 @@ static int enter_long_mode(int vcpu_fd, const struct kc_probe_header *hdr,
 			   struct kvmcpu_error *err)
 {
 	struct kvm_sregs sregs;
-	if (ioctl(vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (kc_ioctl(vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
 		return kc_fail(err, -errno, NULL, "KVM_GET_SREGS failed: %s", strerror(errno));
 	flat_segment(&sregs.cs, 0x08, 0xb, true);
 	flat_segment(&sregs.ds, 0x10, 0x3, false);
@@ -79,7 +80,7 @@ static int enter_long_mode(int vcpu_fd, const struct kc_probe_header *hdr,
 	sregs.cr4 = CR4_PAE;
 	sregs.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
 	sregs.efer = EFER_LME | EFER_LMA;
-	if (ioctl(vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
+	if (kc_ioctl(vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
 		return kc_fail(err, -errno, NULL, "KVM_SET_SREGS (64-bit mode) failed: %s",
 			       strerror(errno));
 	struct kvm_regs regs;
@@ -87,7 +88,7 @@ static int enter_long_mode(int vcpu_fd, const struct kc_probe_header *hdr,
 	regs.rip = hdr->rip;
 	regs.rsp = hdr->rsp;
 	regs.rflags = 0x2; /* bit 1 is reserved and always 1 */
-	if (ioctl(vcpu_fd, KVM_SET_REGS, &regs) < 0)
+	if (kc_ioctl(vcpu_fd, KVM_SET_REGS, &regs) < 0)
 		return kc_fail(err, -errno, NULL, "KVM_SET_REGS failed: %s", strerror(errno));
 	return 0;
 }
@@ -114,7 +115,7 @@ static int watchdog_start(struct watchdog *w, int vcpu_fd, unsigned timeout_ms,
 	} mask;
 	mask.hdr.len = sizeof(uint64_t);
 	memcpy(mask.hdr.sigset, &inside, sizeof(uint64_t));
-	if (ioctl(vcpu_fd, KVM_SET_SIGNAL_MASK, &mask) < 0)
+	if (kc_ioctl(vcpu_fd, KVM_SET_SIGNAL_MASK, &mask) < 0)
 		return kc_fail(err, -errno, NULL, "KVM_SET_SIGNAL_MASK failed: %s",
 			       strerror(errno));
 	struct sigevent sev;
@@ -156,7 +157,7 @@ static void watchdog_stop(struct watchdog *w)
 static uint64_t guest_rip(int vcpu_fd)
 {
 	struct kvm_regs regs;
-	if (ioctl(vcpu_fd, KVM_GET_REGS, &regs) < 0)
+	if (kc_ioctl(vcpu_fd, KVM_GET_REGS, &regs) < 0)
 		return 0;
 	return regs.rip;
 }
@@ -179,7 +180,7 @@ static int run_guest(int vcpu_fd, struct kvm_run *run, unsigned timeout_ms,
 		     struct kvmcpu_error *err)
 {
 	for (;;) {
-		if (ioctl(vcpu_fd, KVM_RUN, 0) < 0) {
+		if (kc_ioctl(vcpu_fd, KVM_RUN, 0) < 0) {
 			int e = errno;
 			if (e == EINTR && watchdog_fired())
 				return kc_fail(err, -ETIMEDOUT, "the guest loops or waits; "
@@ -255,7 +256,7 @@ int kc_probe_once(struct kc_probe_once *p, struct kvmcpu_error *err)
 	return rc;
 }
 
-int kvmcpu_probe_floor(const char *dev_path, unsigned ncpuid, struct kvmcpu_error *err)
+int kc_probe_floor(const char *dev_path, unsigned ncpuid, struct kvmcpu_error *err)
 {
 	kvmcpu_error_clear(err);
 	struct kc_probe_req *reqs = calloc(ncpuid ? ncpuid : 1, sizeof(*reqs));

@@ -241,9 +241,8 @@ static int put_ext_leaf(struct kc_resolve *c, uint32_t fn)
 		return put(c, fn, 0, encode_fms(c->model), 0, 0, 0);
 	case 0x80000002:
 		return put_brand(c);
-	case 0x80000003:
+	case 0x80000003: /* the brand string's other two leaves: put_brand */
 	case 0x80000004:
-		return 0;
 	case 0x80000005: /* L1 cache and TLB (AMD): kc_caches_build */
 	case 0x80000006: /* L2/L3 cache: kc_caches_build */
 	case 0x8000001d: /* AMD cache topology: kc_caches_build */

@@ -4,9 +4,9 @@
 #define KC_RESOLVE_PRIV_H
 
 #include "config/config-priv.h"
-#include "config/topology.h"
+#include "util/topology.h"
 #include "host/host-priv.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 
 struct kc_resolve {
 	const struct kvmcpu_config *cfg;

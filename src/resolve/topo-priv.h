@@ -6,8 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config/topology.h"
-#include "resolve/result-priv.h"
+#include "util/topology.h"
 
 /* Leaf 0x1F exists with dies or modules, or when the model forces it (x-force-cpuid-0x1f). */
 bool kc_topo_has_leaf_1f(const struct kc_topology *t, bool forced);

@@ -2,7 +2,7 @@
 /*
  * The topology leaves, as QEMU's cpu_x86_cpuid builds them from -smp: leaf 1
  * EBX, 0xB, 0x1F, 0x80000008 ECX and 0x8000001E. The table holds vCPU 0's
- * values; kc_result_vcpu_patch gives another vCPU its own IDs.
+ * values; kc_result_vcpu_patch (src/result) gives another vCPU its own IDs.
  */
 #include "resolve/topo-priv.h"
 
@@ -105,27 +105,4 @@ void kc_topo_8000001e(const struct kc_topology *t, uint32_t regs[4])
 	regs[1] = (t->threads - 1) << 8;
 	regs[2] = 0;
 	regs[3] = 0;
-}
-
-void kc_result_vcpu_patch(const struct kvmcpu_result *r, unsigned vcpu,
-			  struct kvmcpu_cpuid_entry *e)
-{
-	const struct kc_topology *t = &r->topo;
-	uint32_t apic = kc_topo_apic_id(t, vcpu);
-	switch (e->function) {
-	case 1:
-		e->ebx = (e->ebx & 0x00ffffffu) | (apic & 0xff) << 24;
-		break;
-	case 0xb:
-	case 0x1f:
-		e->edx = apic;
-		break;
-	case 0x8000001e: {
-		struct kc_topo_ids id = kc_topo_ids_of(t, vcpu);
-		e->eax = apic;
-		e->ebx = (e->ebx & ~0xffu) | (id.core & 0xff);
-		e->ecx = (e->ecx & ~0xffu) | ((apic >> kc_topo_pkg_offset(t)) & 0xff);
-		break;
-	}
-	}
 }

@@ -18,6 +18,10 @@
  */
 int kc_fail(struct kvmcpu_error *err, int code, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+#ifdef __clang_analyzer__
+/* clang-tidy's analyzer sees each file alone: tell it that kc_fail returns @code. */
+#define kc_fail(err, code, ...) (kc_fail(err, code, __VA_ARGS__), (code))
+#endif
 
 /*
  * Did-you-mean: writes into @buf up to @max names from @names (count @n, or
@@ -86,5 +90,12 @@ void kc_vendor_from_regs(uint32_t ebx, uint32_t ecx, uint32_t edx, char out[13])
  * past the limits as the highest basic leaf. NULL counts as Intel-compatible.
  */
 bool kc_vendor_is_intel_compatible(const char *vendor);
+
+/*
+ * Whether an options struct the caller sized @user_sz bytes (its sz field) is
+ * one this library can read: at least @min_sz bytes (the fields of its first
+ * version), and any bytes past @known_sz (fields of a newer header) zero.
+ */
+bool kc_opts_valid(const void *opts, size_t user_sz, size_t min_sz, size_t known_sz);
 
 #endif

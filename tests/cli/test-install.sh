@@ -34,6 +34,9 @@ bash -c '. "$1" && complete -p kvmcpu' sh "$root$prefix/share/bash-completion/co
 sanitize=$(meson introspect "$build" --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="b_sanitize"][0])')
 extra=""
 [ "$sanitize" = none ] || extra="-fsanitize=$sanitize"
+# A gcov build's (make coverage) library needs libgcov the same way.
+coverage=$(meson introspect "$build" --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="b_coverage"][0])')
+[ "$coverage" != True ] || extra="$extra --coverage"
 export PKG_CONFIG_PATH="$(dirname "$pc")"
 export PKG_CONFIG_SYSROOT_DIR="$root"
 # With the sysroot set, pkg-config already prefixes paths with the scratch root.

@@ -10,7 +10,7 @@
 #include "host/hv-legacy.h"
 #include "hv/hv-priv.h"
 #include "check.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 
 enum host_id { H_EVMCS = 0, H_NOEVMCS, H_AMD, H_NONE, H_V54, H_L419, NHOSTS };
 static const char *const host_files[NHOSTS] = {
@@ -392,16 +392,17 @@ static void test_kvm_leaves_and_vendor(void)
 /* Hosts built in memory: SynIC2 missing, legacy kernels without the HV-CPUID ioctl. */
 static struct kvmcpu_host *host_from(enum host_id base, const char *drop_cap, bool with_hv)
 {
-	struct kvmcpu_host *h = kvmcpu_host_new();
+	struct kvmcpu_host *h = NULL;
+	kvmcpu_host_new(&h, NULL);
 	const struct kvmcpu_host *b = hosts[base];
 	for (size_t i = 0; i < kvmcpu_host_cpuid_count(b); i++)
-		kvmcpu_host_add_cpuid(h, kvmcpu_host_cpuid_at(b, i));
+		kvmcpu_host_add_cpuid(h, kvmcpu_host_cpuid_at(b, i), NULL);
 	for (size_t i = 0; with_hv && i < kvmcpu_host_hv_cpuid_count(b); i++)
-		kvmcpu_host_add_hv_cpuid(h, kvmcpu_host_hv_cpuid_at(b, i));
+		kvmcpu_host_add_hv_cpuid(h, kvmcpu_host_hv_cpuid_at(b, i), NULL);
 	for (size_t i = 0; i < kvmcpu_host_cap_count(b); i++) {
 		int64_t v;
 		const char *name = kvmcpu_host_cap_at(b, i, &v);
-		kvmcpu_host_add_cap(h, name, drop_cap && !strcmp(name, drop_cap) ? 0 : v);
+		kvmcpu_host_add_cap(h, name, drop_cap && !strcmp(name, drop_cap) ? 0 : v, NULL);
 	}
 	return h;
 }
@@ -545,13 +546,14 @@ static void test_evmcs_range(void)
  */
 static void test_legacy_answer(void)
 {
-	struct kvmcpu_host *caps = kvmcpu_host_new();
+	struct kvmcpu_host *caps = NULL;
+	kvmcpu_host_new(&caps, NULL);
 	struct kvmcpu_cpuid_entry e[2];
 	kc_hv_legacy_answer(caps, NULL, 0, e);
 	CHECK_MSG(e[0].function == 0x40000003 && e[1].function == 0x40000004, "legacy leaves");
 	CHECK_MSG(!e[0].eax && !e[0].ebx && !e[0].edx && !e[1].eax && !e[1].ebx,
 	          "no evidence, no bits");
-	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV", 1);
+	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV", 1, NULL);
 	kc_hv_legacy_answer(caps, NULL, 0, e);
 	CHECK_HEX(e[0].eax, 0x30, "KVM_CAP_HYPERV: hypercall and APIC MSRs");
 	CHECK_HEX(e[0].edx, 0x8, "KVM_CAP_HYPERV: CPU dynamic partitioning");
@@ -560,10 +562,10 @@ static void test_legacy_answer(void)
 	static const uint32_t msrs[] = { 0x40000080 };
 	kc_hv_legacy_answer(caps, msrs, 1, e);
 	CHECK_HEX(e[0].eax & 0x4, 0, "SCONTROL without SYNIC2");
-	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_SYNIC2", 1);
-	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_TIME", 1);
-	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_SEND_IPI", 1);
-	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_ENLIGHTENED_VMCS", 1);
+	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_SYNIC2", 1, NULL);
+	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_TIME", 1, NULL);
+	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_SEND_IPI", 1, NULL);
+	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_ENLIGHTENED_VMCS", 1, NULL);
 	static const uint32_t all[] = { 0x40000002, 0x40000003, 0x40000010, 0x40000022,
 					0x40000080, 0x400000B0, 0x40000105, 0x40000106,
 					0x400000FF };

@@ -36,12 +36,10 @@ static void on_alarm(int sig)
 static char *save(const struct kvmcpu_host *h, enum kvmcpu_host_format format)
 {
 	struct kvmcpu_error err;
-	char *buf = NULL;
 	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
-	CHECK_MSG(f && !kvmcpu_host_save(h, f, format, &err), "save failed");
-	if (f)
-		fclose(f);
+	kvmcpu_host_save_mem(h, format, NULL, 0, &size, &err);
+	char *buf = malloc(size + 1);
+	CHECK_MSG(buf && !kvmcpu_host_save_mem(h, format, buf, size + 1, NULL, &err), "save failed");
 	return buf;
 }
 

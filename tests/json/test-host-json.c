@@ -14,18 +14,23 @@
 #include "host/load-priv.h"
 #include "util/util.h"
 
-/* Saves @h in @format into a malloc'd string. */
+/* Saves @h in @format into a malloc'd string: the length first, then the caller buffer. */
 static char *save(const struct kvmcpu_host *h, enum kvmcpu_host_format format)
 {
 	struct kvmcpu_error err;
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
-
-	CHECK_MSG(f && !kvmcpu_host_save(h, f, format, &err), "save failed: %s",
-		  f ? err.message : "open_memstream");
-	if (f)
-		fclose(f);
+	size_t len = 0, again = 0;
+	CHECK_EQ(kvmcpu_host_save_mem(h, format, NULL, 0, &len, &err), -ENOBUFS);
+	char *buf = malloc(len + 1);
+	if (!buf)
+		return NULL;
+	int rc = kvmcpu_host_save_mem(h, format, buf, len + 1, &again, &err);
+	CHECK_MSG(!rc, "save failed: %s", err.message);
+	CHECK_EQ(again, len);
+	if (rc) {
+		free(buf);
+		return NULL;
+	}
+	CHECK_EQ(strlen(buf), len);
 	return buf;
 }
 
@@ -162,7 +167,8 @@ static void test_fixture_round_trips(void)
 
 static struct kvmcpu_host *small_host(bool with_hv)
 {
-	struct kvmcpu_host *h = kvmcpu_host_new();
+	struct kvmcpu_host *h = NULL;
+	kvmcpu_host_new(&h, NULL);
 	struct kvmcpu_cpuid_entry e0 = { .function = 0, .eax = 0xd, .ebx = 0x756e6547,
 					 .ecx = 0x6c65746e, .edx = 0x49656e69 };
 	/* Leaf 1 of a Haswell (family 6, model 0x3c, stepping 3), as the SDM encodes it. */
@@ -170,16 +176,16 @@ static struct kvmcpu_host *small_host(bool with_hv)
 	struct kvmcpu_cpuid_entry e7 = { .function = 7, .index = 1, .flags = 1, .eax = 0x10 };
 	struct kvmcpu_cpuid_entry hv = { .function = 0x40000001, .eax = 0x31237648 };
 
-	kvmcpu_host_add_cpuid(h, &e7);
-	kvmcpu_host_add_cpuid(h, &e0);
-	kvmcpu_host_add_cpuid(h, &e1);
+	kvmcpu_host_add_cpuid(h, &e7, NULL);
+	kvmcpu_host_add_cpuid(h, &e0, NULL);
+	kvmcpu_host_add_cpuid(h, &e1, NULL);
 	if (with_hv)
-		kvmcpu_host_add_hv_cpuid(h, &hv);
-	kvmcpu_host_add_cap(h, "KVM_CAP_HYPERV", 1);
-	kvmcpu_host_add_cap(h, "KVM_CAP_X86_SMM", 0);
-	kvmcpu_host_add_msr(h, 0x10a, 0xfffffffffffffffeull);
-	kvmcpu_host_add_msr(h, 0xc0000123, 5);
-	kvmcpu_host_set_info(h, "live:/dev/kvm", "6.1.0-18-amd64", "kvm_intel");
+		kvmcpu_host_add_hv_cpuid(h, &hv, NULL);
+	kvmcpu_host_add_cap(h, "KVM_CAP_HYPERV", 1, NULL);
+	kvmcpu_host_add_cap(h, "KVM_CAP_X86_SMM", 0, NULL);
+	kvmcpu_host_add_msr(h, 0x10a, 0xfffffffffffffffeull, NULL);
+	kvmcpu_host_add_msr(h, 0xc0000123, 5, NULL);
+	kvmcpu_host_set_info(h, "live:/dev/kvm", "6.1.0-18-amd64", "kvm_intel", NULL);
 	return h;
 }
 
@@ -238,7 +244,8 @@ static void test_exact_output(void)
 		"  \"caps\": {},\n"
 		"  \"msrs\": []\n"
 		"}\n";
-	struct kvmcpu_host *h = small_host(true), *empty = kvmcpu_host_new();
+	struct kvmcpu_host *h = small_host(true), *empty = NULL;
+	kvmcpu_host_new(&empty, NULL);
 	char *json = save(h, KVMCPU_HOST_JSON), *text = save(h, KVMCPU_HOST_TEXT);
 	char *ej = save(empty, KVMCPU_HOST_JSON);
 
@@ -371,7 +378,8 @@ static void test_real_recording(void)
 
 static void expect_error(const char *doc, const char *message, int line)
 {
-	struct kvmcpu_host *h = kvmcpu_host_new();
+	struct kvmcpu_host *h = NULL;
+	kvmcpu_host_new(&h, NULL);
 	struct kvmcpu_error err;
 	int r;
 
@@ -553,7 +561,8 @@ static void test_truncated_recordings(void)
 	int bad = 0;
 
 	for (n = 1; n <= end; n++) {
-		struct kvmcpu_host *t = kvmcpu_host_new();
+		struct kvmcpu_host *t = NULL;
+		kvmcpu_host_new(&t, NULL);
 		struct kvmcpu_error err;
 
 		if (kc_host_parse_json(t, json, n, "cut.json", &err) != -EINVAL ||

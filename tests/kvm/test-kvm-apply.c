@@ -12,7 +12,7 @@
 #include <sys/syscall.h>
 
 #include "kvm-test.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 
 static int ioctl_check(long cap)
 {

@@ -32,7 +32,7 @@ static void check_model(const struct kvmcpu_host *host, const char *name,
 			const struct kvmcpu_probe_calibration *cal, unsigned *forced_models)
 {
 	struct kvmcpu_result *r = resolve_spec(host, name, NULL);
-	struct kvmcpu_probe_opts po = { .calibration = cal };
+	struct kvmcpu_probe_opts po = KVMCPU_PROBE_OPTS(.calibration = cal);
 	struct kvmcpu_probe_report *rep = NULL;
 	struct kvmcpu_error err;
 	int rc = kvmcpu_probe_run(r, &po, &rep, &err);
@@ -71,8 +71,8 @@ static void cross_check(const struct kvmcpu_host *host, const char *name,
 			const struct kvmcpu_probe_calibration *cal)
 {
 	struct kvmcpu_result *r = resolve_spec(host, name, NULL);
-	struct kvmcpu_probe_opts own = { .calibrate = true };
-	struct kvmcpu_probe_opts shared = { .calibration = cal };
+	struct kvmcpu_probe_opts own = KVMCPU_PROBE_OPTS(.calibrate = true);
+	struct kvmcpu_probe_opts shared = KVMCPU_PROBE_OPTS(.calibration = cal);
 	struct kvmcpu_probe_report *a = NULL, *b = NULL;
 	struct kvmcpu_error err;
 	CHECK_EQ(kvmcpu_probe_run(r, &own, &a, &err), 0);

@@ -7,7 +7,7 @@
  */
 #include "kvm-test.h"
 #include "probe/probe-priv.h"
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 
 static const struct kvmcpu_probe_row *find_row(const struct kvmcpu_probe_report *rep,
 					       uint32_t leaf, uint32_t subleaf, enum kvmcpu_reg reg)
@@ -35,7 +35,7 @@ static void expect_caught(const struct kvmcpu_result *r, uint32_t leaf, uint32_t
 	}
 	uint32_t *regs[4] = { &e->eax, &e->ebx, &e->ecx, &e->edx };
 	*regs[reg] ^= mask;
-	struct kvmcpu_probe_opts po = { .calibrate = true };
+	struct kvmcpu_probe_opts po = KVMCPU_PROBE_OPTS(.calibrate = true);
 	struct kvmcpu_probe_report *rep = NULL;
 	struct kvmcpu_error err;
 	int rc = kc_probe_run_applied(r, bad->entries, bad->nentries, &po, &rep, &err);
@@ -61,7 +61,7 @@ int main(void)
 	struct kvmcpu_result *r = resolve_spec(host, "Skylake-Server-v1", NULL);
 
 	/* The correct table passes (host-forced bits aside). */
-	struct kvmcpu_probe_opts po = { .calibrate = true };
+	struct kvmcpu_probe_opts po = KVMCPU_PROBE_OPTS(.calibrate = true);
 	struct kvmcpu_probe_report *rep = NULL;
 	struct kvmcpu_error err;
 	CHECK_EQ(kvmcpu_probe_run(r, &po, &rep, &err), 0);

@@ -30,36 +30,37 @@ static inline struct kvmcpu_host *fixture_host(const char *name)
 /* A host that supports everything: every leaf a model can use, all bits set. */
 static inline struct kvmcpu_host *all_ones_host(void)
 {
-	struct kvmcpu_host *h = kvmcpu_host_new();
+	struct kvmcpu_host *h = NULL;
+	kvmcpu_host_new(&h, NULL);
 	const uint32_t ones = 0xffffffffu;
 	for (uint32_t fn = 0; fn <= 0x29; fn++) {
 		for (uint32_t idx = 0; idx < 3; idx++) {
 			struct kvmcpu_cpuid_entry e = { fn, idx, 1, ones, ones, ones, ones, { 0 } };
-			kvmcpu_host_add_cpuid(h, &e);
+			kvmcpu_host_add_cpuid(h, &e, NULL);
 		}
 	}
 	/* Leaf 0xD: every component supported, each 64 bytes at a distinct offset. */
 	for (uint32_t idx = 2; idx < 20; idx++) {
 		struct kvmcpu_cpuid_entry e = { 0xd, idx, 1, 64, 0x240 + 64 * idx, 0, 0, { 0 } };
-		kvmcpu_host_add_cpuid(h, &e);
+		kvmcpu_host_add_cpuid(h, &e, NULL);
 	}
 	for (uint32_t fn = 0x80000000; fn <= 0x80000026; fn++) {
 		struct kvmcpu_cpuid_entry e = { fn, 0, 0, ones, ones, ones, ones, { 0 } };
-		kvmcpu_host_add_cpuid(h, &e);
+		kvmcpu_host_add_cpuid(h, &e, NULL);
 	}
 	for (uint32_t fn = 0x40000000; fn <= 0x40000001; fn++) {
 		struct kvmcpu_cpuid_entry e = { fn, 0, 0, ones, ones, ones, ones, { 0 } };
-		kvmcpu_host_add_cpuid(h, &e);
+		kvmcpu_host_add_cpuid(h, &e, NULL);
 	}
 	for (uint32_t fn = 0xc0000000; fn <= 0xc0000001; fn++) {
 		struct kvmcpu_cpuid_entry e = { fn, 0, 0, ones, ones, ones, ones, { 0 } };
-		kvmcpu_host_add_cpuid(h, &e);
+		kvmcpu_host_add_cpuid(h, &e, NULL);
 	}
 	static const uint32_t msrs[] = { 0x10a, 0xcf, 0x345, 0x480, 0x481, 0x482, 0x483, 0x484,
 					 0x485, 0x48b, 0x48c, 0x48d, 0x48e, 0x48f, 0x490, 0x491 };
 	for (size_t i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
-		kvmcpu_host_add_msr(h, msrs[i], ~0ull);
-	kvmcpu_host_set_info(h, "all-ones", "", "");
+		kvmcpu_host_add_msr(h, msrs[i], ~0ull, NULL);
+	kvmcpu_host_set_info(h, "all-ones", "", "", NULL);
 	return h;
 }
 

@@ -21,23 +21,24 @@
 static struct kvmcpu_host *variant(const struct kvmcpu_host *src, uint32_t leaf, int reg,
 				   uint32_t clear, unsigned phys_bits, uint32_t tsc_khz, int64_t tsc_control)
 {
-	struct kvmcpu_host *h = kvmcpu_host_new();
+	struct kvmcpu_host *h = NULL;
+	kvmcpu_host_new(&h, NULL);
 	for (size_t i = 0; i < kvmcpu_host_cpuid_count(src); i++) {
 		struct kvmcpu_cpuid_entry e = *kvmcpu_host_cpuid_at(src, i);
 		if (e.function == leaf && e.index == 0)
 			(&e.eax)[reg] &= ~clear;
 		if (e.function == 0x80000008 && phys_bits)
 			e.eax = (e.eax & ~0xffu) | phys_bits;
-		kvmcpu_host_add_cpuid(h, &e);
+		kvmcpu_host_add_cpuid(h, &e, NULL);
 	}
 	for (size_t i = 0; i < kvmcpu_host_cap_count(src); i++) {
 		int64_t v;
 		const char *name = kvmcpu_host_cap_at(src, i, &v);
-		kvmcpu_host_add_cap(h, name, v);
+		kvmcpu_host_add_cap(h, name, v, NULL);
 	}
-	kvmcpu_host_add_cap(h, "KVM_CAP_TSC_CONTROL", tsc_control);
+	kvmcpu_host_add_cap(h, "KVM_CAP_TSC_CONTROL", tsc_control, NULL);
 	kvmcpu_host_set_tsc_khz(h, tsc_khz);
-	kvmcpu_host_set_info(h, "variant", "6.6.0", "kvm_intel");
+	kvmcpu_host_set_info(h, "variant", "6.6.0", "kvm_intel", NULL);
 	return h;
 }
 

@@ -58,12 +58,11 @@ static struct kvmcpu_host *load(const char *text, struct kvmcpu_error *err)
 
 static char *save(const struct kvmcpu_host *h, enum kvmcpu_host_format fmt)
 {
-	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
 	struct kvmcpu_error err;
-	CHECK(kvmcpu_host_save(h, f, fmt, &err) == 0);
-	fclose(f);
+	kvmcpu_host_save_mem(h, fmt, NULL, 0, &len, &err);
+	char *buf = malloc(len + 1);
+	CHECK(buf && kvmcpu_host_save_mem(h, fmt, buf, len + 1, NULL, &err) == 0);
 	return buf;
 }
 

@@ -67,16 +67,22 @@ static void test_psabi_levels(void)
 
 static void test_feature_lookup(void)
 {
-	int f = kvmcpu_feature_find("avx512f");
-	CHECK(f >= 0);
-	if (f >= 0) {
-		const struct kvmcpu_feature_info *fi = kvmcpu_feature_at((size_t)f);
+	const struct kvmcpu_feature_info *fi = kvmcpu_feature_find("avx512f");
+	CHECK(fi != NULL);
+	if (fi) {
 		CHECK(!strcmp(kvmcpu_word_at(fi->word)->name, "FEAT_7_0_EBX"));
 		CHECK_EQ(fi->mask, 1u << 16);
 	}
 	CHECK_EQ(kvmcpu_feature_find("sse4_2"), kvmcpu_feature_find("sse4.2"));
 	CHECK_EQ(kvmcpu_feature_find("sse3"), kvmcpu_feature_find("pni"));
-	CHECK_EQ(kvmcpu_feature_find("nosuchfeature"), -1);
+	CHECK(kvmcpu_feature_find("nosuchfeature") == NULL);
+	CHECK(kvmcpu_feature_find(NULL) == NULL);
+	/* QEMU accepts '-', '_' and '.' alike in property names (sse4-1 is sse4.1). */
+	CHECK(kvmcpu_feature_find("sse4-1") != NULL);
+	CHECK(kvmcpu_feature_find("sse4-1") == kvmcpu_feature_find("sse4.1"));
+	/* Skylake-Server has AVX-512F (QEMU target/i386/cpu.c), Haswell does not. */
+	CHECK(kvmcpu_model_has_feature(kvmcpu_model_find("Skylake-Server"), fi));
+	CHECK(!kvmcpu_model_has_feature(kvmcpu_model_find("Haswell"), fi));
 }
 
 int main(void)

@@ -294,7 +294,7 @@ static void test_cache_leaves(void)
 static void test_arch_capabilities(void)
 {
 	struct kvmcpu_host *h = fixture_host("intel-icelake-server.txt");
-	kvmcpu_host_add_msr(h, 0x10a, 0xeb); /* rdctl-no ibrs-all skip-l1dfl ssb-no mds-no (0xeb) */
+	kvmcpu_host_add_msr(h, 0x10a, 0xeb, NULL); /* rdctl-no ibrs-all skip-l1dfl ssb-no mds-no (0xeb) */
 	struct kvmcpu_error err;
 	struct kvmcpu_result *r = resolve("cpu=Cascadelake-Server-v2", h, &err);
 	CHECK(r);
@@ -396,10 +396,10 @@ static void test_nested(void)
 {
 	struct kvmcpu_host *h = fixture_host("intel-skylake-server.txt");
 	/* IA32_VMX_BASIC as kvm_intel reports it: without it, no VMX MSR is written. */
-	kvmcpu_host_add_msr(h, 0x480, 0x00d8100011e57ed0ull);
+	kvmcpu_host_add_msr(h, 0x480, 0x00d8100011e57ed0ull, NULL);
 	/* IA32_VMX_TRUE_PROCBASED_CTLS: allowed-1 lacks bit 3 (vmx-tsc-offset). */
-	kvmcpu_host_add_msr(h, 0x48e, 0xfff9fff204006172ull);
-	kvmcpu_host_add_msr(h, 0x486, 0x80000021ull); /* CR0_FIXED0, QEMU's constant */
+	kvmcpu_host_add_msr(h, 0x48e, 0xfff9fff204006172ull, NULL);
+	kvmcpu_host_add_msr(h, 0x486, 0x80000021ull, NULL); /* CR0_FIXED0, QEMU's constant */
 	struct kvmcpu_error err;
 	struct kvmcpu_result *r = resolve("cpu=Skylake-Server-v4", h, &err);
 	CHECK(r);

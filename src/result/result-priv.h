@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/topology.h"
+#include "util/topology.h"
 #include "kvmcpu/result.h"
 #include "model/model-priv.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "resolve/result-priv.h"
+#include "result/result-priv.h"
 #include "util/util.h"
 
 /* Formatted notice strings are packed into chunks that never move. */
@@ -203,26 +203,50 @@ const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid(const struct kvmcpu_result 
 						     size_t *count)
 {
 	if (count)
-		*count = r->nentries;
-	return r->entries;
+		*count = r ? r->nentries : 0;
+	return r ? r->entries : NULL;
 }
 
 const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid_find(const struct kvmcpu_result *r,
 							  uint32_t function, uint32_t index)
 {
-	bool found;
-	size_t pos = entry_pos(r, function, index, &found);
+	bool found = false;
+	size_t pos = r ? entry_pos(r, function, index, &found) : 0;
 	return found ? &r->entries[pos] : NULL;
+}
+
+/* vCPU @vcpu's APIC ID and topology IDs in the entries that carry them (util/topology.h). */
+void kc_result_vcpu_patch(const struct kvmcpu_result *r, unsigned vcpu,
+			  struct kvmcpu_cpuid_entry *e)
+{
+	const struct kc_topology *t = &r->topo;
+	uint32_t apic = kc_topo_apic_id(t, vcpu);
+	switch (e->function) {
+	case 1:
+		e->ebx = (e->ebx & 0x00ffffffu) | (apic & 0xff) << 24;
+		break;
+	case 0xb:
+	case 0x1f:
+		e->edx = apic;
+		break;
+	case 0x8000001e: {
+		struct kc_topo_ids id = kc_topo_ids_of(t, vcpu);
+		e->eax = apic;
+		e->ebx = (e->ebx & ~0xffu) | (id.core & 0xff);
+		e->ecx = (e->ecx & ~0xffu) | ((apic >> kc_topo_pkg_offset(t)) & 0xff);
+		break;
+	}
+	}
 }
 
 unsigned kvmcpu_result_vcpu_count(const struct kvmcpu_result *r)
 {
-	return r->topo.cpus;
+	return r ? r->topo.cpus : 0;
 }
 
 uint32_t kvmcpu_result_vcpu_apic_id(const struct kvmcpu_result *r, unsigned vcpu)
 {
-	return vcpu < r->topo.cpus ? kc_topo_apic_id(&r->topo, vcpu) : UINT32_MAX;
+	return r && vcpu < r->topo.cpus ? kc_topo_apic_id(&r->topo, vcpu) : UINT32_MAX;
 }
 
 int kvmcpu_result_cpuid_vcpu(const struct kvmcpu_result *r, unsigned vcpu,
@@ -248,42 +272,42 @@ int kvmcpu_result_cpuid_vcpu(const struct kvmcpu_result *r, unsigned vcpu,
 
 const struct kvmcpu_model *kvmcpu_result_model(const struct kvmcpu_result *r)
 {
-	return r->model;
+	return r ? r->model : NULL;
 }
 
 uint64_t kvmcpu_result_word(const struct kvmcpu_result *r, size_t word)
 {
-	return word < KC_NWORDS ? r->words[word] : 0;
+	return r && word < KC_NWORDS ? r->words[word] : 0;
 }
 
 size_t kvmcpu_result_msr_count(const struct kvmcpu_result *r)
 {
-	return r->nmsrs;
+	return r ? r->nmsrs : 0;
 }
 
 const struct kvmcpu_msr *kvmcpu_result_msr_at(const struct kvmcpu_result *r, size_t i)
 {
-	return i < r->nmsrs ? &r->msrs[i] : NULL;
+	return r && i < r->nmsrs ? &r->msrs[i] : NULL;
 }
 
 size_t kvmcpu_result_cap_count(const struct kvmcpu_result *r)
 {
-	return r->ncaps;
+	return r ? r->ncaps : 0;
 }
 
 const struct kvmcpu_cap *kvmcpu_result_cap_at(const struct kvmcpu_result *r, size_t i)
 {
-	return i < r->ncaps ? &r->caps[i] : NULL;
+	return r && i < r->ncaps ? &r->caps[i] : NULL;
 }
 
 size_t kvmcpu_result_notice_count(const struct kvmcpu_result *r)
 {
-	return r->nnotices;
+	return r ? r->nnotices : 0;
 }
 
 const struct kvmcpu_notice *kvmcpu_result_notice_at(const struct kvmcpu_result *r, size_t i)
 {
-	return i < r->nnotices ? &r->notices[i] : NULL;
+	return r && i < r->nnotices ? &r->notices[i] : NULL;
 }
 
 const char *kvmcpu_notice_kind_name(enum kvmcpu_notice_kind kind)
@@ -309,6 +333,8 @@ const char *kvmcpu_result_psabi(const struct kvmcpu_result *r)
 {
 	/* The level models are additive: the first one whose features the guest has wins. */
 	static const char *const levels[] = { "x86-64-v4", "x86-64-v3", "x86-64-v2", "x86-64-v1" };
+	if (!r)
+		return NULL;
 	for (size_t i = 0; i < KC_ARRAY_SIZE(levels); i++) {
 		const struct kvmcpu_model *m = kvmcpu_model_find(levels[i]);
 		bool met = m != NULL;
