@@ -3,7 +3,9 @@
  * The baseline's second pass without parsing every recording again: each host
  * added is appended, as loaded, to an unlinked temporary file, and the proof
  * reads them back one at a time. Memory stays that of one host; the copies sit
- * in the file (about 5 KiB a host) and vanish with it.
+ * in the file (about 5 KiB a host) and vanish with it. The struct is written as
+ * it is: its other pointers (source_format) point to the library's static strings,
+ * valid in the one process that writes and reads the file.
  */
 #include <errno.h>
 #include <stdio.h>
