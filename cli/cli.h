@@ -11,11 +11,13 @@
 #include <kvmcpu/kvmcpu.h>
 
 /*
- * The project's one JSON writer (kc_jw_*, kc_utf8_len). It is the one private
- * header the CLI uses: src/util/jsonw.c depends on libc only and is compiled
- * into the CLI as well as into the library, which does not export it.
+ * The project's one JSON writer (kc_jw_*, kc_utf8_len) and number parser
+ * (kc_parse_number), the only private headers the CLI uses: their sources
+ * depend on libc only and are compiled into the CLI as well as into the
+ * library, which does not export them (cli/meson.build).
  */
 #include "util/jsonw.h"
+#include "util/number.h"
 
 /* Exit codes, the same for every subcommand (documented in kvmcpu(1)). */
 enum {
@@ -189,9 +191,10 @@ void cli_json_diff(struct kc_jw *w, const struct kvmcpu_diff *d);
 double cli_now_ms(void);
 
 /*
- * The CLI's one number parser, for option values: decimal, or hex with a 0x
- * prefix, with nothing else (no sign, no white space, no octal). True and *out
- * when @s is such a number from @min to @max.
+ * Option values through the project's one number parser (kc_parse_number,
+ * KC_NUM_DEC_OR_0X): decimal, or hex with a 0x prefix, with nothing else (no
+ * sign, no white space, no octal). True and *out when @s is such a number from
+ * @min to @max.
  */
 bool cli_parse_number(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 

@@ -303,29 +303,8 @@ void cli_json_model_identity(struct kc_jw *w, const struct kvmcpu_model *named,
 
 bool cli_parse_number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
-	unsigned base = 10;
-	uint64_t v = 0;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		unsigned d;
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
-			return false;
-		if (v > (UINT64_MAX - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	if (v < min || v > max)
+	uint64_t v;
+	if (kc_parse_number(s, strlen(s), KC_NUM_DEC_OR_0X, max, &v) || v < min)
 		return false;
 	*out = v;
 	return true;
