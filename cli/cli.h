@@ -10,6 +10,15 @@
 
 #include <kvmcpu/kvmcpu.h>
 
+/*
+ * The project's one JSON writer (kc_jw_*, kc_utf8_len) and number parser
+ * (kc_parse_number), the only private headers the CLI uses: their sources
+ * depend on libc only and are compiled into the CLI as well as into the
+ * library, which does not export them (cli/meson.build).
+ */
+#include "util/jsonw.h"
+#include "util/number.h"
+
 /* Exit codes, the same for every subcommand (documented in kvmcpu(1)). */
 enum {
 	EXIT_OK = 0,
@@ -51,9 +60,6 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
  * cannot satisfy (ENOTSUP), EXIT_HOST for host/ioctl errors, EXIT_USAGE otherwise.
  */
 int cli_exit_for(int code);
-
-/* Length of the valid UTF-8 sequence at @p (1..4), or 0 when it is not one. */
-size_t cli_utf8_len(const unsigned char *p);
 
 /*
  * @s made safe for a terminal: control characters, C1 controls and bytes that are
@@ -146,47 +152,10 @@ size_t cli_dropped(const struct kvmcpu_result *r, char *buf, size_t len);
  * when there are any, EXIT_OK otherwise. */
 int cli_enforce(const char *cmd, const struct kvmcpu_result *r);
 
-/*
- * A small streaming JSON writer for --json output. Commas and indentation are
- * handled by the writer; keys are written with jw_key before each member.
- */
-struct jw {
-	FILE *f;
-	int depth;
-	bool need_comma[32];
-	bool one_line[32]; /* arrays of scalars written on one line */
-	bool after_key;
-};
-void jw_init(struct jw *w, FILE *f);
-void jw_obj_begin(struct jw *w);
-void jw_obj_end(struct jw *w);
-void jw_arr_begin(struct jw *w);
-/* An array written on one line: ["a", "b"]; for short lists of scalars. */
-void jw_arr_begin_line(struct jw *w);
-void jw_arr_end(struct jw *w);
-void jw_key(struct jw *w, const char *key);
-void jw_str(struct jw *w, const char *s); /* NULL writes null */
-void jw_u64(struct jw *w, uint64_t v);
-void jw_i64(struct jw *w, int64_t v);
-void jw_bool(struct jw *w, bool v);
-void jw_null(struct jw *w);
-/* Finishes the document with a newline. */
-void jw_end(struct jw *w);
-/* A member: key and value in one call. */
-void jw_kv_str(struct jw *w, const char *key, const char *s);
-void jw_kv_u64(struct jw *w, const char *key, uint64_t v);
-void jw_kv_bool(struct jw *w, const char *key, bool v);
-/* The "schema" member, "kvmcpu-<command>/<version>": the first member of every document. */
-void jw_schema(struct jw *w, const char *command, unsigned version);
-/* A 64-bit value (MSR, capability argument, feature word) as a "0x%016x" string. */
-void jw_hex64(struct jw *w, uint64_t v);
-void jw_kv_hex64(struct jw *w, const char *key, uint64_t v);
-/* A space-separated list of names ("avx2 fma") as a one-line array of strings. */
-void jw_word_list(struct jw *w, const char *words);
 
 /* A model's identity members: name, alias_of, vendor, family, model, stepping, psabi.
  * @named is the name asked for, @m the definition it resolves to. */
-void cli_json_model_identity(struct jw *w, const struct kvmcpu_model *named,
+void cli_json_model_identity(struct kc_jw *w, const struct kvmcpu_model *named,
 			     const struct kvmcpu_model *m);
 
 /*
@@ -216,15 +185,16 @@ int cli_host_set(const char *cmd, char **paths, int npaths, char **dirs, int ndi
 int cli_host_set_load(const char *cmd, const struct kvmcpu_host_set *set, size_t i,
 		      struct kvmcpu_host **out);
 void cli_print_diff(FILE *f, const struct kvmcpu_diff *d, const char *indent);
-void cli_json_diff(struct jw *w, const struct kvmcpu_diff *d);
+void cli_json_diff(struct kc_jw *w, const struct kvmcpu_diff *d);
 
 /* Monotonic time in milliseconds, for the timings commands report. */
 double cli_now_ms(void);
 
 /*
- * The CLI's one number parser, for option values: decimal, or hex with a 0x
- * prefix, with nothing else (no sign, no white space, no octal). True and *out
- * when @s is such a number from @min to @max.
+ * Option values through the project's one number parser (kc_parse_number,
+ * KC_NUM_DEC_OR_0X): decimal, or hex with a 0x prefix, with nothing else (no
+ * sign, no white space, no octal). True and *out when @s is such a number from
+ * @min to @max.
  */
 bool cli_parse_number(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 

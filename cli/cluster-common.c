@@ -108,15 +108,15 @@ void cli_print_diff(FILE *f, const struct kvmcpu_diff *d, const char *indent)
 		fprintf(f, "%s        fix: %s\n", indent, d->fix);
 }
 
-void cli_json_diff(struct jw *w, const struct kvmcpu_diff *d)
+void cli_json_diff(struct kc_jw *w, const struct kvmcpu_diff *d)
 {
-	jw_obj_begin(w);
-	jw_kv_str(w, "kind", kvmcpu_diff_kind_name(d->kind));
-	jw_kv_bool(w, "blocking", d->blocking);
-	jw_kv_str(w, "subject", d->subject);
-	jw_kv_str(w, "a", *d->a ? d->a : NULL);
-	jw_kv_str(w, "b", *d->b ? d->b : NULL);
-	jw_kv_str(w, "reason", d->reason);
-	jw_kv_str(w, "fix", *d->fix ? d->fix : NULL);
-	jw_obj_end(w);
+	kc_jw_obj_begin(w);
+	kc_jw_kv_str(w, "kind", kvmcpu_diff_kind_name(d->kind));
+	kc_jw_kv_bool(w, "blocking", d->blocking);
+	kc_jw_kv_str(w, "subject", d->subject);
+	kc_jw_kv_str(w, "a", *d->a ? d->a : NULL);
+	kc_jw_kv_str(w, "b", *d->b ? d->b : NULL);
+	kc_jw_kv_str(w, "reason", d->reason);
+	kc_jw_kv_str(w, "fix", *d->fix ? d->fix : NULL);
+	kc_jw_obj_end(w);
 }

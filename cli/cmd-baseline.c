@@ -55,18 +55,18 @@ static int each_host(const struct kvmcpu_host_set *set, struct kvmcpu_baseline *
 }
 
 /* Each item of a @sep-separated list as a JSON string. */
-static void json_list(struct jw *w, const char *list, char sep)
+static void json_list(struct kc_jw *w, const char *list, char sep)
 {
-	jw_arr_begin_line(w);
+	kc_jw_arr_begin_line(w);
 	while (*list) {
 		const char *end = strchr(list, sep);
 		size_t len = end ? (size_t)(end - list) : strlen(list);
 		char item[512];
 		snprintf(item, sizeof(item), "%.*s", (int)len, list);
-		jw_str(w, item);
+		kc_jw_str(w, item);
 		list += len + (end != NULL);
 	}
-	jw_arr_end(w);
+	kc_jw_arr_end(w);
 }
 
 static void print_ladder_text(const struct kvmcpu_baseline *b)
@@ -101,41 +101,41 @@ static void print_text(const struct kvmcpu_baseline *b)
 
 static void print_json(const struct kvmcpu_baseline *b, bool proven)
 {
-	struct jw w;
-	jw_init(&w, stdout);
-	jw_obj_begin(&w);
-	jw_schema(&w, "baseline", 1);
-	jw_kv_u64(&w, "host_count", kvmcpu_baseline_host_count(b));
+	struct kc_jw w;
+	kc_jw_init(&w, stdout);
+	kc_jw_obj_begin(&w);
+	kc_jw_schema(&w, "baseline", 1);
+	kc_jw_kv_u64(&w, "host_count", kvmcpu_baseline_host_count(b));
 	const char *vendor = kvmcpu_baseline_vendor(b);
-	jw_kv_str(&w, "vendor", *vendor ? vendor : NULL);
-	jw_kv_bool(&w, "vendor_neutral", !*vendor);
-	jw_kv_str(&w, "model", *kvmcpu_baseline_model(b) ? kvmcpu_baseline_model(b) : NULL);
-	jw_kv_str(&w, "spec", *kvmcpu_baseline_spec(b) ? kvmcpu_baseline_spec(b) : NULL);
-	jw_kv_str(&w, "psabi", *kvmcpu_baseline_psabi(b) ? kvmcpu_baseline_psabi(b) : NULL);
-	jw_kv_u64(&w, "phys_bits", kvmcpu_baseline_phys_bits(b));
-	jw_kv_str(&w, "hv", kvmcpu_baseline_hv(b));
-	jw_kv_bool(&w, "proven", proven);
-	jw_key(&w, "notes");
-	jw_arr_begin(&w);
+	kc_jw_kv_str(&w, "vendor", *vendor ? vendor : NULL);
+	kc_jw_kv_bool(&w, "vendor_neutral", !*vendor);
+	kc_jw_kv_str(&w, "model", *kvmcpu_baseline_model(b) ? kvmcpu_baseline_model(b) : NULL);
+	kc_jw_kv_str(&w, "spec", *kvmcpu_baseline_spec(b) ? kvmcpu_baseline_spec(b) : NULL);
+	kc_jw_kv_str(&w, "psabi", *kvmcpu_baseline_psabi(b) ? kvmcpu_baseline_psabi(b) : NULL);
+	kc_jw_kv_u64(&w, "phys_bits", kvmcpu_baseline_phys_bits(b));
+	kc_jw_kv_str(&w, "hv", kvmcpu_baseline_hv(b));
+	kc_jw_kv_bool(&w, "proven", proven);
+	kc_jw_key(&w, "notes");
+	kc_jw_arr_begin(&w);
 	for (size_t i = 0; i < kvmcpu_baseline_note_count(b); i++)
-		jw_str(&w, kvmcpu_baseline_note_at(b, i));
-	jw_arr_end(&w);
-	jw_key(&w, "ladder");
-	jw_arr_begin(&w);
+		kc_jw_str(&w, kvmcpu_baseline_note_at(b, i));
+	kc_jw_arr_end(&w);
+	kc_jw_key(&w, "ladder");
+	kc_jw_arr_begin(&w);
 	for (size_t i = 0; i < kvmcpu_baseline_rung_count(b); i++) {
 		const struct kvmcpu_rung *r = kvmcpu_baseline_rung_at(b, i);
-		jw_obj_begin(&w);
-		jw_kv_str(&w, "model", r->model);
-		jw_kv_u64(&w, "host_count", r->nhosts);
-		jw_key(&w, "hosts");
+		kc_jw_obj_begin(&w);
+		kc_jw_kv_str(&w, "model", r->model);
+		kc_jw_kv_u64(&w, "host_count", r->nhosts);
+		kc_jw_key(&w, "hosts");
 		json_list(&w, r->hosts, '\n');
-		jw_key(&w, "features");
+		kc_jw_key(&w, "features");
 		json_list(&w, r->features, ' ');
-		jw_obj_end(&w);
+		kc_jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	jw_end(&w);
+	kc_jw_arr_end(&w);
+	kc_jw_obj_end(&w);
+	kc_jw_end(&w);
 }
 
 static int run_baseline(const struct kvmcpu_config *cfg, const struct kvmcpu_host_set *set, bool json)

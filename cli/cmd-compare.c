@@ -37,22 +37,22 @@ static void print_host(const char *path, const struct kvmcpu_fit *fit)
 		cli_print_diff(stdout, kvmcpu_fit_at(fit, i), "  ");
 }
 
-static void json_host(struct jw *w, const char *path, const struct kvmcpu_fit *fit)
+static void json_host(struct kc_jw *w, const char *path, const struct kvmcpu_fit *fit)
 {
-	jw_obj_begin(w);
-	jw_kv_str(w, "host", path);
-	jw_kv_bool(w, "runs", kvmcpu_fit_ok(fit));
-	jw_key(w, "missing");
-	jw_arr_begin(w);
+	kc_jw_obj_begin(w);
+	kc_jw_kv_str(w, "host", path);
+	kc_jw_kv_bool(w, "runs", kvmcpu_fit_ok(fit));
+	kc_jw_key(w, "missing");
+	kc_jw_arr_begin(w);
 	for (size_t i = 0; i < kvmcpu_fit_count(fit); i++)
 		cli_json_diff(w, kvmcpu_fit_at(fit, i));
-	jw_arr_end(w);
-	jw_obj_end(w);
+	kc_jw_arr_end(w);
+	kc_jw_obj_end(w);
 }
 
 /* One host at a time: the verdict is printed before the next host is loaded. */
 static int check_hosts(const struct kvmcpu_config *cfg, const struct kvmcpu_host_set *set,
-		       struct jw *w, struct tally *t)
+		       struct kc_jw *w, struct tally *t)
 {
 	for (size_t i = 0; i < kvmcpu_host_set_count(set); i++) {
 		struct kvmcpu_host *host;
@@ -97,25 +97,25 @@ int cmd_compare(int argc, char **argv)
 		return rc;
 	}
 	struct tally t = { 0 };
-	struct jw w;
+	struct kc_jw w;
 	if (json) {
-		jw_init(&w, stdout);
-		jw_obj_begin(&w);
-		jw_schema(&w, "compare", 1);
-		jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
-		jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
-		jw_kv_bool(&w, "nested", kvmcpu_config_nested(cfg));
-		jw_key(&w, "hosts");
-		jw_arr_begin(&w);
+		kc_jw_init(&w, stdout);
+		kc_jw_obj_begin(&w);
+		kc_jw_schema(&w, "compare", 1);
+		kc_jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
+		kc_jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
+		kc_jw_kv_bool(&w, "nested", kvmcpu_config_nested(cfg));
+		kc_jw_key(&w, "hosts");
+		kc_jw_arr_begin(&w);
 	}
 	rc = check_hosts(cfg, set, json ? &w : NULL, &t);
 	if (json && !rc) {
-		jw_arr_end(&w);
-		jw_kv_u64(&w, "host_count", t.hosts);
-		jw_kv_u64(&w, "failing", t.failing);
-		jw_kv_bool(&w, "runs_everywhere", t.failing == 0);
-		jw_obj_end(&w);
-		jw_end(&w);
+		kc_jw_arr_end(&w);
+		kc_jw_kv_u64(&w, "host_count", t.hosts);
+		kc_jw_kv_u64(&w, "failing", t.failing);
+		kc_jw_kv_bool(&w, "runs_everywhere", t.failing == 0);
+		kc_jw_obj_end(&w);
+		kc_jw_end(&w);
 	} else if (!rc) {
 		printf("\n%s runs on %zu of %zu hosts\n", kvmcpu_config_cpu(cfg), t.hosts - t.failing,
 		       t.hosts);

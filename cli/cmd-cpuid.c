@@ -109,139 +109,139 @@ static void print_explain(const struct kvmcpu_result *r)
 	}
 }
 
-static void json_entries(struct jw *w, const struct table *t)
+static void json_entries(struct kc_jw *w, const struct table *t)
 {
 	size_t n = t->n;
 	const struct kvmcpu_cpuid_entry *e = t->e;
-	jw_key(w, "entries");
-	jw_arr_begin(w);
+	kc_jw_key(w, "entries");
+	kc_jw_arr_begin(w);
 	for (size_t i = 0; i < n; i++) {
-		jw_obj_begin(w);
-		jw_kv_u64(w, "function", e[i].function);
-		jw_kv_u64(w, "index", e[i].index);
-		jw_kv_u64(w, "flags", e[i].flags);
-		jw_kv_u64(w, "eax", e[i].eax);
-		jw_kv_u64(w, "ebx", e[i].ebx);
-		jw_kv_u64(w, "ecx", e[i].ecx);
-		jw_kv_u64(w, "edx", e[i].edx);
-		jw_obj_end(w);
+		kc_jw_obj_begin(w);
+		kc_jw_kv_u64(w, "function", e[i].function);
+		kc_jw_kv_u64(w, "index", e[i].index);
+		kc_jw_kv_u64(w, "flags", e[i].flags);
+		kc_jw_kv_u64(w, "eax", e[i].eax);
+		kc_jw_kv_u64(w, "ebx", e[i].ebx);
+		kc_jw_kv_u64(w, "ecx", e[i].ecx);
+		kc_jw_kv_u64(w, "edx", e[i].edx);
+		kc_jw_obj_end(w);
 	}
-	jw_arr_end(w);
+	kc_jw_arr_end(w);
 }
 
-static void json_plans(struct jw *w, const struct kvmcpu_result *r)
+static void json_plans(struct kc_jw *w, const struct kvmcpu_result *r)
 {
-	jw_key(w, "msrs");
-	jw_arr_begin(w);
+	kc_jw_key(w, "msrs");
+	kc_jw_arr_begin(w);
 	for (size_t i = 0; i < kvmcpu_result_msr_count(r); i++) {
 		const struct kvmcpu_msr *m = kvmcpu_result_msr_at(r, i);
-		jw_obj_begin(w);
-		jw_kv_u64(w, "index", m->index);
-		jw_kv_str(w, "name", m->name);
-		jw_kv_hex64(w, "value", m->value);
-		jw_kv_bool(w, "per_vcpu_index", m->per_vcpu_index);
-		jw_obj_end(w);
+		kc_jw_obj_begin(w);
+		kc_jw_kv_u64(w, "index", m->index);
+		kc_jw_kv_str(w, "name", m->name);
+		kc_jw_kv_hex64(w, "value", m->value);
+		kc_jw_kv_bool(w, "per_vcpu_index", m->per_vcpu_index);
+		kc_jw_obj_end(w);
 	}
-	jw_arr_end(w);
-	jw_key(w, "caps");
-	jw_arr_begin(w);
+	kc_jw_arr_end(w);
+	kc_jw_key(w, "caps");
+	kc_jw_arr_begin(w);
 	for (size_t i = 0; i < kvmcpu_result_cap_count(r); i++) {
 		const struct kvmcpu_cap *c = kvmcpu_result_cap_at(r, i);
-		jw_obj_begin(w);
-		jw_kv_u64(w, "cap", c->cap);
-		jw_kv_str(w, "name", c->name);
-		jw_key(w, "args");
-		jw_arr_begin_line(w);
+		kc_jw_obj_begin(w);
+		kc_jw_kv_u64(w, "cap", c->cap);
+		kc_jw_kv_str(w, "name", c->name);
+		kc_jw_key(w, "args");
+		kc_jw_arr_begin_line(w);
 		for (int a = 0; a < 4; a++)
-			jw_hex64(w, c->args0_is_out_u16 && a == 0 ? 0 : c->args[a]);
-		jw_arr_end(w);
-		jw_kv_bool(w, "before_cpuid", c->before_cpuid);
+			kc_jw_hex64(w, c->args0_is_out_u16 && a == 0 ? 0 : c->args[a]);
+		kc_jw_arr_end(w);
+		kc_jw_kv_bool(w, "before_cpuid", c->before_cpuid);
 		/* args[0] is then a pointer the VMM supplies for the kernel's answer. */
-		jw_kv_bool(w, "args0_is_out_u16", c->args0_is_out_u16);
-		jw_obj_end(w);
+		kc_jw_kv_bool(w, "args0_is_out_u16", c->args0_is_out_u16);
+		kc_jw_obj_end(w);
 	}
-	jw_arr_end(w);
+	kc_jw_arr_end(w);
 }
 
-static void json_notices(struct jw *w, const struct kvmcpu_result *r)
+static void json_notices(struct kc_jw *w, const struct kvmcpu_result *r)
 {
-	jw_key(w, "dropped");
-	jw_arr_begin_line(w);
+	kc_jw_key(w, "dropped");
+	kc_jw_arr_begin_line(w);
 	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++)
 		if (kvmcpu_result_notice_at(r, i)->kind == KVMCPU_NOTICE_DROPPED)
-			jw_str(w, kvmcpu_result_notice_at(r, i)->subject);
-	jw_arr_end(w);
-	jw_key(w, "hv_dropped");
-	jw_arr_begin(w);
+			kc_jw_str(w, kvmcpu_result_notice_at(r, i)->subject);
+	kc_jw_arr_end(w);
+	kc_jw_key(w, "hv_dropped");
+	kc_jw_arr_begin(w);
 	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++) {
 		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
 		if (n->kind != KVMCPU_NOTICE_HV_DROPPED)
 			continue;
-		jw_obj_begin(w);
-		jw_kv_str(w, "flag", n->subject);
-		jw_kv_str(w, "reason", n->reason);
-		jw_obj_end(w);
+		kc_jw_obj_begin(w);
+		kc_jw_kv_str(w, "flag", n->subject);
+		kc_jw_kv_str(w, "reason", n->reason);
+		kc_jw_obj_end(w);
 	}
-	jw_arr_end(w);
-	jw_key(w, "notices");
-	jw_arr_begin(w);
+	kc_jw_arr_end(w);
+	kc_jw_key(w, "notices");
+	kc_jw_arr_begin(w);
 	for (size_t i = 0; i < kvmcpu_result_notice_count(r); i++) {
 		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
-		jw_obj_begin(w);
-		jw_kv_str(w, "kind", kvmcpu_notice_kind_name(n->kind));
-		jw_kv_str(w, "subject", n->subject);
-		jw_key(w, "word");
-		n->word >= 0 ? jw_str(w, kvmcpu_word_at((size_t)n->word)->name) : jw_null(w);
-		jw_kv_str(w, "reason", n->reason);
-		jw_obj_end(w);
+		kc_jw_obj_begin(w);
+		kc_jw_kv_str(w, "kind", kvmcpu_notice_kind_name(n->kind));
+		kc_jw_kv_str(w, "subject", n->subject);
+		kc_jw_key(w, "word");
+		n->word >= 0 ? kc_jw_str(w, kvmcpu_word_at((size_t)n->word)->name) : kc_jw_null(w);
+		kc_jw_kv_str(w, "reason", n->reason);
+		kc_jw_obj_end(w);
 	}
-	jw_arr_end(w);
+	kc_jw_arr_end(w);
 }
 
-static void json_words(struct jw *w, const struct kvmcpu_result *r)
+static void json_words(struct kc_jw *w, const struct kvmcpu_result *r)
 {
-	jw_key(w, "words");
-	jw_arr_begin(w);
+	kc_jw_key(w, "words");
+	kc_jw_arr_begin(w);
 	for (size_t i = 0; i < kvmcpu_word_count(); i++) {
 		const struct kvmcpu_word_info *wi = kvmcpu_word_at(i);
-		jw_obj_begin(w);
-		jw_kv_str(w, "name", wi->name);
-		jw_kv_bool(w, "msr", wi->is_msr);
+		kc_jw_obj_begin(w);
+		kc_jw_kv_str(w, "name", wi->name);
+		kc_jw_kv_bool(w, "msr", wi->is_msr);
 		if (wi->is_msr) {
-			jw_kv_u64(w, "msr_index", wi->msr);
+			kc_jw_kv_u64(w, "msr_index", wi->msr);
 		} else {
-			jw_kv_u64(w, "leaf", wi->leaf);
-			jw_key(w, "subleaf");
-			wi->has_subleaf ? jw_u64(w, wi->subleaf) : jw_null(w);
-			jw_kv_str(w, "reg", cli_reg_name(wi->reg));
+			kc_jw_kv_u64(w, "leaf", wi->leaf);
+			kc_jw_key(w, "subleaf");
+			wi->has_subleaf ? kc_jw_u64(w, wi->subleaf) : kc_jw_null(w);
+			kc_jw_kv_str(w, "reg", cli_reg_name(wi->reg));
 		}
-		jw_kv_hex64(w, "value", kvmcpu_result_word(r, i));
-		jw_obj_end(w);
+		kc_jw_kv_hex64(w, "value", kvmcpu_result_word(r, i));
+		kc_jw_obj_end(w);
 	}
-	jw_arr_end(w);
+	kc_jw_arr_end(w);
 }
 
 static void print_json(const struct kvmcpu_config *cfg, const struct kvmcpu_host *host,
 		       const struct kvmcpu_result *r, unsigned vcpu, const struct table *t)
 {
-	struct jw w;
-	jw_init(&w, stdout);
-	jw_obj_begin(&w);
-	jw_schema(&w, "cpuid", 1);
-	jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
-	jw_kv_str(&w, "model", kvmcpu_result_model(r) ? kvmcpu_model_name(kvmcpu_result_model(r)) : NULL);
-	jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
-	jw_kv_bool(&w, "nested", kvmcpu_config_nested(cfg));
-	jw_kv_str(&w, "host", kvmcpu_host_origin(host));
-	jw_kv_u64(&w, "vcpus", kvmcpu_result_vcpu_count(r));
-	jw_kv_u64(&w, "vcpu", vcpu);
-	jw_kv_u64(&w, "apic_id", kvmcpu_result_vcpu_apic_id(r, vcpu));
+	struct kc_jw w;
+	kc_jw_init(&w, stdout);
+	kc_jw_obj_begin(&w);
+	kc_jw_schema(&w, "cpuid", 1);
+	kc_jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
+	kc_jw_kv_str(&w, "model", kvmcpu_result_model(r) ? kvmcpu_model_name(kvmcpu_result_model(r)) : NULL);
+	kc_jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
+	kc_jw_kv_bool(&w, "nested", kvmcpu_config_nested(cfg));
+	kc_jw_kv_str(&w, "host", kvmcpu_host_origin(host));
+	kc_jw_kv_u64(&w, "vcpus", kvmcpu_result_vcpu_count(r));
+	kc_jw_kv_u64(&w, "vcpu", vcpu);
+	kc_jw_kv_u64(&w, "apic_id", kvmcpu_result_vcpu_apic_id(r, vcpu));
 	json_entries(&w, t);
 	json_plans(&w, r);
 	json_notices(&w, r);
 	json_words(&w, r);
-	jw_obj_end(&w);
-	jw_end(&w);
+	kc_jw_obj_end(&w);
+	kc_jw_end(&w);
 }
 
 static int parse_vcpu(const char *s, unsigned *out)

@@ -49,24 +49,24 @@ static int export_option(void *ctx, int key, const char *arg)
 
 static void print_json(const char *format, const char *text, const char *lost)
 {
-	struct jw w;
-	jw_init(&w, stdout);
-	jw_obj_begin(&w);
-	jw_kv_str(&w, "schema", "kvmcpu-export/1");
-	jw_kv_str(&w, "format", format);
-	jw_kv_str(&w, "output", text);
-	jw_key(&w, "lost");
-	jw_arr_begin(&w);
+	struct kc_jw w;
+	kc_jw_init(&w, stdout);
+	kc_jw_obj_begin(&w);
+	kc_jw_kv_str(&w, "schema", "kvmcpu-export/1");
+	kc_jw_kv_str(&w, "format", format);
+	kc_jw_kv_str(&w, "output", text);
+	kc_jw_key(&w, "lost");
+	kc_jw_arr_begin(&w);
 	for (const char *p = lost; *p;) {
 		size_t n = strcspn(p, "\n");
 		char line[512];
 		snprintf(line, sizeof(line), "%.*s", (int)n, p);
-		jw_str(&w, line);
+		kc_jw_str(&w, line);
 		p += n + (p[n] == '\n');
 	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	jw_end(&w);
+	kc_jw_arr_end(&w);
+	kc_jw_obj_end(&w);
+	kc_jw_end(&w);
 }
 
 static int write_export(const struct kvmcpu_result *r, const struct kvmcpu_config *cfg,

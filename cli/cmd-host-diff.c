@@ -65,20 +65,20 @@ int cmd_host_diff(int argc, char **argv)
 	if (!rc && kvmcpu_host_diff(a, b, &l, &err))
 		rc = cli_report("host diff", &err, EXIT_HOST);
 	if (!rc && json) {
-		struct jw w;
-		jw_init(&w, stdout);
-		jw_obj_begin(&w);
-		jw_schema(&w, "host-diff", 1);
-		jw_kv_str(&w, "a", kvmcpu_host_set_path(set, 0));
-		jw_kv_str(&w, "b", kvmcpu_host_set_path(set, 1));
-		jw_kv_bool(&w, "same", kvmcpu_diff_list_count(l) == 0);
-		jw_key(&w, "differences");
-		jw_arr_begin(&w);
+		struct kc_jw w;
+		kc_jw_init(&w, stdout);
+		kc_jw_obj_begin(&w);
+		kc_jw_schema(&w, "host-diff", 1);
+		kc_jw_kv_str(&w, "a", kvmcpu_host_set_path(set, 0));
+		kc_jw_kv_str(&w, "b", kvmcpu_host_set_path(set, 1));
+		kc_jw_kv_bool(&w, "same", kvmcpu_diff_list_count(l) == 0);
+		kc_jw_key(&w, "differences");
+		kc_jw_arr_begin(&w);
 		for (size_t i = 0; i < kvmcpu_diff_list_count(l); i++)
 			cli_json_diff(&w, kvmcpu_diff_list_at(l, i));
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		jw_end(&w);
+		kc_jw_arr_end(&w);
+		kc_jw_obj_end(&w);
+		kc_jw_end(&w);
 	} else if (!rc) {
 		print_text(l, kvmcpu_host_set_path(set, 0), kvmcpu_host_set_path(set, 1));
 	}

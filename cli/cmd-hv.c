@@ -129,109 +129,109 @@ static void print_text(const struct kvmcpu_host *h)
 	}
 }
 
-static void json_bits(struct jw *w, const struct kvmcpu_hv_flag *f, bool host)
+static void json_bits(struct kc_jw *w, const struct kvmcpu_hv_flag *f, bool host)
 {
-	jw_arr_begin(w);
+	kc_jw_arr_begin(w);
 	for (size_t r = 0; r < sizeof(hv_regs) / sizeof(hv_regs[0]); r++) {
 		uint32_t m = host ? kvmcpu_hv_flag_host_bits(f, hv_regs[r].leaf, hv_regs[r].reg)
 				  : kvmcpu_hv_flag_bits(f, hv_regs[r].leaf, hv_regs[r].reg);
 		if (!m)
 			continue;
-		jw_obj_begin(w);
-		jw_kv_u64(w, "leaf", hv_regs[r].leaf);
-		jw_kv_str(w, "reg", cli_reg_name(hv_regs[r].reg));
-		jw_kv_u64(w, "mask", m);
-		jw_obj_end(w);
+		kc_jw_obj_begin(w);
+		kc_jw_kv_u64(w, "leaf", hv_regs[r].leaf);
+		kc_jw_kv_str(w, "reg", cli_reg_name(hv_regs[r].reg));
+		kc_jw_kv_u64(w, "mask", m);
+		kc_jw_obj_end(w);
 	}
-	jw_arr_end(w);
+	kc_jw_arr_end(w);
 }
 
-static void json_flag(struct jw *w, const struct kvmcpu_hv_flag *f, const struct kvmcpu_host *h)
+static void json_flag(struct kc_jw *w, const struct kvmcpu_hv_flag *f, const struct kvmcpu_host *h)
 {
 	struct kvmcpu_error why;
-	jw_obj_begin(w);
-	jw_kv_str(w, "name", kvmcpu_hv_flag_name(f));
-	jw_kv_str(w, "qemu", kvmcpu_hv_flag_qemu_name(f));
-	jw_key(w, "aliases");
-	jw_arr_begin(w);
+	kc_jw_obj_begin(w);
+	kc_jw_kv_str(w, "name", kvmcpu_hv_flag_name(f));
+	kc_jw_kv_str(w, "qemu", kvmcpu_hv_flag_qemu_name(f));
+	kc_jw_key(w, "aliases");
+	kc_jw_arr_begin(w);
 	for (size_t i = 0; i < kvmcpu_hv_flag_alias_count(f); i++)
-		jw_str(w, kvmcpu_hv_flag_alias_at(f, i));
-	jw_arr_end(w);
-	jw_kv_str(w, "summary", kvmcpu_hv_flag_summary(f));
-	jw_key(w, "bits");
+		kc_jw_str(w, kvmcpu_hv_flag_alias_at(f, i));
+	kc_jw_arr_end(w);
+	kc_jw_kv_str(w, "summary", kvmcpu_hv_flag_summary(f));
+	kc_jw_key(w, "bits");
 	json_bits(w, f, false);
-	jw_key(w, "host_bits");
+	kc_jw_key(w, "host_bits");
 	json_bits(w, f, true);
-	jw_key(w, "requires");
-	jw_arr_begin(w);
+	kc_jw_key(w, "requires");
+	kc_jw_arr_begin(w);
 	for (size_t i = 0; i < kvmcpu_hv_flag_dep_count(f); i++)
-		jw_str(w, kvmcpu_hv_flag_name(kvmcpu_hv_flag_dep_at(f, i)));
-	jw_arr_end(w);
-	jw_kv_str(w, "host_cap", kvmcpu_hv_flag_host_cap(f));
-	jw_kv_str(w, "legacy_cap", kvmcpu_hv_flag_legacy_cap(f));
-	jw_kv_str(w, "vcpu_cap", kvmcpu_hv_flag_vcpu_cap(f));
-	jw_kv_bool(w, "intel_only", kvmcpu_hv_flag_intel_only(f));
-	jw_kv_bool(w, "nested_only", kvmcpu_hv_flag_nested_only(f));
-	jw_key(w, "host_supported");
+		kc_jw_str(w, kvmcpu_hv_flag_name(kvmcpu_hv_flag_dep_at(f, i)));
+	kc_jw_arr_end(w);
+	kc_jw_kv_str(w, "host_cap", kvmcpu_hv_flag_host_cap(f));
+	kc_jw_kv_str(w, "legacy_cap", kvmcpu_hv_flag_legacy_cap(f));
+	kc_jw_kv_str(w, "vcpu_cap", kvmcpu_hv_flag_vcpu_cap(f));
+	kc_jw_kv_bool(w, "intel_only", kvmcpu_hv_flag_intel_only(f));
+	kc_jw_kv_bool(w, "nested_only", kvmcpu_hv_flag_nested_only(f));
+	kc_jw_key(w, "host_supported");
 	if (h) {
 		bool ok = kvmcpu_hv_flag_host_support(f, h, &why) == 1;
-		jw_bool(w, ok);
-		jw_kv_str(w, "host_reason", ok ? NULL : why.message);
+		kc_jw_bool(w, ok);
+		kc_jw_kv_str(w, "host_reason", ok ? NULL : why.message);
 	} else {
-		jw_null(w);
-		jw_key(w, "host_reason");
-		jw_null(w);
+		kc_jw_null(w);
+		kc_jw_key(w, "host_reason");
+		kc_jw_null(w);
 	}
-	jw_key(w, "presets");
-	jw_arr_begin(w);
+	kc_jw_key(w, "presets");
+	kc_jw_arr_begin(w);
 	for (size_t p = 0; p < kvmcpu_hv_preset_count(); p++) {
 		bool plain = kvmcpu_hv_preset_contains(p, f, false);
 		bool nested = kvmcpu_hv_preset_contains(p, f, true);
 		if (!plain && !nested)
 			continue;
-		jw_obj_begin(w);
-		jw_kv_str(w, "preset", kvmcpu_hv_preset_name(p));
-		jw_kv_bool(w, "nested_only", !plain);
-		jw_obj_end(w);
+		kc_jw_obj_begin(w);
+		kc_jw_kv_str(w, "preset", kvmcpu_hv_preset_name(p));
+		kc_jw_kv_bool(w, "nested_only", !plain);
+		kc_jw_obj_end(w);
 	}
-	jw_arr_end(w);
-	jw_obj_end(w);
+	kc_jw_arr_end(w);
+	kc_jw_obj_end(w);
 }
 
 static void print_json(const struct kvmcpu_host *h)
 {
 	struct kvmcpu_error why;
-	struct jw w;
-	jw_init(&w, stdout);
-	jw_obj_begin(&w);
-	jw_schema(&w, "hv", 1);
-	jw_kv_str(&w, "host", h ? kvmcpu_host_origin(h) : NULL);
-	jw_key(&w, "hyperv");
+	struct kc_jw w;
+	kc_jw_init(&w, stdout);
+	kc_jw_obj_begin(&w);
+	kc_jw_schema(&w, "hv", 1);
+	kc_jw_kv_str(&w, "host", h ? kvmcpu_host_origin(h) : NULL);
+	kc_jw_key(&w, "hyperv");
 	if (h) {
 		bool ok = kvmcpu_hv_host_available(h, &why) == 1;
-		jw_bool(&w, ok);
-		jw_kv_str(&w, "hyperv_reason", ok ? NULL : why.message);
+		kc_jw_bool(&w, ok);
+		kc_jw_kv_str(&w, "hyperv_reason", ok ? NULL : why.message);
 	} else {
-		jw_null(&w);
-		jw_key(&w, "hyperv_reason");
-		jw_null(&w);
+		kc_jw_null(&w);
+		kc_jw_key(&w, "hyperv_reason");
+		kc_jw_null(&w);
 	}
-	jw_key(&w, "presets");
-	jw_arr_begin(&w);
+	kc_jw_key(&w, "presets");
+	kc_jw_arr_begin(&w);
 	for (size_t p = 0; p < kvmcpu_hv_preset_count(); p++) {
-		jw_obj_begin(&w);
-		jw_kv_str(&w, "name", kvmcpu_hv_preset_name(p));
-		jw_kv_str(&w, "summary", kvmcpu_hv_preset_summary(p));
-		jw_obj_end(&w);
+		kc_jw_obj_begin(&w);
+		kc_jw_kv_str(&w, "name", kvmcpu_hv_preset_name(p));
+		kc_jw_kv_str(&w, "summary", kvmcpu_hv_preset_summary(p));
+		kc_jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	jw_key(&w, "flags");
-	jw_arr_begin(&w);
+	kc_jw_arr_end(&w);
+	kc_jw_key(&w, "flags");
+	kc_jw_arr_begin(&w);
 	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++)
 		json_flag(&w, kvmcpu_hv_flag_at(i), h);
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	jw_end(&w);
+	kc_jw_arr_end(&w);
+	kc_jw_obj_end(&w);
+	kc_jw_end(&w);
 }
 
 static int hv_option(void *ctx, int key, const char *arg)

@@ -30,7 +30,7 @@ static void usage(FILE *f)
 }
 
 struct pair_out {
-	struct jw *w;
+	struct kc_jw *w;
 	size_t pairs, unsafe;
 };
 
@@ -41,16 +41,16 @@ static void report_pair(struct pair_out *o, const char *a, const char *b,
 	o->pairs++;
 	o->unsafe += blocking > 0;
 	if (o->w) {
-		jw_obj_begin(o->w);
-		jw_kv_str(o->w, "from", a);
-		jw_kv_str(o->w, "to", b);
-		jw_kv_bool(o->w, "safe", blocking == 0);
-		jw_key(o->w, "differences");
-		jw_arr_begin(o->w);
+		kc_jw_obj_begin(o->w);
+		kc_jw_kv_str(o->w, "from", a);
+		kc_jw_kv_str(o->w, "to", b);
+		kc_jw_kv_bool(o->w, "safe", blocking == 0);
+		kc_jw_key(o->w, "differences");
+		kc_jw_arr_begin(o->w);
 		for (size_t i = 0; i < kvmcpu_diff_list_count(l); i++)
 			cli_json_diff(o->w, kvmcpu_diff_list_at(l, i));
-		jw_arr_end(o->w);
-		jw_obj_end(o->w);
+		kc_jw_arr_end(o->w);
+		kc_jw_obj_end(o->w);
 		return;
 	}
 	if (blocking)
@@ -116,16 +116,16 @@ int cmd_migrate_check(int argc, char **argv)
 			  : cli_host_set("migrate-check", ca.paths, ca.npaths, ca.dirs, ca.ndirs, 2, &set);
 	cli_cluster_args_free(&ca);
 	struct pair_out o = { 0 };
-	struct jw w;
+	struct kc_jw w;
 	if (!rc && json) {
-		jw_init(&w, stdout);
-		jw_obj_begin(&w);
-		jw_schema(&w, "migrate-check", 1);
-		jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
-		jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
-		jw_kv_bool(&w, "nested", kvmcpu_config_nested(cfg));
-		jw_key(&w, "pairs");
-		jw_arr_begin(&w);
+		kc_jw_init(&w, stdout);
+		kc_jw_obj_begin(&w);
+		kc_jw_schema(&w, "migrate-check", 1);
+		kc_jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
+		kc_jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
+		kc_jw_kv_bool(&w, "nested", kvmcpu_config_nested(cfg));
+		kc_jw_key(&w, "pairs");
+		kc_jw_arr_begin(&w);
 		o.w = &w;
 	}
 	if (!rc && pair) {
@@ -141,10 +141,10 @@ int cmd_migrate_check(int argc, char **argv)
 		rc = check_all(cfg, set, &o);
 	}
 	if (!rc && json) {
-		jw_arr_end(&w);
-		jw_kv_bool(&w, "safe", o.unsafe == 0);
-		jw_obj_end(&w);
-		jw_end(&w);
+		kc_jw_arr_end(&w);
+		kc_jw_kv_bool(&w, "safe", o.unsafe == 0);
+		kc_jw_obj_end(&w);
+		kc_jw_end(&w);
 	} else if (!rc && o.pairs > 1) {
 		printf("\n%zu of %zu moves safe\n", o.pairs - o.unsafe, o.pairs);
 	}

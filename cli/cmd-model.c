@@ -14,28 +14,28 @@ static void usage(FILE *f)
 		   "  -h, --help   this text\n");
 }
 
-static void names_resolving_to(const struct kvmcpu_model *def, struct jw *w)
+static void names_resolving_to(const struct kvmcpu_model *def, struct kc_jw *w)
 {
 	for (size_t i = 0; i < kvmcpu_model_count(); i++) {
 		const struct kvmcpu_model *m = kvmcpu_model_at(i);
 		if (m == def || kvmcpu_model_resolve_alias(m) != def)
 			continue;
 		if (w)
-			jw_str(w, kvmcpu_model_name(m));
+			kc_jw_str(w, kvmcpu_model_name(m));
 		else
 			printf(" %s", kvmcpu_model_name(m));
 	}
 }
 
 /* Prints (or writes to @w) every feature of @word that the model has. */
-static void features_of_word(const struct kvmcpu_model *m, size_t word, struct jw *w)
+static void features_of_word(const struct kvmcpu_model *m, size_t word, struct kc_jw *w)
 {
 	for (size_t f = 0; f < kvmcpu_feature_count(); f++) {
 		const struct kvmcpu_feature_info *fi = kvmcpu_feature_at(f);
 		if (fi->word != word || !kvmcpu_model_has_feature(m, fi))
 			continue;
 		if (w)
-			jw_str(w, fi->name);
+			kc_jw_str(w, fi->name);
 		else
 			printf(" %s", fi->name);
 	}
@@ -69,39 +69,39 @@ static void print_text(const struct kvmcpu_model *named, const struct kvmcpu_mod
 
 static void print_json(const struct kvmcpu_model *named, const struct kvmcpu_model *m)
 {
-	struct jw w;
-	jw_init(&w, stdout);
-	jw_obj_begin(&w);
-	jw_schema(&w, "model", 1);
+	struct kc_jw w;
+	kc_jw_init(&w, stdout);
+	kc_jw_obj_begin(&w);
+	kc_jw_schema(&w, "model", 1);
 	cli_json_model_identity(&w, named, m);
-	jw_kv_str(&w, "definition", kvmcpu_model_name(m));
-	jw_kv_str(&w, "brand", kvmcpu_model_brand(m));
-	jw_kv_u64(&w, "level", kvmcpu_model_level(m));
-	jw_kv_u64(&w, "xlevel", kvmcpu_model_xlevel(m));
-	jw_kv_str(&w, "note", kvmcpu_model_note(m));
-	jw_kv_str(&w, "provenance", kvmcpu_model_provenance(m));
-	jw_key(&w, "aliases");
-	jw_arr_begin_line(&w);
+	kc_jw_kv_str(&w, "definition", kvmcpu_model_name(m));
+	kc_jw_kv_str(&w, "brand", kvmcpu_model_brand(m));
+	kc_jw_kv_u64(&w, "level", kvmcpu_model_level(m));
+	kc_jw_kv_u64(&w, "xlevel", kvmcpu_model_xlevel(m));
+	kc_jw_kv_str(&w, "note", kvmcpu_model_note(m));
+	kc_jw_kv_str(&w, "provenance", kvmcpu_model_provenance(m));
+	kc_jw_key(&w, "aliases");
+	kc_jw_arr_begin_line(&w);
 	names_resolving_to(m, &w);
-	jw_arr_end(&w);
-	jw_key(&w, "words");
-	jw_arr_begin(&w);
+	kc_jw_arr_end(&w);
+	kc_jw_key(&w, "words");
+	kc_jw_arr_begin(&w);
 	for (size_t i = 0; i < kvmcpu_word_count(); i++) {
 		uint64_t v = kvmcpu_model_word(m, i);
 		if (!v)
 			continue;
-		jw_obj_begin(&w);
-		jw_kv_str(&w, "name", kvmcpu_word_at(i)->name);
-		jw_kv_hex64(&w, "value", v);
-		jw_key(&w, "features");
-		jw_arr_begin_line(&w);
+		kc_jw_obj_begin(&w);
+		kc_jw_kv_str(&w, "name", kvmcpu_word_at(i)->name);
+		kc_jw_kv_hex64(&w, "value", v);
+		kc_jw_key(&w, "features");
+		kc_jw_arr_begin_line(&w);
 		features_of_word(m, i, &w);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
+		kc_jw_arr_end(&w);
+		kc_jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	jw_end(&w);
+	kc_jw_arr_end(&w);
+	kc_jw_obj_end(&w);
+	kc_jw_end(&w);
 }
 
 int cmd_model(int argc, char **argv)

@@ -72,29 +72,29 @@ static int check_model(const struct kvmcpu_host *host, struct row *row)
 
 static void print_json(struct row *rows, size_t n)
 {
-	struct jw w;
-	jw_init(&w, stdout);
-	jw_obj_begin(&w);
-	jw_schema(&w, "models", 1);
-	jw_key(&w, "models");
-	jw_arr_begin(&w);
+	struct kc_jw w;
+	kc_jw_init(&w, stdout);
+	kc_jw_obj_begin(&w);
+	kc_jw_schema(&w, "models", 1);
+	kc_jw_key(&w, "models");
+	kc_jw_arr_begin(&w);
 	for (size_t i = 0; i < n; i++) {
 		const struct kvmcpu_model *m = rows[i].m;
-		jw_obj_begin(&w);
+		kc_jw_obj_begin(&w);
 		cli_json_model_identity(&w, m, m);
-		jw_kv_str(&w, "psabi_on_host", *rows[i].psabi_here ? rows[i].psabi_here : NULL);
-		jw_kv_bool(&w, "runnable", rows[i].runnable);
-		jw_key(&w, "missing");
-		jw_arr_begin_line(&w);
+		kc_jw_kv_str(&w, "psabi_on_host", *rows[i].psabi_here ? rows[i].psabi_here : NULL);
+		kc_jw_kv_bool(&w, "runnable", rows[i].runnable);
+		kc_jw_key(&w, "missing");
+		kc_jw_arr_begin_line(&w);
 		char *save = NULL;
 		for (char *t = strtok_r(rows[i].missing, " ", &save); t; t = strtok_r(NULL, " ", &save))
-			jw_str(&w, t);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
+			kc_jw_str(&w, t);
+		kc_jw_arr_end(&w);
+		kc_jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	jw_end(&w);
+	kc_jw_arr_end(&w);
+	kc_jw_obj_end(&w);
+	kc_jw_end(&w);
 }
 
 /* The width of the last column: "missing:" lists wrap there, under their first feature. */

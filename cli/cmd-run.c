@@ -278,55 +278,55 @@ static void print_json(const struct kvmcpu_host *host, const struct kvmcpu_confi
 		       const struct kvmcpu_probe_report *rep, bool strict, double ms, bool passed,
 		       const struct kvmcpu_result *res)
 {
-	struct jw w;
-	jw_init(&w, stdout);
-	jw_obj_begin(&w);
-	jw_schema(&w, "run", 1);
-	jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
-	jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
-	jw_kv_bool(&w, "nested_virt", kvmcpu_config_nested(cfg));
-	jw_kv_str(&w, "host", kvmcpu_host_origin(host));
-	jw_kv_str(&w, "module", kvmcpu_host_module(host));
-	jw_kv_bool(&w, "passed", passed);
+	struct kc_jw w;
+	kc_jw_init(&w, stdout);
+	kc_jw_obj_begin(&w);
+	kc_jw_schema(&w, "run", 1);
+	kc_jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
+	kc_jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
+	kc_jw_kv_bool(&w, "nested_virt", kvmcpu_config_nested(cfg));
+	kc_jw_kv_str(&w, "host", kvmcpu_host_origin(host));
+	kc_jw_kv_str(&w, "module", kvmcpu_host_module(host));
+	kc_jw_kv_bool(&w, "passed", passed);
 	char names[2048];
-	jw_kv_bool(&w, "runnable", cli_dropped(res, names, sizeof(names)) == 0);
-	jw_key(&w, "dropped");
-	jw_arr_begin_line(&w);
+	kc_jw_kv_bool(&w, "runnable", cli_dropped(res, names, sizeof(names)) == 0);
+	kc_jw_key(&w, "dropped");
+	kc_jw_arr_begin_line(&w);
 	for (size_t i = 0; i < kvmcpu_result_notice_count(res); i++)
 		if (kvmcpu_result_notice_at(res, i)->kind == KVMCPU_NOTICE_DROPPED)
-			jw_str(&w, kvmcpu_result_notice_at(res, i)->subject);
-	jw_arr_end(&w);
-	jw_kv_bool(&w, "strict", strict);
-	jw_kv_bool(&w, "calibrated", kvmcpu_probe_calibrated(rep));
-	jw_kv_u64(&w, "mismatch_bits", kvmcpu_probe_mismatch_bits(rep));
-	jw_kv_u64(&w, "forced_bits", kvmcpu_probe_forced_bits(rep));
-	jw_kv_u64(&w, "cpuid_count", kvmcpu_probe_cpuid_count(rep));
-	jw_kv_u64(&w, "elapsed_ms", (uint64_t)(ms + 0.5));
-	jw_key(&w, "registers");
-	jw_arr_begin(&w);
+			kc_jw_str(&w, kvmcpu_result_notice_at(res, i)->subject);
+	kc_jw_arr_end(&w);
+	kc_jw_kv_bool(&w, "strict", strict);
+	kc_jw_kv_bool(&w, "calibrated", kvmcpu_probe_calibrated(rep));
+	kc_jw_kv_u64(&w, "mismatch_bits", kvmcpu_probe_mismatch_bits(rep));
+	kc_jw_kv_u64(&w, "forced_bits", kvmcpu_probe_forced_bits(rep));
+	kc_jw_kv_u64(&w, "cpuid_count", kvmcpu_probe_cpuid_count(rep));
+	kc_jw_kv_u64(&w, "elapsed_ms", (uint64_t)(ms + 0.5));
+	kc_jw_key(&w, "registers");
+	kc_jw_arr_begin(&w);
 	for (size_t i = 0; i < kvmcpu_probe_row_count(rep); i++)
 		pp_json_row(&w, kvmcpu_probe_row_at(rep, i));
-	jw_arr_end(&w);
-	jw_key(&w, "msrs");
-	jw_arr_begin(&w);
+	kc_jw_arr_end(&w);
+	kc_jw_key(&w, "msrs");
+	kc_jw_arr_begin(&w);
 	for (size_t i = 0; i < kvmcpu_probe_msr_count(rep); i++) {
 		const struct kvmcpu_probe_msr *m = kvmcpu_probe_msr_at(rep, i);
-		jw_obj_begin(&w);
-		jw_kv_u64(&w, "index", m->index);
-		jw_kv_bool(&w, "readable", m->readable);
+		kc_jw_obj_begin(&w);
+		kc_jw_kv_u64(&w, "index", m->index);
+		kc_jw_kv_bool(&w, "readable", m->readable);
 		/* A read that faulted has no value: whatever the register held is not one. */
-		jw_key(&w, "value");
-		m->readable ? jw_hex64(&w, m->value) : jw_null(&w);
-		jw_kv_bool(&w, "planned", m->planned);
-		jw_kv_bool(&w, "refused", m->refused);
+		kc_jw_key(&w, "value");
+		m->readable ? kc_jw_hex64(&w, m->value) : kc_jw_null(&w);
+		kc_jw_kv_bool(&w, "planned", m->planned);
+		kc_jw_kv_bool(&w, "refused", m->refused);
 		if (m->planned) {
-			jw_kv_hex64(&w, "expected", m->expected);
+			kc_jw_kv_hex64(&w, "expected", m->expected);
 		}
-		jw_obj_end(&w);
+		kc_jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	jw_end(&w);
+	kc_jw_arr_end(&w);
+	kc_jw_obj_end(&w);
+	kc_jw_end(&w);
 }
 
 static int probe_and_print(const struct run_opts *o, const struct kvmcpu_host *host,

@@ -233,43 +233,43 @@ static void print_human(const struct outcome *v, size_t n, double ms, unsigned p
 static void print_json(const struct outcome *v, size_t n, const struct kvmcpu_probe_calibration *cal,
 		       const struct verify_opts *o, double ms, unsigned proven, unsigned runnable)
 {
-	struct jw w;
-	jw_init(&w, stdout);
-	jw_obj_begin(&w);
-	jw_schema(&w, "verify", 1);
-	jw_kv_u64(&w, "models", n);
-	jw_kv_u64(&w, "proven", proven);
-	jw_kv_u64(&w, "runnable", runnable);
-	jw_kv_bool(&w, "strict", o->strict);
-	jw_kv_u64(&w, "elapsed_ms", (uint64_t)(ms + 0.5));
-	jw_key(&w, "host_forced");
+	struct kc_jw w;
+	kc_jw_init(&w, stdout);
+	kc_jw_obj_begin(&w);
+	kc_jw_schema(&w, "verify", 1);
+	kc_jw_kv_u64(&w, "models", n);
+	kc_jw_kv_u64(&w, "proven", proven);
+	kc_jw_kv_u64(&w, "runnable", runnable);
+	kc_jw_kv_bool(&w, "strict", o->strict);
+	kc_jw_kv_u64(&w, "elapsed_ms", (uint64_t)(ms + 0.5));
+	kc_jw_key(&w, "host_forced");
 	pp_json_calibration(&w, cal);
-	jw_key(&w, "results");
-	jw_arr_begin(&w);
+	kc_jw_key(&w, "results");
+	kc_jw_arr_begin(&w);
 	for (size_t i = 0; i < n; i++) {
-		jw_obj_begin(&w);
-		jw_kv_str(&w, "cpu", v[i].name);
-		jw_kv_bool(&w, "passed", v[i].proven);
-		jw_kv_bool(&w, "proven", v[i].proven);
-		jw_kv_bool(&w, "runnable", !v[i].error[0] && v[i].runnable);
-		jw_key(&w, "dropped");
-		jw_word_list(&w, v[i].dropped);
-		jw_kv_str(&w, "error", v[i].error[0] ? v[i].error : NULL);
-		jw_kv_u64(&w, "forced_bits", v[i].forced);
-		jw_kv_u64(&w, "mismatch_bits", v[i].mismatch);
-		jw_key(&w, "differences");
-		jw_arr_begin(&w);
+		kc_jw_obj_begin(&w);
+		kc_jw_kv_str(&w, "cpu", v[i].name);
+		kc_jw_kv_bool(&w, "passed", v[i].proven);
+		kc_jw_kv_bool(&w, "proven", v[i].proven);
+		kc_jw_kv_bool(&w, "runnable", !v[i].error[0] && v[i].runnable);
+		kc_jw_key(&w, "dropped");
+		kc_jw_word_list(&w, v[i].dropped);
+		kc_jw_kv_str(&w, "error", v[i].error[0] ? v[i].error : NULL);
+		kc_jw_kv_u64(&w, "forced_bits", v[i].forced);
+		kc_jw_kv_u64(&w, "mismatch_bits", v[i].mismatch);
+		kc_jw_key(&w, "differences");
+		kc_jw_arr_begin(&w);
 		for (size_t r = 0; v[i].rep && r < kvmcpu_probe_row_count(v[i].rep); r++) {
 			const struct kvmcpu_probe_row *row = kvmcpu_probe_row_at(v[i].rep, r);
 			if (row->forced || row->mismatch)
 				pp_json_row(&w, row);
 		}
-		jw_arr_end(&w);
-		jw_obj_end(&w);
+		kc_jw_arr_end(&w);
+		kc_jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	jw_end(&w);
+	kc_jw_arr_end(&w);
+	kc_jw_obj_end(&w);
+	kc_jw_end(&w);
 }
 
 /* One calibration for the whole sweep, from the host's own table. */

@@ -9,28 +9,12 @@
 
 #include "cli.h"
 
-size_t cli_utf8_len(const unsigned char *p)
-{
-	size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-		 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
-	if (n == 2 && p[0] < 0xc2)
-		return 0; /* overlong */
-	for (size_t i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
-		return 0; /* overlong, or a UTF-16 surrogate */
-	if (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || p[0] > 0xf4 || (p[0] == 0xf4 && p[1] >= 0x90)))
-		return 0;
-	return n;
-}
-
 const char *cli_tame(const char *s, char *buf, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	size_t used = 0;
 	while (*p && used + 5 < len) {
-		size_t n = cli_utf8_len(p);
+		size_t n = kc_utf8_len(p);
 		/* C0 controls, DEL, C1 controls (U+0080..U+009F) and stray bytes are escaped. */
 		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f)) || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
 			used += (size_t)snprintf(buf + used, len - used, "\\x%02x", *p);
@@ -305,43 +289,22 @@ double cli_now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-void cli_json_model_identity(struct jw *w, const struct kvmcpu_model *named,
+void cli_json_model_identity(struct kc_jw *w, const struct kvmcpu_model *named,
 			     const struct kvmcpu_model *m)
 {
-	jw_kv_str(w, "name", kvmcpu_model_name(named));
-	jw_kv_str(w, "alias_of", kvmcpu_model_alias_of(named));
-	jw_kv_str(w, "vendor", kvmcpu_model_vendor(m));
-	jw_kv_u64(w, "family", kvmcpu_model_family(m));
-	jw_kv_u64(w, "model", kvmcpu_model_model(m));
-	jw_kv_u64(w, "stepping", kvmcpu_model_stepping(m));
-	jw_kv_str(w, "psabi", *kvmcpu_model_psabi(m) ? kvmcpu_model_psabi(m) : NULL);
+	kc_jw_kv_str(w, "name", kvmcpu_model_name(named));
+	kc_jw_kv_str(w, "alias_of", kvmcpu_model_alias_of(named));
+	kc_jw_kv_str(w, "vendor", kvmcpu_model_vendor(m));
+	kc_jw_kv_u64(w, "family", kvmcpu_model_family(m));
+	kc_jw_kv_u64(w, "model", kvmcpu_model_model(m));
+	kc_jw_kv_u64(w, "stepping", kvmcpu_model_stepping(m));
+	kc_jw_kv_str(w, "psabi", *kvmcpu_model_psabi(m) ? kvmcpu_model_psabi(m) : NULL);
 }
 
 bool cli_parse_number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
-	unsigned base = 10;
-	uint64_t v = 0;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		unsigned d;
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
-			return false;
-		if (v > (UINT64_MAX - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	if (v < min || v > max)
+	uint64_t v;
+	if (kc_parse_number(s, strlen(s), KC_NUM_DEC_OR_0X, max, &v) || v < min)
 		return false;
 	*out = v;
 	return true;

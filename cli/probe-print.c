@@ -65,46 +65,46 @@ bool pp_parse_ms(const char *s, unsigned *out)
 	return true;
 }
 
-void pp_json_row(struct jw *w, const struct kvmcpu_probe_row *row)
+void pp_json_row(struct kc_jw *w, const struct kvmcpu_probe_row *row)
 {
 	char names[512];
-	jw_obj_begin(w);
-	jw_kv_u64(w, "leaf", row->function);
-	jw_kv_u64(w, "subleaf", row->index);
-	jw_kv_str(w, "reg", cli_reg_name(row->reg));
-	jw_kv_bool(w, "in_table", row->in_table);
-	jw_kv_u64(w, "configured", row->configured);
-	jw_kv_u64(w, "seen", row->seen);
-	jw_kv_str(w, "rule", row->rule[0] ? row->rule : NULL);
-	jw_kv_u64(w, "ignored", row->ignored);
-	jw_kv_u64(w, "unhonoured", row->unhonoured);
-	jw_kv_u64(w, "forced", row->forced);
-	jw_kv_u64(w, "mismatch", row->mismatch);
+	kc_jw_obj_begin(w);
+	kc_jw_kv_u64(w, "leaf", row->function);
+	kc_jw_kv_u64(w, "subleaf", row->index);
+	kc_jw_kv_str(w, "reg", cli_reg_name(row->reg));
+	kc_jw_kv_bool(w, "in_table", row->in_table);
+	kc_jw_kv_u64(w, "configured", row->configured);
+	kc_jw_kv_u64(w, "seen", row->seen);
+	kc_jw_kv_str(w, "rule", row->rule[0] ? row->rule : NULL);
+	kc_jw_kv_u64(w, "ignored", row->ignored);
+	kc_jw_kv_u64(w, "unhonoured", row->unhonoured);
+	kc_jw_kv_u64(w, "forced", row->forced);
+	kc_jw_kv_u64(w, "mismatch", row->mismatch);
 	pp_bit_names(row->function, row->index, row->reg, row->forced | row->mismatch, names,
 		     sizeof(names));
-	jw_key(w, "differing_features");
-	jw_word_list(w, names);
-	jw_obj_end(w);
+	kc_jw_key(w, "differing_features");
+	kc_jw_word_list(w, names);
+	kc_jw_obj_end(w);
 }
 
-void pp_json_calibration(struct jw *w, const struct kvmcpu_probe_calibration *cal)
+void pp_json_calibration(struct kc_jw *w, const struct kvmcpu_probe_calibration *cal)
 {
 	char names[1024];
-	jw_arr_begin(w);
+	kc_jw_arr_begin(w);
 	for (size_t i = 0; i < kvmcpu_probe_calibration_count(cal); i++) {
 		const struct kvmcpu_probe_cal_reg *c = kvmcpu_probe_calibration_at(cal, i);
 		if (!c->unhonoured)
 			continue;
 		pp_bit_names(c->function, c->index, c->reg, c->unhonoured, names, sizeof(names));
-		jw_obj_begin(w);
-		jw_kv_u64(w, "leaf", c->function);
-		jw_kv_u64(w, "subleaf", c->index);
-		jw_kv_str(w, "reg", cli_reg_name(c->reg));
-		jw_kv_u64(w, "tested", c->tested);
-		jw_kv_u64(w, "host_forced", c->unhonoured);
-		jw_key(w, "features");
-		jw_word_list(w, names);
-		jw_obj_end(w);
+		kc_jw_obj_begin(w);
+		kc_jw_kv_u64(w, "leaf", c->function);
+		kc_jw_kv_u64(w, "subleaf", c->index);
+		kc_jw_kv_str(w, "reg", cli_reg_name(c->reg));
+		kc_jw_kv_u64(w, "tested", c->tested);
+		kc_jw_kv_u64(w, "host_forced", c->unhonoured);
+		kc_jw_key(w, "features");
+		kc_jw_word_list(w, names);
+		kc_jw_obj_end(w);
 	}
-	jw_arr_end(w);
+	kc_jw_arr_end(w);
 }

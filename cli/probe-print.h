@@ -18,8 +18,8 @@ int pp_open_live(const char *cmd, const char *dev, struct kvmcpu_host **out);
 /* Parses a timeout in milliseconds (1..600000); false on junk. */
 bool pp_parse_ms(const char *s, unsigned *out);
 /* Writes one compared register as a JSON object. */
-void pp_json_row(struct jw *w, const struct kvmcpu_probe_row *row);
+void pp_json_row(struct kc_jw *w, const struct kvmcpu_probe_row *row);
 /* Writes the calibration's host-forced registers as a JSON array. */
-void pp_json_calibration(struct jw *w, const struct kvmcpu_probe_calibration *cal);
+void pp_json_calibration(struct kc_jw *w, const struct kvmcpu_probe_calibration *cal);
 
 #endif

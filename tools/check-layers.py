@@ -21,6 +21,9 @@ RANK = {name: i for i, name in enumerate(ORDER)}
 # Any other loop fails. Delete an entry once its loop is gone (the check then says so).
 KNOWN_LOOPS = {}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+# Private headers of sources compiled into the CLI as well as into the library
+# (cli/meson.build): the CLI may include these, and no other header of src/.
+CLI_SHARED = {"util/jsonw.h", "util/number.h"}
 
 problems = []
 
@@ -112,7 +115,7 @@ def check_includes(src):
         if name.endswith((".c", ".h")):
             with open(os.path.join(src, "cli", name)) as f:
                 for inc in INCLUDE.findall(f.read()):
-                    if inc.split("/")[0] in RANK:
+                    if inc.split("/")[0] in RANK and inc not in CLI_SHARED:
                         problem("cli/%s includes %s: the CLI uses only the public API"
                                 % (name, inc))
     return len(files)

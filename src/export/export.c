@@ -46,7 +46,7 @@ static bool has_kvm_leaves(const struct kvmcpu_result *r)
 		const struct kvmcpu_cpuid_entry *e = kvmcpu_result_cpuid_find(r, base, 0);
 		char sig[13];
 		if (e) {
-			kc_vendor_from_regs(e->ebx, e->edx, e->ecx, sig);
+			kc_text_from_regs(e->ebx, e->ecx, e->edx, sig);
 			if (!strcmp(sig, "KVMKVMKVM"))
 				return true;
 		}
@@ -95,7 +95,7 @@ static void read_hv(struct kc_export *x)
 	x->hv_spinlocks = l4 ? l4->ebx : 0xFFFFFFFFu;
 	const struct kvmcpu_cpuid_entry *l0 = kvmcpu_result_cpuid_find(x->r, 0x40000000, 0);
 	if (l0)
-		kc_vendor_from_regs(l0->ebx, l0->edx, l0->ecx, x->hv_vendor);
+		kc_text_from_regs(l0->ebx, l0->ecx, l0->edx, x->hv_vendor);
 }
 
 

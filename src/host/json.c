@@ -13,6 +13,7 @@
 
 #include "host/load-priv.h"
 #include "util/json.h"
+#include "util/jsonw.h"
 #include "util/util.h"
 
 #define KC_HOST_SCHEMA "kvmcpu-host/1"
@@ -586,78 +587,80 @@ int kc_host_parse_json(struct kvmcpu_host *h, const char *data, size_t len, cons
 
 /* ---- writing ---- */
 
-static void hw_string_member(FILE *f, const char *key, const char *value, bool comma)
+/* One CPUID entry per line, so that two recordings diff leaf by leaf. */
+static void hw_cpuid_array(struct kc_jw *w, const char *key, const struct kvmcpu_cpuid_entry *v,
+			   size_t n)
 {
-	fprintf(f, "  \"%s\": ", key);
-	kc_json_write_string(f, value, strlen(value));
-	fputs(comma ? ",\n" : "\n", f);
-}
-
-static void hw_cpuid_array(FILE *f, const char *key, const struct kvmcpu_cpuid_entry *v, size_t n)
-{
-	size_t i;
-
-	fprintf(f, "  \"%s\": [", key);
-	for (i = 0; i < n; i++)
-		fprintf(f,
-			"%s\n    { \"function\": \"0x%08x\", \"index\": \"0x%08x\", \"flags\": \"0x%08x\", "
-			"\"eax\": \"0x%08x\", \"ebx\": \"0x%08x\", \"ecx\": \"0x%08x\", \"edx\": \"0x%08x\" }",
-			i ? "," : "", v[i].function, v[i].index, v[i].flags, v[i].eax, v[i].ebx,
-			v[i].ecx, v[i].edx);
-	fputs(n ? "\n  ],\n" : "],\n", f);
-}
-
-static void hw_caps(FILE *f, const struct kvmcpu_host *h)
-{
-	size_t i;
-
-	fputs("  \"caps\": {", f);
-	for (i = 0; i < h->ncaps; i++) {
-		fprintf(f, "%s\n    ", i ? "," : "");
-		kc_json_write_string(f, h->caps[i].name, strlen(h->caps[i].name));
-		fprintf(f, ": %" PRId64, h->caps[i].value);
+	kc_jw_key(w, key);
+	kc_jw_arr_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		kc_jw_obj_begin_line(w);
+		kc_jw_kv_hex32(w, "function", v[i].function);
+		kc_jw_kv_hex32(w, "index", v[i].index);
+		kc_jw_kv_hex32(w, "flags", v[i].flags);
+		kc_jw_kv_hex32(w, "eax", v[i].eax);
+		kc_jw_kv_hex32(w, "ebx", v[i].ebx);
+		kc_jw_kv_hex32(w, "ecx", v[i].ecx);
+		kc_jw_kv_hex32(w, "edx", v[i].edx);
+		kc_jw_obj_end(w);
 	}
-	fputs(h->ncaps ? "\n  },\n" : "},\n", f);
+	kc_jw_arr_end(w);
 }
 
-static void hw_msrs(FILE *f, const struct kvmcpu_host *h)
+static void hw_caps(struct kc_jw *w, const struct kvmcpu_host *h)
 {
-	size_t i;
+	kc_jw_key(w, "caps");
+	kc_jw_obj_begin(w);
+	for (size_t i = 0; i < h->ncaps; i++) {
+		kc_jw_key(w, h->caps[i].name);
+		kc_jw_i64(w, h->caps[i].value);
+	}
+	kc_jw_obj_end(w);
+}
 
-	fputs("  \"msrs\": [", f);
-	for (i = 0; i < h->nmsrs; i++) {
+static void hw_msrs(struct kc_jw *w, const struct kvmcpu_host *h)
+{
+	kc_jw_key(w, "msrs");
+	kc_jw_arr_begin(w);
+	for (size_t i = 0; i < h->nmsrs; i++) {
 		const char *name = feature_msr_name(h->msrs[i].index);
 
-		fprintf(f, "%s\n    { \"index\": \"0x%08" PRIx32 "\", ", i ? "," : "",
-			h->msrs[i].index);
+		kc_jw_obj_begin_line(w);
+		kc_jw_kv_hex32(w, "index", h->msrs[i].index);
 		if (name)
-			fprintf(f, "\"name\": \"%s\", ", name);
-		fprintf(f, "\"value\": \"0x%016" PRIx64 "\" }", h->msrs[i].value);
+			kc_jw_kv_str(w, "name", name);
+		kc_jw_kv_hex64(w, "value", h->msrs[i].value);
+		kc_jw_obj_end(w);
 	}
-	fputs(h->nmsrs ? "\n  ]\n" : "]\n", f);
+	kc_jw_arr_end(w);
 }
 
 int kc_host_write_json(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err)
 {
 	bool kind = h->kind != KVMCPU_HOST_KVM;
+	struct kc_jw w;
 
-	fputs("{\n", out);
-	hw_string_member(out, "schema", kind ? KC_HOST_SCHEMA_KIND : KC_HOST_SCHEMA, true);
-	hw_string_member(out, "origin", h->origin, true);
-	hw_string_member(out, "kernel", h->kernel, true);
-	hw_string_member(out, "module", h->module, true);
+	kc_jw_init(&w, out);
+	kc_jw_obj_begin(&w);
+	kc_jw_kv_str(&w, "schema", kind ? KC_HOST_SCHEMA_KIND : KC_HOST_SCHEMA);
+	kc_jw_kv_str(&w, "origin", h->origin);
+	kc_jw_kv_str(&w, "kernel", h->kernel);
+	kc_jw_kv_str(&w, "module", h->module);
 	if (kind)
-		hw_string_member(out, "kind", kvmcpu_host_kind_name(h->kind), true);
+		kc_jw_kv_str(&w, "kind", kvmcpu_host_kind_name(h->kind));
 	if (h->tsc_khz)
-		fprintf(out, "  \"x-tsc-khz\": %" PRIu32 ",\n", h->tsc_khz);
-	hw_cpuid_array(out, "cpuid", h->cpuid, h->ncpuid);
-	if (h->hv_cpuid_known)
-		hw_cpuid_array(out, "hv_cpuid", h->hv, h->nhv);
-	else
-		fputs("  \"hv_cpuid\": null,\n", out);
-	hw_caps(out, h);
-	hw_msrs(out, h);
-	fputs("}\n", out);
+		kc_jw_kv_u64(&w, "x-tsc-khz", h->tsc_khz);
+	hw_cpuid_array(&w, "cpuid", h->cpuid, h->ncpuid);
+	if (h->hv_cpuid_known) {
+		hw_cpuid_array(&w, "hv_cpuid", h->hv, h->nhv);
+	} else {
+		kc_jw_key(&w, "hv_cpuid");
+		kc_jw_null(&w);
+	}
+	hw_caps(&w, h);
+	hw_msrs(&w, h);
+	kc_jw_obj_end(&w);
+	kc_jw_end(&w);
 	if (fflush(out) || ferror(out))
 		return kc_fail(err, -EIO, NULL, "cannot write the host JSON: %s", strerror(errno));
 	return 0;

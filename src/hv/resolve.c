@@ -57,15 +57,6 @@ struct hv_job {
 	kc_hv_set set;
 };
 
-static void sig_words(const char sig[12], uint32_t *b, uint32_t *c, uint32_t *d)
-{
-	uint32_t w[3];
-	memcpy(w, sig, 12);
-	*b = w[0];
-	*c = w[1];
-	*d = w[2];
-}
-
 static bool is_kvm_signature(const struct kvmcpu_cpuid_entry *e)
 {
 	/* "KVMKVMKVM\0\0\0" (Linux Documentation/virt/kvm/x86/cpuid.rst). */
@@ -245,9 +236,7 @@ static int emit_leaves(struct hv_job *j)
 
 	uint32_t b, c, d;
 	const char *vendor = j->spec && j->spec->vendor_given ? j->spec->vendor : hv_vendor;
-	char vend[12] = { 0 };
-	memcpy(vend, vendor, strnlen(vendor, 12));
-	sig_words(vend, &b, &c, &d);
+	kc_text_to_regs(vendor, &b, &c, &d);
 	bool ok = kc_result_set(r, HV_BASE, 0, 0, max, b, c, d) &&
 		  kc_result_set(r, HV_BASE + 1, 0, 0, HV_INTERFACE_HV1, 0, 0, 0) &&
 		  kc_result_set(r, HV_BASE + 2, 0, 0, HV_VERSION_BUILD, HV_VERSION_MAJOR_MINOR, 0,
@@ -263,7 +252,7 @@ static int emit_leaves(struct hv_job *j)
 	if (ok && max >= 0x4000000A)
 		ok = kc_result_set(r, HV_BASE + 0xA, 0, 0, v[KC_HV_AEAX], 0, 0, 0) != NULL;
 	if (ok && syndbg) {
-		sig_words(syndbg_vendor, &b, &c, &d);
+		kc_text_to_regs(syndbg_vendor, &b, &c, &d);
 		/* 0x40000082 EAX bit 1: kernel debugging allowed (QEMU and KVM use 2). */
 		ok = kc_result_set(r, 0x40000080, 0, 0, 0, b, c, d) &&
 		     kc_result_set(r, 0x40000081, 0, 0, HV_INTERFACE_VS1, 0, 0, 0) &&

@@ -58,15 +58,6 @@ static bool guest_has(const struct kc_resolve *c, int f)
 	return kc_words_have(c->r->words, f);
 }
 
-static void vendor_regs(const char *vendor, uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
-{
-	char v[12] = { 0 };
-	memcpy(v, vendor, strnlen(vendor, 12));
-	memcpy(ebx, v, 4);
-	memcpy(edx, v + 4, 4);
-	memcpy(ecx, v + 8, 4);
-}
-
 /* Leaf 1 EAX (SDM Vol. 2A, Figure 3-6): extended family above 0xF, extended model. */
 static uint32_t encode_fms(const struct kvmcpu_model *m)
 {
@@ -172,7 +163,7 @@ static int put_basic_leaf(struct kc_resolve *c, uint32_t fn)
 	uint32_t b, cx, d;
 	switch (fn) {
 	case 0:
-		vendor_regs(c->vendor, &b, &cx, &d);
+		kc_vendor_to_regs(c->vendor, &b, &cx, &d);
 		return put(c, 0, 0, c->level, b, cx, d);
 	case 1:
 		/* EBX: CLFLUSH size and the package's logical processor count; APIC ID per vCPU. */
@@ -235,7 +226,7 @@ static int put_ext_leaf(struct kc_resolve *c, uint32_t fn)
 	case 0x80000000:
 		/* QEMU's newest machine types name the vendor here for AMD-compatible guests only. */
 		if (!c->intel_like)
-			vendor_regs(c->vendor, &b, &cx, &d);
+			kc_vendor_to_regs(c->vendor, &b, &cx, &d);
 		return put(c, fn, 0, c->xlevel, b, cx, d);
 	case 0x80000001:
 		return put(c, fn, 0, encode_fms(c->model), 0, 0, 0);

@@ -84,7 +84,4 @@ const char *kc_json_number_text(const struct kc_json *v);
 /* True when @v is a number written as an integer (no fraction, no exponent). */
 bool kc_json_is_integer(const struct kc_json *v);
 
-/* Writes @s (@len bytes) as a quoted JSON string, escaping what must be. */
-void kc_json_write_string(FILE *f, const char *s, size_t len);
-
 #endif

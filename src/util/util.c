@@ -140,58 +140,6 @@ void kc_suggest(const char *word, size_t n, kc_name_at_fn get, const void *ctx, 
 	}
 }
 
-static int digit_value(char c, unsigned base)
-{
-	int d = -1;
-	if (c >= '0' && c <= '9')
-		d = c - '0';
-	else if (c >= 'a' && c <= 'f')
-		d = c - 'a' + 10;
-	else if (c >= 'A' && c <= 'F')
-		d = c - 'A' + 10;
-	return d >= 0 && (unsigned)d < base ? d : -1;
-}
-
-int kc_parse_number(const char *s, size_t len, enum kc_num_syntax syntax, uint64_t max,
-		    uint64_t *out)
-{
-	unsigned base = syntax == KC_NUM_DEC_OR_0X ? 10 : 16;
-	bool prefixed = len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	if (prefixed) {
-		base = 16;
-		s += 2;
-		len -= 2;
-	} else if (syntax == KC_NUM_0X_HEX) {
-		return -EINVAL;
-	}
-	if (!len)
-		return -EINVAL;
-	uint64_t v = 0;
-	bool overflow = false;
-	/* One division up front, not one per digit: host files hold thousands of numbers. */
-	const uint64_t limit = UINT64_MAX / base, last = UINT64_MAX % base;
-	/* Every digit is checked even after an overflow, so junk is never called "too large". */
-	for (size_t i = 0; i < len; i++) {
-		int d = digit_value(s[i], base);
-		if (d < 0)
-			return -EINVAL;
-		if (v > limit || (v == limit && (unsigned)d > last))
-			overflow = true;
-		else
-			v = v * base + (unsigned)d;
-	}
-	if (overflow || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
-bool kc_parse_u64(const char *s, size_t len, enum kc_num_syntax syntax, uint64_t max,
-		  uint64_t *out)
-{
-	return kc_parse_number(s, len, syntax, max, out) == 0;
-}
-
 /* Names what a non-regular file is, for the refusal message. */
 static const char *file_kind(mode_t mode)
 {
@@ -317,12 +265,31 @@ bool kc_leaf_is_indexed(uint32_t function)
 	}
 }
 
+void kc_text_to_regs(const char *text, uint32_t *r0, uint32_t *r1, uint32_t *r2)
+{
+	char t[12] = { 0 };
+	memcpy(t, text, strnlen(text, sizeof(t)));
+	memcpy(r0, t, 4);
+	memcpy(r1, t + 4, 4);
+	memcpy(r2, t + 8, 4);
+}
+
+void kc_text_from_regs(uint32_t r0, uint32_t r1, uint32_t r2, char out[13])
+{
+	memcpy(out, &r0, 4);
+	memcpy(out + 4, &r1, 4);
+	memcpy(out + 8, &r2, 4);
+	out[12] = '\0';
+}
+
 void kc_vendor_from_regs(uint32_t ebx, uint32_t ecx, uint32_t edx, char out[13])
 {
-	memcpy(out, &ebx, 4);
-	memcpy(out + 4, &edx, 4);
-	memcpy(out + 8, &ecx, 4);
-	out[12] = '\0';
+	kc_text_from_regs(ebx, edx, ecx, out);
+}
+
+void kc_vendor_to_regs(const char *vendor, uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
+{
+	kc_text_to_regs(vendor, ebx, edx, ecx);
 }
 
 bool kc_vendor_is_intel_compatible(const char *vendor)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "kvmcpu/error.h"
+#include "util/number.h"
 
 #define KC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -37,28 +38,6 @@ size_t kc_edit_distance(const char *a, const char *b);
 bool kc_name_eq(const char *a, const char *b);
 
 /*
- * How a number may be written. Signs, white space and empty input are never
- * accepted; every syntax takes either case of the hex digits and of the x.
- */
-enum kc_num_syntax {
-	KC_NUM_DEC_OR_0X = 0, /* decimal, or hex with a 0x prefix */
-	KC_NUM_HEX = 1,       /* hex, with or without a 0x prefix */
-	KC_NUM_0X_HEX = 2,    /* hex with a 0x prefix only */
-};
-
-/*
- * The library's one number parser: @len bytes of @s in @syntax. Returns 0 and
- * *out, -EINVAL when @s is not a number in that syntax, or -ERANGE when it is
- * one but exceeds @max (*out untouched on error).
- */
-int kc_parse_number(const char *s, size_t len, enum kc_num_syntax syntax, uint64_t max,
-		    uint64_t *out);
-
-/* kc_parse_number as a yes/no answer (@syntax: false = KC_NUM_DEC_OR_0X, true = KC_NUM_HEX). */
-bool kc_parse_u64(const char *s, size_t len, enum kc_num_syntax syntax, uint64_t max,
-		  uint64_t *out);
-
-/*
  * Reads a whole regular file of at most @limit bytes; the caller frees *data
  * (NUL-terminated, *len bytes before the NUL). Never blocks on a FIFO, refuses
  * directories, FIFOs, sockets, devices and /proc or /sys files by name, and
@@ -81,8 +60,21 @@ void kc_strlcpy(char *dst, const char *src, size_t size);
  */
 bool kc_leaf_is_indexed(uint32_t function);
 
+/*
+ * Twelve characters in three CPUID registers, four per register, the first in
+ * the low byte, as CPUID returns vendor strings and hypervisor signatures. The
+ * registers come in the order the text fills them: a hypervisor signature
+ * (0x40000000, Hyper-V's 0x40000080) fills EBX, ECX, EDX; a vendor string (leaf
+ * 0, 0x80000000) EBX, EDX, ECX, which kc_vendor_* below take care of.
+ * kc_text_to_regs pads @text shorter than 12 characters with zero bytes;
+ * kc_text_from_regs always terminates @out.
+ */
+void kc_text_to_regs(const char *text, uint32_t *r0, uint32_t *r1, uint32_t *r2);
+void kc_text_from_regs(uint32_t r0, uint32_t r1, uint32_t r2, char out[13]);
+
 /* The 12-character vendor string of CPUID leaf 0, which keeps it in EBX, EDX, ECX. */
 void kc_vendor_from_regs(uint32_t ebx, uint32_t ecx, uint32_t edx, char out[13]);
+void kc_vendor_to_regs(const char *vendor, uint32_t *ebx, uint32_t *ecx, uint32_t *edx);
 
 /*
  * KVM's guest_cpuid_is_intel_compatible: every vendor but AuthenticAMD and

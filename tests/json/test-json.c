@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "util/json.h"
+#include "util/jsonw.h"
 
 /* Parses a C string (or @len bytes when not 0) and returns the tree or NULL. */
 static struct kc_json *parse(const char *text, size_t len, struct kvmcpu_error *err)
@@ -413,6 +414,11 @@ static void test_large_object(void)
 	free(doc);
 }
 
+/*
+ * The project's one JSON writer (util/jsonw.h), as RFC 8259 section 7 allows:
+ * '"' and '\\' escaped, '\n' as \n, the other control characters as \u00XX;
+ * DEL and valid UTF-8 as they are. The reader gives back the same bytes.
+ */
 static void test_write_string(void)
 {
 	static const char raw[] = "q\"b\\n\nt\tc\x01\x1f\x7f\xc3\xa9/\b\f\r";
@@ -423,13 +429,28 @@ static void test_write_string(void)
 	struct kc_json *v;
 	const char *s;
 
-	kc_json_write_string(f, raw, sizeof(raw) - 1);
+	kc_json_put_string(f, raw);
 	fclose(f);
-	CHECK(!strcmp(buf, "\"q\\\"b\\\\n\\nt\\tc\\u0001\\u001f\\u007f\xc3\xa9/\\b\\f\\r\""));
+	CHECK(!strcmp(buf, "\"q\\\"b\\\\n\\nt\\u0009c\\u0001\\u001f\x7f\xc3\xa9/\\u0008\\u000c\\u000d\""));
 	v = parse(buf, 0, &err);
 	s = kc_json_str(v, &len);
 	CHECK(s && len == sizeof(raw) - 1 && !memcmp(s, raw, len));
 	kc_json_free(v);
+	free(buf);
+}
+
+/* JSON text is UTF-8: bytes that start no valid sequence are written as U+FFFD (RFC 3629). */
+static void test_write_invalid_utf8(void)
+{
+	/* a stray continuation byte, an overlong '/', a surrogate, a cut sequence at the end */
+	static const char raw[] = "a\x80" "b\xc0\xaf" "c\xed\xa0\x80" "d\xe2\x82";
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	kc_json_put_string(f, raw);
+	fclose(f);
+	CHECK(!strcmp(buf, "\"a\\ufffdb\\ufffd\\ufffdc\\ufffd\\ufffd\\ufffdd\\ufffd\\ufffd\""));
 	free(buf);
 }
 
@@ -444,5 +465,6 @@ int main(void)
 	test_nesting();
 	test_large_object();
 	test_write_string();
+	test_write_invalid_utf8();
 	return check_finish("test-json");
 }
