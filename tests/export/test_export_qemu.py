@@ -29,6 +29,7 @@ tests/conformance). Exit 0 pass, 1 failure, 77 skipped (said loudly).
 import argparse
 import concurrent.futures
 import importlib.util
+import json
 import os
 import pwd
 import re
@@ -54,6 +55,15 @@ MODIFIED = [
 
 # kvmcpu's psABI level models.
 PSABI = ["x86-64-v1", "x86-64-v2", "x86-64-v2-AES", "x86-64-v3", "x86-64-v4"]
+
+# Clusters of recorded hosts whose `kvmcpu baseline` answers (the model and the spec)
+# are exported and run too: what an operator pastes into the cluster's VM configs.
+BASELINE_SETS = [
+    ["intel-skylake-server.txt", "intel-icelake-server.txt", "intel-sapphirerapids.txt"],
+    ["intel-haswell.txt", "intel-skylake-server.txt"],
+    ["amd-epyc-rome.txt", "amd-epyc-genoa.txt"],
+    ["intel-haswell.txt", "amd-epyc-rome.txt"],
+]
 
 # Specs exported with --smp: the -smp QEMU gets is the exported one.
 WITH_SMP = [("Skylake-Server", "4,sockets=2,cores=2"), ("EPYC-Rome", "2,threads=2")]
@@ -208,6 +218,42 @@ def run_one(args, qt, tc, target, spec, vendors, lv=None):
     return res
 
 
+def baseline_specs(cli, names, with_specs):
+    """The baseline answers (model, spec) of BASELINE_SETS whose base model this QEMU
+    has (psABI answers always: they go out as qemu64 plus properties). This host's own
+    recording joins every set, so that each answer is one this host runs. The spec
+    answers name features of QEMU 11.1's list (fdp-excptn-only, ...), which older QEMUs
+    lack: with @with_specs false only the model answers run."""
+    out = []
+    live = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+    with live:
+        if subprocess.run([cli, "host", "--json"], stdout=live).returncode:
+            raise RuntimeError("kvmcpu host --json failed")
+    try:
+        for hosts in BASELINE_SETS:
+            out += baseline_answers(cli, names, hosts, live.name, out, with_specs)
+    finally:
+        os.unlink(live.name)
+    return out
+
+
+def baseline_answers(cli, names, hosts, live, have, with_specs):
+    """One set's answers, not already in @have."""
+    paths = [os.path.join(TREE, "tests", "hosts", h) for h in hosts] + [live]
+    p = subprocess.run([cli, "baseline", "--json"] + paths, stdout=subprocess.PIPE,
+                       universal_newlines=True)
+    try:
+        doc = json.loads(p.stdout)
+    except ValueError:
+        raise RuntimeError("kvmcpu baseline %s wrote no JSON" % " ".join(hosts))
+    out = []
+    for answer in (doc.get("model"), doc.get("spec") if with_specs else None):
+        base = (answer or "").split("+")[0]
+        if answer and (base in names or base in PSABI) and answer not in out + have:
+            out.append(answer)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", default=os.environ.get("KVMCPU_CLI"))
@@ -239,6 +285,14 @@ def main():
         # QEMU has no psABI level models: they go out as a QEMU model plus properties.
         specs += [m for m in PSABI if '"%s"' % m in ours]
         specs += [s for s in WITH_SMP if s[0] in names]
+        try:
+            baselines = baseline_specs(args.cli, names, int(version.split(".")[0]) >= 11)
+        except RuntimeError as e:
+            print("FAIL: %s" % e)
+            return 1
+        specs += [b for b in baselines if b not in specs]
+    else:
+        baselines = []
     vendors = qc.load_vendors()
     counts = {"identical": 0, "divergence": 0, "gap": 0, "unexplained": 0, "error": 0,
               "refused": 0, "no-smp": 0}
@@ -271,11 +325,11 @@ def main():
     if lv:
         lv.close()
     plain = [s for s in specs if isinstance(s, str)]
-    print("via %s, QEMU %s: %d specs (%d model names, %d psABI levels, %d modified, %d with -smp) "
-          "exported and run in %.0f s" %
+    print("via %s, QEMU %s: %d specs (%d model names, %d psABI levels, %d modified, %d with -smp, "
+          "%d baseline answers) exported and run in %.0f s" %
           (args.via, version, len(specs), len([s for s in plain if s in names]),
            len([s for s in plain if s in PSABI]), len([s for s in plain if "+" in s]),
-           len(specs) - len(plain), time.monotonic() - t0))
+           len(specs) - len(plain), len(baselines), time.monotonic() - t0))
     print("  identical whole table: %d; only deliberate divergences: %d; only known gaps of "
           "the table (issue 7): %d; unexplained: %d; errors: %d; refused by the format: %d" %
           (counts["identical"], counts["divergence"], counts["gap"], counts["unexplained"],
