@@ -48,7 +48,7 @@ static int each_host(const struct kvmcpu_host_set *set, struct kvmcpu_baseline *
 		/* A host that cannot give the guests' Hyper-V spec or nesting is a "no". */
 		if (rc)
 			return cli_report("baseline", &err,
-					  err.code == -ENOTSUP || err.code == -EOPNOTSUPP
+					  err.code == -EOPNOTSUPP /* Linux's ENOTSUP */
 						  ? EXIT_NEGATIVE : cli_exit_for(err.code));
 	}
 	return EXIT_OK;

@@ -87,8 +87,7 @@ static char *count_feature(char *list, const char *name)
 			if (!out)
 				return list;
 			memcpy(out, list, head);
-			strcpy(out + head, num);
-			strcat(out, close + 1);
+			snprintf(out + head, strlen(num) + rest + 1, "%s%s", num, close + 1);
 			free(list);
 			return out;
 		}
@@ -115,7 +114,8 @@ static struct group *group_for(struct matrix *mx, const unsigned char *runs, con
 		mx->capg = ncap;
 	}
 	struct group *g = &mx->g[mx->ng];
-	*g = (struct group){ .runs = malloc(mx->rows.n), .missing = calloc(mx->rows.n, sizeof(char *)) };
+	size_t rows = mx->rows.n ? mx->rows.n : 1; /* at least one byte: malloc(0) may be NULL */
+	*g = (struct group){ .runs = malloc(rows), .missing = calloc(rows, sizeof(char *)) };
 	if (!g->runs || !g->missing) {
 		free(g->runs);
 		free(g->missing);
@@ -130,8 +130,8 @@ static struct group *group_for(struct matrix *mx, const unsigned char *runs, con
 /* One host: its verdict for every row, folded into its group; the host is not kept. */
 static int add_host(struct matrix *mx, const struct kvmcpu_host *host)
 {
-	unsigned char *runs = calloc(mx->rows.n, 1);
-	struct kvmcpu_fit **fits = calloc(mx->rows.n, sizeof(*fits));
+	unsigned char *runs = calloc(mx->rows.n ? mx->rows.n : 1, 1);
+	struct kvmcpu_fit **fits = calloc(mx->rows.n ? mx->rows.n : 1, sizeof(*fits));
 	int rc = runs && fits ? EXIT_OK : EXIT_HOST;
 	for (size_t i = 0; i < mx->rows.n && !rc; i++) {
 		struct kvmcpu_error err;

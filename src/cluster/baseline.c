@@ -334,7 +334,7 @@ static int rule_masks(const struct kvmcpu_baseline *b, const struct kvmcpu_model
 	memset(probe.words, 0, sizeof(probe.words));
 	r = kc_words_want(cfg, &probe, on);
 	memset(probe.words, 0xff, sizeof(probe.words));
-	uint64_t kept[KC_NWORDS];
+	uint64_t kept[KC_NWORDS] = { 0 };
 	if (!r)
 		r = kc_words_want(cfg, &probe, kept);
 	for (unsigned w = 0; w < KC_NWORDS; w++)
