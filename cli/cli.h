@@ -23,9 +23,9 @@
 enum {
 	EXIT_OK = 0,
 	EXIT_NEGATIVE = 1, /* the answer is "no": not runnable, mismatch, ... */
-	EXIT_USAGE = 2,    /* bad input: options, specs, files */
-	EXIT_HOST = 3,     /* the host failed: /dev/kvm missing or an ioctl failed */
-	EXIT_OUTPUT = 4,   /* the answer could not be written: stdout closed or full */
+	EXIT_USAGE = 2, /* bad input: options, specs, files */
+	EXIT_HOST = 3, /* the host failed: /dev/kvm missing or an ioctl failed */
+	EXIT_OUTPUT = 4, /* the answer could not be written: stdout closed or full */
 };
 
 /* One subcommand: cli/cmd-<name>.c defines cmd_<name>. */
@@ -72,14 +72,14 @@ const char *cli_tame(const char *s, char *buf, size_t len);
  * everywhere. A command names the ones it takes in cli_parser.shared.
  */
 enum {
-	CLI_OPT_HOST = 1u << 0,   /* --host FILE: a recorded host */
-	CLI_OPT_JSON = 1u << 1,   /* --json */
-	CLI_OPT_HELP = 1u << 2,   /* -h, --help */
-	CLI_OPT_CPU = 1u << 3,    /* --cpu SPEC */
-	CLI_OPT_HV = 1u << 4,     /* --hv SPEC */
+	CLI_OPT_HOST = 1u << 0, /* --host FILE: a recorded host */
+	CLI_OPT_JSON = 1u << 1, /* --json */
+	CLI_OPT_HELP = 1u << 2, /* -h, --help */
+	CLI_OPT_CPU = 1u << 3, /* --cpu SPEC */
+	CLI_OPT_HV = 1u << 4, /* --hv SPEC */
 	CLI_OPT_NESTED = 1u << 5, /* --nested */
-	CLI_OPT_SMP = 1u << 6,    /* --smp SPEC: passed on as smp=SPEC */
-	CLI_OPT_KVM = 1u << 7,    /* --kvm PARAMS: the whole parameter string */
+	CLI_OPT_SMP = 1u << 6, /* --smp SPEC: passed on as smp=SPEC */
+	CLI_OPT_KVM = 1u << 7, /* --kvm PARAMS: the whole parameter string */
 };
 
 /* What the shared options said; NULL/false when not given. */
@@ -92,15 +92,15 @@ struct cli_args {
 struct cli_opt {
 	const char *name;
 	int has_arg; /* no_argument or required_argument */
-	int key;     /* a printable character, passed to on_option */
+	int key; /* a printable character, passed to on_option */
 	bool repeatable;
 };
 
 struct cli_parser {
 	const char *cmd;
-	unsigned shared;            /* CLI_OPT_* this command takes */
+	unsigned shared; /* CLI_OPT_* this command takes */
 	unsigned shared_repeatable; /* shared options that may repeat (verify --cpu) */
-	const struct cli_opt *own;  /* terminated by a NULL name; may be NULL */
+	const struct cli_opt *own; /* terminated by a NULL name; may be NULL */
 	/*
 	 * Called for each own option and each repeatable shared option (key
 	 * CLI_KEY_CPU...); returns 0 or an exit code. May be NULL without own options.
@@ -108,7 +108,7 @@ struct cli_parser {
 	int (*on_option)(void *ctx, int key, const char *arg);
 	void *ctx;
 	void (*usage)(FILE *f);
-	size_t max_positional;      /* operands allowed after the options */
+	size_t max_positional; /* operands allowed after the options */
 };
 
 /* Keys the shared options arrive with in on_option when repeatable. */
@@ -152,7 +152,6 @@ size_t cli_dropped(const struct kvmcpu_result *r, char *buf, size_t len);
  * when there are any, EXIT_OK otherwise. */
 int cli_enforce(const char *cmd, const struct kvmcpu_result *r);
 
-
 /* A model's identity members: name, alias_of, vendor, family, model, stepping, psabi.
  * @named is the name asked for, @m the definition it resolves to. */
 void cli_json_model_identity(struct kc_jw *w, const struct kvmcpu_model *named,
@@ -165,10 +164,10 @@ void cli_json_model_identity(struct kc_jw *w, const struct kvmcpu_model *named,
  * or as a JSON object.
  */
 struct cli_cluster_args {
-	struct cli_args a;  /* the shared options */
-	char **paths;       /* HOST operands */
+	struct cli_args a; /* the shared options */
+	char **paths; /* HOST operands */
 	int npaths;
-	char **dirs;        /* --hosts DIR, repeatable */
+	char **dirs; /* --hosts DIR, repeatable */
 	int ndirs;
 	const char *from, *to; /* migrate-check --from/--to */
 };

@@ -33,14 +33,19 @@ int cli_cluster_parse(const char *cmd, unsigned shared, bool from_to, void (*usa
 		{ "to", required_argument, 't', false },
 		{ 0 },
 	};
-	static const struct cli_opt only_hosts[] = { { "hosts", required_argument, 'D', true }, { 0 } };
+	static const struct cli_opt only_hosts[] = { { "hosts", required_argument, 'D', true },
+						     { 0 } };
 	*c = (struct cli_cluster_args){ .dirs = calloc((size_t)argc + 1, sizeof(char *)) };
 	if (!c->dirs)
 		return EXIT_HOST;
 	const struct cli_parser q = {
-		.cmd = cmd, .shared = shared | CLI_OPT_JSON | CLI_OPT_HELP,
-		.own = from_to ? with_pair : only_hosts, .on_option = cluster_option,
-		.ctx = c, .usage = usage, .max_positional = SIZE_MAX,
+		.cmd = cmd,
+		.shared = shared | CLI_OPT_JSON | CLI_OPT_HELP,
+		.own = from_to ? with_pair : only_hosts,
+		.on_option = cluster_option,
+		.ctx = c,
+		.usage = usage,
+		.max_positional = SIZE_MAX,
 	};
 	int first = 0;
 	int rc = cli_parse(&q, argc, argv, &c->a, &first);
@@ -79,7 +84,8 @@ int cli_host_set(const char *cmd, char **paths, int npaths, char **dirs, int ndi
 	if (n < min_hosts) {
 		kvmcpu_host_set_free(set);
 		if (!npaths && !ndirs)
-			return cli_usage(cmd, "no hosts: give host recordings (HOST... or --hosts DIR)");
+			return cli_usage(cmd,
+					 "no hosts: give host recordings (HOST... or --hosts DIR)");
 		return cli_usage(cmd, "%zu host recording%s given, at least %zu needed", n,
 				 n == 1 ? "" : "s", min_hosts);
 	}

@@ -9,26 +9,27 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu baseline [--hv SPEC] [--nested] [--json] HOST... | --hosts DIR\n\n"
-		   "The CPU a whole cluster can give its guests, from host recordings:\n"
-		   "  model      the newest named model that runs unchanged on every host\n"
-		   "  spec       a base model and the fewest +feature/+no_feature modifiers that\n"
-		   "             expose every feature all hosts share\n"
-		   "  psabi      the highest x86-64 psABI level every host runs\n"
-		   "  phys-bits  the smallest physical address width (pin it in the VMM)\n"
-		   "  hv         with --hv (or --nested): the Hyper-V flags every host supports,\n"
-		   "             pinned as an explicit spec\n"
-		   "  ladder     each newer model, with the hosts and features that rule it out\n"
-		   "Hosts of different vendors get a vendor-neutral answer, and a note says why.\n"
-		   "Every answer is resolved on every host before it is printed: it must drop\n"
-		   "nothing, and all hosts must give the same guest table.\n\n"
-		   "  --hv SPEC     the guests' Hyper-V spec (docs/hyperv-enlightenments.md)\n"
-		   "  --nested      the guests run their own hypervisor (nested_virt)\n"
-		   "  --hosts DIR   every *.json and *.txt recording in DIR (repeatable)\n"
-		   "  --json        one JSON object\n"
-		   "  -h, --help    this text\n\n"
-		   "Exit status: 0 answered and proven, 1 no model runs everywhere or the proof\n"
-		   "failed, 2 bad input.\n");
+	fprintf(f,
+		"Usage: kvmcpu baseline [--hv SPEC] [--nested] [--json] HOST... | --hosts DIR\n\n"
+		"The CPU a whole cluster can give its guests, from host recordings:\n"
+		"  model      the newest named model that runs unchanged on every host\n"
+		"  spec       a base model and the fewest +feature/+no_feature modifiers that\n"
+		"             expose every feature all hosts share\n"
+		"  psabi      the highest x86-64 psABI level every host runs\n"
+		"  phys-bits  the smallest physical address width (pin it in the VMM)\n"
+		"  hv         with --hv (or --nested): the Hyper-V flags every host supports,\n"
+		"             pinned as an explicit spec\n"
+		"  ladder     each newer model, with the hosts and features that rule it out\n"
+		"Hosts of different vendors get a vendor-neutral answer, and a note says why.\n"
+		"Every answer is resolved on every host before it is printed: it must drop\n"
+		"nothing, and all hosts must give the same guest table.\n\n"
+		"  --hv SPEC     the guests' Hyper-V spec (docs/hyperv-enlightenments.md)\n"
+		"  --nested      the guests run their own hypervisor (nested_virt)\n"
+		"  --hosts DIR   every *.json and *.txt recording in DIR (repeatable)\n"
+		"  --json        one JSON object\n"
+		"  -h, --help    this text\n\n"
+		"Exit status: 0 answered and proven, 1 no model runs everywhere or the proof\n"
+		"failed, 2 bad input.\n");
 }
 
 /* Streams the set through @step, one host in memory at a time. */
@@ -49,7 +50,8 @@ static int each_host(const struct kvmcpu_host_set *set, struct kvmcpu_baseline *
 		if (rc)
 			return cli_report("baseline", &err,
 					  err.code == -EOPNOTSUPP /* Linux's ENOTSUP */
-						  ? EXIT_NEGATIVE : cli_exit_for(err.code));
+						  ? EXIT_NEGATIVE
+						  : cli_exit_for(err.code));
 	}
 	return EXIT_OK;
 }
@@ -86,9 +88,11 @@ static void print_ladder_text(const struct kvmcpu_baseline *b)
 static void print_text(const struct kvmcpu_baseline *b)
 {
 	const char *vendor = kvmcpu_baseline_vendor(b);
-	printf("hosts      %zu (%s)\n", kvmcpu_baseline_host_count(b), *vendor ? vendor : "mixed vendors");
-	printf("model      %s\nspec       %s\npsabi      %s\nphys-bits  %u\n", kvmcpu_baseline_model(b),
-	       kvmcpu_baseline_spec(b), *kvmcpu_baseline_psabi(b) ? kvmcpu_baseline_psabi(b) : "-",
+	printf("hosts      %zu (%s)\n", kvmcpu_baseline_host_count(b),
+	       *vendor ? vendor : "mixed vendors");
+	printf("model      %s\nspec       %s\npsabi      %s\nphys-bits  %u\n",
+	       kvmcpu_baseline_model(b), kvmcpu_baseline_spec(b),
+	       *kvmcpu_baseline_psabi(b) ? kvmcpu_baseline_psabi(b) : "-",
 	       kvmcpu_baseline_phys_bits(b));
 	if (kvmcpu_baseline_hv(b))
 		printf("hv         %s\n", kvmcpu_baseline_hv(b));
@@ -138,7 +142,8 @@ static void print_json(const struct kvmcpu_baseline *b, bool proven)
 	kc_jw_end(&w);
 }
 
-static int run_baseline(const struct kvmcpu_config *cfg, const struct kvmcpu_host_set *set, bool json)
+static int run_baseline(const struct kvmcpu_config *cfg, const struct kvmcpu_host_set *set,
+			bool json)
 {
 	struct kvmcpu_error err;
 	struct kvmcpu_baseline *b;
@@ -170,8 +175,8 @@ static int run_baseline(const struct kvmcpu_config *cfg, const struct kvmcpu_hos
 int cmd_baseline(int argc, char **argv)
 {
 	struct cli_cluster_args ca;
-	int rc = cli_cluster_parse("baseline", CLI_OPT_HV | CLI_OPT_NESTED, false, usage, argc, argv,
-				   &ca);
+	int rc = cli_cluster_parse("baseline", CLI_OPT_HV | CLI_OPT_NESTED, false, usage, argc,
+				   argv, &ca);
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 	struct kvmcpu_config *cfg = NULL;

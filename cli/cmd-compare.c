@@ -7,19 +7,20 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu compare --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC] [--kvm PARAMS]\n"
-		   "                      [--json] HOST... | --hosts DIR\n\n"
-		   "For every host recording, whether it runs the CPU (and Hyper-V) spec unchanged,\n"
-		   "or the model features and Hyper-V flags it lacks, with the reasons.\n\n"
-		   "  --cpu SPEC    the CPU spec (MODEL[+feature|+no_feature]...)\n"
-		   "  --hv SPEC     a Hyper-V spec (docs/hyperv-enlightenments.md)\n"
-		   "  --nested      the guest runs its own hypervisor (nested_virt)\n"
-		   "  --smp SPEC    the vCPU topology (smp=SPEC)\n"
-		   "  --kvm PARAMS  the whole parameter string (cpu=...,hv=...)\n"
-		   "  --hosts DIR   every *.json and *.txt recording in DIR (repeatable)\n"
-		   "  --json        one JSON object\n"
-		   "  -h, --help    this text\n\n"
-		   "Exit status: 0 when every host runs it, 1 when any does not, 2 bad input.\n");
+	fprintf(f,
+		"Usage: kvmcpu compare --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC] [--kvm PARAMS]\n"
+		"                      [--json] HOST... | --hosts DIR\n\n"
+		"For every host recording, whether it runs the CPU (and Hyper-V) spec unchanged,\n"
+		"or the model features and Hyper-V flags it lacks, with the reasons.\n\n"
+		"  --cpu SPEC    the CPU spec (MODEL[+feature|+no_feature]...)\n"
+		"  --hv SPEC     a Hyper-V spec (docs/hyperv-enlightenments.md)\n"
+		"  --nested      the guest runs its own hypervisor (nested_virt)\n"
+		"  --smp SPEC    the vCPU topology (smp=SPEC)\n"
+		"  --kvm PARAMS  the whole parameter string (cpu=...,hv=...)\n"
+		"  --hosts DIR   every *.json and *.txt recording in DIR (repeatable)\n"
+		"  --json        one JSON object\n"
+		"  -h, --help    this text\n\n"
+		"Exit status: 0 when every host runs it, 1 when any does not, 2 bad input.\n");
 }
 
 struct tally {
@@ -81,7 +82,9 @@ static int check_hosts(const struct kvmcpu_config *cfg, const struct kvmcpu_host
 int cmd_compare(int argc, char **argv)
 {
 	struct cli_cluster_args ca;
-	int rc = cli_cluster_parse("compare", CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_KVM, false, usage, argc, argv, &ca);
+	int rc = cli_cluster_parse(
+		"compare", CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_KVM,
+		false, usage, argc, argv, &ca);
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 	bool json = ca.a.json;
@@ -117,8 +120,8 @@ int cmd_compare(int argc, char **argv)
 		kc_jw_obj_end(&w);
 		kc_jw_end(&w);
 	} else if (!rc) {
-		printf("\n%s runs on %zu of %zu hosts\n", kvmcpu_config_cpu(cfg), t.hosts - t.failing,
-		       t.hosts);
+		printf("\n%s runs on %zu of %zu hosts\n", kvmcpu_config_cpu(cfg),
+		       t.hosts - t.failing, t.hosts);
 	}
 	kvmcpu_host_set_free(set);
 	kvmcpu_config_free(cfg);

@@ -52,13 +52,16 @@ int cmd_complete(int argc, char **argv)
 		const char *what;
 		void (*print)(void);
 	} lists[] = {
-		{ "models", models }, { "features", features }, { "hv", hv_flags },
+		{ "models", models },
+		{ "features", features },
+		{ "hv", hv_flags },
 		{ "hv-presets", hv_presets },
 	};
 	struct cli_args a;
 	int first;
-	const struct cli_parser p = { .cmd = "complete", .shared = CLI_OPT_HELP, .usage = usage,
-				      .max_positional = 1 };
+	const struct cli_parser p = {
+		.cmd = "complete", .shared = CLI_OPT_HELP, .usage = usage, .max_positional = 1
+	};
 	int rc = cli_parse(&p, argc, argv, &a, &first);
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;

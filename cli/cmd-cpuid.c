@@ -9,27 +9,28 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu cpuid --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC] [--vcpu I]\n"
-		   "                    [--kvm PARAMS] [--host FILE] [--enforce] [--explain] [--json]\n\n"
-		   "Resolves a CPU spec against a host into the table a VMM gives KVM_SET_CPUID2:\n"
-		   "guest features = host AND model, for every CPUID feature word.\n\n"
-		   "  --cpu SPEC     MODEL[+feature|+no_feature]..., or host, or max\n"
-		   "                 e.g. Cascadelake-Server-v5+no_hle+no_rtm+avx512vnni\n"
-		   "  --hv SPEC      Hyper-V enlightenments: [PRESET+]flag+no_flag+spinlocks=N...\n"
-		   "  --nested       let the guest run its own hypervisor (nested_virt); without\n"
-		   "                 --hv this implies hv=windows (a Hyper-V identity, with a\n"
-		   "                 warning); add --hv none to keep KVM's\n"
-		   "  --kvm PARAMS   the parameter string 'hv=...,cpu=...,nested_virt'\n"
-		   "                 (--cpu, --hv and --nested add the parts it lacks; each part\n"
-		   "                 once; cpu= defaults to host)\n"
-		   "  --smp SPEC     the topology, QEMU's -smp: N[,sockets=S][,dies=D][,modules=M]\n"
-		   "                 [,cores=C][,threads=T] (default 1 vCPU); passed on as smp=SPEC\n"
-		   "  --vcpu I       print vCPU I's table (APIC and topology IDs; default 0)\n"
-		   "  --host FILE    a recorded host (JSON or text); default: this machine's /dev/kvm\n"
-		   "  --enforce      fail (exit 1) when the host lacks any feature of the model\n"
-		   "  --explain      say, for each dropped, forced or added bit, why\n"
-		   "  --json         one JSON object: entries, msrs, caps, dropped, hv_dropped, words\n"
-		   "  -h, --help     this text\n");
+	fprintf(f,
+		"Usage: kvmcpu cpuid --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC] [--vcpu I]\n"
+		"                    [--kvm PARAMS] [--host FILE] [--enforce] [--explain] [--json]\n\n"
+		"Resolves a CPU spec against a host into the table a VMM gives KVM_SET_CPUID2:\n"
+		"guest features = host AND model, for every CPUID feature word.\n\n"
+		"  --cpu SPEC     MODEL[+feature|+no_feature]..., or host, or max\n"
+		"                 e.g. Cascadelake-Server-v5+no_hle+no_rtm+avx512vnni\n"
+		"  --hv SPEC      Hyper-V enlightenments: [PRESET+]flag+no_flag+spinlocks=N...\n"
+		"  --nested       let the guest run its own hypervisor (nested_virt); without\n"
+		"                 --hv this implies hv=windows (a Hyper-V identity, with a\n"
+		"                 warning); add --hv none to keep KVM's\n"
+		"  --kvm PARAMS   the parameter string 'hv=...,cpu=...,nested_virt'\n"
+		"                 (--cpu, --hv and --nested add the parts it lacks; each part\n"
+		"                 once; cpu= defaults to host)\n"
+		"  --smp SPEC     the topology, QEMU's -smp: N[,sockets=S][,dies=D][,modules=M]\n"
+		"                 [,cores=C][,threads=T] (default 1 vCPU); passed on as smp=SPEC\n"
+		"  --vcpu I       print vCPU I's table (APIC and topology IDs; default 0)\n"
+		"  --host FILE    a recorded host (JSON or text); default: this machine's /dev/kvm\n"
+		"  --enforce      fail (exit 1) when the host lacks any feature of the model\n"
+		"  --explain      say, for each dropped, forced or added bit, why\n"
+		"  --json         one JSON object: entries, msrs, caps, dropped, hv_dropped, words\n"
+		"  -h, --help     this text\n");
 }
 
 /* The table printed: one vCPU's. */
@@ -42,11 +43,11 @@ static void print_table(const struct kvmcpu_result *r, const struct table *t)
 {
 	size_t n = t->n;
 	const struct kvmcpu_cpuid_entry *e = t->e;
-	printf("%-10s %-5s %-5s %-10s %-10s %-10s %-10s\n", "FUNCTION", "INDEX", "FLAGS", "EAX", "EBX",
-	       "ECX", "EDX");
+	printf("%-10s %-5s %-5s %-10s %-10s %-10s %-10s\n", "FUNCTION", "INDEX", "FLAGS", "EAX",
+	       "EBX", "ECX", "EDX");
 	for (size_t i = 0; i < n; i++)
-		printf("0x%08x 0x%-3x %-5u 0x%08x 0x%08x 0x%08x 0x%08x\n", e[i].function, e[i].index,
-		       e[i].flags, e[i].eax, e[i].ebx, e[i].ecx, e[i].edx);
+		printf("0x%08x 0x%-3x %-5u 0x%08x 0x%08x 0x%08x 0x%08x\n", e[i].function,
+		       e[i].index, e[i].flags, e[i].eax, e[i].ebx, e[i].ecx, e[i].edx);
 	if (kvmcpu_result_msr_count(r))
 		printf("\nMSRs (KVM_SET_MSRS):\n");
 	for (size_t i = 0; i < kvmcpu_result_msr_count(r); i++) {
@@ -54,13 +55,15 @@ static void print_table(const struct kvmcpu_result *r, const struct table *t)
 		if (m->per_vcpu_index)
 			printf("  0x%08x %-30s <vCPU index>\n", m->index, m->name);
 		else
-			printf("  0x%08x %-30s 0x%016llx\n", m->index, m->name, (unsigned long long)m->value);
+			printf("  0x%08x %-30s 0x%016llx\n", m->index, m->name,
+			       (unsigned long long)m->value);
 	}
 	if (kvmcpu_result_cap_count(r))
 		printf("\nvCPU capabilities (KVM_ENABLE_CAP, in order):\n");
 	for (size_t i = 0; i < kvmcpu_result_cap_count(r); i++) {
 		const struct kvmcpu_cap *c = kvmcpu_result_cap_at(r, i);
-		printf("  %-34s %s\n", c->name, c->before_cpuid ? "before KVM_SET_CPUID2" : "after KVM_SET_CPUID2");
+		printf("  %-34s %s\n", c->name,
+		       c->before_cpuid ? "before KVM_SET_CPUID2" : "after KVM_SET_CPUID2");
 	}
 }
 
@@ -73,7 +76,9 @@ static void print_dropped_line(const struct kvmcpu_result *r)
 		    n->kind != KVMCPU_NOTICE_WARNING)
 			continue;
 		if (n->kind == KVMCPU_NOTICE_DROPPED)
-			printf("%s%s", shown++ ? " " : "\ndropped (the model has them, the host does not): ",
+			printf("%s%s",
+			       shown++ ? " "
+				       : "\ndropped (the model has them, the host does not): ",
 			       n->subject);
 	}
 	if (shown)
@@ -104,8 +109,8 @@ static void print_explain(const struct kvmcpu_result *r)
 				snprintf(where, sizeof(where), "0x%x.%u %s", w->leaf, w->subleaf,
 					 cli_reg_name(w->reg));
 		}
-		printf("  %-11s %-28s %-20s %s\n", kvmcpu_notice_kind_name(n->kind), n->subject, where,
-		       n->reason);
+		printf("  %-11s %-28s %-20s %s\n", kvmcpu_notice_kind_name(n->kind), n->subject,
+		       where, n->reason);
 	}
 }
 
@@ -229,7 +234,8 @@ static void print_json(const struct kvmcpu_config *cfg, const struct kvmcpu_host
 	kc_jw_obj_begin(&w);
 	kc_jw_schema(&w, "cpuid", 1);
 	kc_jw_kv_str(&w, "cpu", kvmcpu_config_cpu(cfg));
-	kc_jw_kv_str(&w, "model", kvmcpu_result_model(r) ? kvmcpu_model_name(kvmcpu_result_model(r)) : NULL);
+	kc_jw_kv_str(&w, "model",
+		     kvmcpu_result_model(r) ? kvmcpu_model_name(kvmcpu_result_model(r)) : NULL);
 	kc_jw_kv_str(&w, "hv", kvmcpu_config_hv(cfg));
 	kc_jw_kv_bool(&w, "nested", kvmcpu_config_nested(cfg));
 	kc_jw_kv_str(&w, "host", kvmcpu_host_origin(host));
@@ -304,7 +310,10 @@ int cmd_cpuid(int argc, char **argv)
 		.cmd = "cpuid",
 		.shared = CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_KVM |
 			  CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
-		.own = own, .on_option = cpuid_option, .ctx = &o, .usage = usage,
+		.own = own,
+		.on_option = cpuid_option,
+		.ctx = &o,
+		.usage = usage,
 	};
 	int rc = cli_parse(&p, argc, argv, &a, NULL);
 	if (rc)
@@ -316,7 +325,8 @@ int cmd_cpuid(int argc, char **argv)
 		return cli_usage("cpuid", "give --cpu SPEC (or --kvm 'cpu=...')");
 	unsigned vcpu = 0;
 	if (vcpu_arg && parse_vcpu(vcpu_arg, &vcpu))
-		return cli_usage("cpuid", "--vcpu takes a vCPU index (0, 1, ...), not '%s'", vcpu_arg);
+		return cli_usage("cpuid", "--vcpu takes a vCPU index (0, 1, ...), not '%s'",
+				 vcpu_arg);
 	struct kvmcpu_config *cfg;
 	rc = cli_make_config("cpuid", &a, &cfg);
 	if (rc)

@@ -9,27 +9,28 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu export --format FORMAT --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC]\n"
-		   "                     [--host FILE] [--lossy] [--json]\n\n"
-		   "Writes the resolved CPU as another VMM's configuration:\n"
-		   "  qemu         the -cpu argument (and -smp): model, vendor=, +feat/-feat,\n"
-		   "               phys-bits, every hv-* property\n"
-		   "  libvirt      domain XML: <cpu mode='custom' match='exact' check='full'> and\n"
-		   "               <features><hyperv mode='custom'>\n"
-		   "  firecracker  a custom CPU template (cpuid_modifiers, msr_modifiers)\n"
-		   "  proxmox      a cpu-models.conf entry (flags, phys-bits, reported-model)\n"
-		   "  openvmm      the parameter string hv=...,cpu=...,nested_virt\n\n"
-		   "  --format F     one of the formats above\n"
-		   "  --cpu SPEC     MODEL[+feature|+no_feature]...\n"
-		   "  --hv SPEC      Hyper-V enlightenments: [PRESET+]flag+no_flag+spinlocks=N...\n"
-		   "  --nested       let the guest run its own hypervisor (implies --hv windows)\n"
-		   "  --smp SPEC     the vCPU topology, written where the format has one\n"
-		   "  --host FILE    a recorded host (JSON or text); default: this machine's /dev/kvm\n"
-		   "  --lossy        when the format cannot say everything: write what it can and\n"
-		   "                 warn, listing every feature or bit that differs (else exit 2)\n"
-		   "  --json         one JSON object: format, output, lost\n"
-		   "  -h, --help     this text\n\n"
-		   "See docs/export.md for each format and how its output was proven.\n");
+	fprintf(f,
+		"Usage: kvmcpu export --format FORMAT --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC]\n"
+		"                     [--host FILE] [--lossy] [--json]\n\n"
+		"Writes the resolved CPU as another VMM's configuration:\n"
+		"  qemu         the -cpu argument (and -smp): model, vendor=, +feat/-feat,\n"
+		"               phys-bits, every hv-* property\n"
+		"  libvirt      domain XML: <cpu mode='custom' match='exact' check='full'> and\n"
+		"               <features><hyperv mode='custom'>\n"
+		"  firecracker  a custom CPU template (cpuid_modifiers, msr_modifiers)\n"
+		"  proxmox      a cpu-models.conf entry (flags, phys-bits, reported-model)\n"
+		"  openvmm      the parameter string hv=...,cpu=...,nested_virt\n\n"
+		"  --format F     one of the formats above\n"
+		"  --cpu SPEC     MODEL[+feature|+no_feature]...\n"
+		"  --hv SPEC      Hyper-V enlightenments: [PRESET+]flag+no_flag+spinlocks=N...\n"
+		"  --nested       let the guest run its own hypervisor (implies --hv windows)\n"
+		"  --smp SPEC     the vCPU topology, written where the format has one\n"
+		"  --host FILE    a recorded host (JSON or text); default: this machine's /dev/kvm\n"
+		"  --lossy        when the format cannot say everything: write what it can and\n"
+		"                 warn, listing every feature or bit that differs (else exit 2)\n"
+		"  --json         one JSON object: format, output, lost\n"
+		"  -h, --help     this text\n\n"
+		"See docs/export.md for each format and how its output was proven.\n");
 }
 
 struct export_opts {
@@ -82,7 +83,8 @@ static int write_export(const struct kvmcpu_result *r, const struct kvmcpu_confi
 		free(buf);
 		len = needed + 1;
 		buf = malloc(len);
-		rc = buf ? kvmcpu_result_export(r, cfg, eo, buf, len, &needed, lost, sizeof(lost), &err)
+		rc = buf ? kvmcpu_result_export(r, cfg, eo, buf, len, &needed, lost, sizeof(lost),
+						&err)
 			 : -ENOMEM;
 	}
 	if (rc == -ENOMEM) {
@@ -125,13 +127,17 @@ int cmd_export(int argc, char **argv)
 		.cmd = "export",
 		.shared = CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_HOST |
 			  CLI_OPT_JSON | CLI_OPT_HELP,
-		.own = own, .on_option = export_option, .ctx = &o, .usage = usage,
+		.own = own,
+		.on_option = export_option,
+		.ctx = &o,
+		.usage = usage,
 	};
 	int rc = cli_parse(&p, argc, argv, &a, NULL);
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 	if (!o.format)
-		return cli_usage("export", "give --format qemu|libvirt|firecracker|proxmox|openvmm");
+		return cli_usage("export",
+				 "give --format qemu|libvirt|firecracker|proxmox|openvmm");
 	if (!a.cpu)
 		return cli_usage("export", "give --cpu SPEC");
 	struct kvmcpu_error err;

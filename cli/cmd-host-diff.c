@@ -19,7 +19,7 @@ static void print_text(const struct kvmcpu_diff_list *l, const char *a, const ch
 {
 	static const enum kvmcpu_diff_kind order[] = {
 		KVMCPU_DIFF_FEATURE, KVMCPU_DIFF_CPUID, KVMCPU_DIFF_ADDRESS, KVMCPU_DIFF_HYPERV,
-		KVMCPU_DIFF_CAP,     KVMCPU_DIFF_MSR,   KVMCPU_DIFF_TIME,    KVMCPU_DIFF_HOST,
+		KVMCPU_DIFF_CAP,     KVMCPU_DIFF_MSR,	KVMCPU_DIFF_TIME,    KVMCPU_DIFF_HOST,
 	};
 	printf("a: %s\nb: %s\n", a, b);
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {

@@ -8,15 +8,16 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu host [--json | --text] [--host FILE]\n\n"
-		   "Prints what this host's KVM can give a guest: vendor, kernel, KVM module,\n"
-		   "capabilities, feature MSRs and the supported CPUID. --json and --text write a\n"
-		   "recording that every --host option accepts (docs/host-format.md).\n\n"
-		   "  --json       the JSON fingerprint (schema kvmcpu-host/1; /2 for a raw CPUID dump)\n"
-		   "  --text       the line-based text format\n"
-		   "  --host FILE  read a recording instead of /dev/kvm (to convert or inspect it)\n"
-		   "  -h, --help   this text\n\n"
-		   "kvmcpu host diff A B compares two recordings (kvmcpu host diff --help).\n");
+	fprintf(f,
+		"Usage: kvmcpu host [--json | --text] [--host FILE]\n\n"
+		"Prints what this host's KVM can give a guest: vendor, kernel, KVM module,\n"
+		"capabilities, feature MSRs and the supported CPUID. --json and --text write a\n"
+		"recording that every --host option accepts (docs/host-format.md).\n\n"
+		"  --json       the JSON fingerprint (schema kvmcpu-host/1; /2 for a raw CPUID dump)\n"
+		"  --text       the line-based text format\n"
+		"  --host FILE  read a recording instead of /dev/kvm (to convert or inspect it)\n"
+		"  -h, --help   this text\n\n"
+		"kvmcpu host diff A B compares two recordings (kvmcpu host diff --help).\n");
 }
 
 static void print_summary(const struct kvmcpu_host *h)
@@ -63,12 +64,13 @@ static void print_summary(const struct kvmcpu_host *h)
 		printf("  0x%08x 0x%016llx\n", idx, (unsigned long long)v);
 	}
 	printf("\n%s: %zu entries\n",
-	       raw ? "CPUID of the processor (raw dump)" : "supported CPUID (KVM_GET_SUPPORTED_CPUID)",
+	       raw ? "CPUID of the processor (raw dump)"
+		   : "supported CPUID (KVM_GET_SUPPORTED_CPUID)",
 	       kvmcpu_host_cpuid_count(h));
 	for (size_t i = 0; i < kvmcpu_host_cpuid_count(h); i++) {
 		const struct kvmcpu_cpuid_entry *e = kvmcpu_host_cpuid_at(h, i);
-		printf("  0x%08x 0x%-3x 0x%08x 0x%08x 0x%08x 0x%08x\n", e->function, e->index, e->eax,
-		       e->ebx, e->ecx, e->edx);
+		printf("  0x%08x 0x%-3x 0x%08x 0x%08x 0x%08x 0x%08x\n", e->function, e->index,
+		       e->eax, e->ebx, e->ecx, e->edx);
 	}
 }
 
@@ -88,8 +90,11 @@ int cmd_host(int argc, char **argv)
 	static const struct cli_opt own[] = { { "text", no_argument, 't', false }, { 0 } };
 	bool text = false;
 	struct cli_args a;
-	const struct cli_parser p = { .cmd = "host", .shared = CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
-				      .own = own, .on_option = host_option, .ctx = &text,
+	const struct cli_parser p = { .cmd = "host",
+				      .shared = CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
+				      .own = own,
+				      .on_option = host_option,
+				      .ctx = &text,
 				      .usage = usage };
 	int rc = cli_parse(&p, argc, argv, &a, NULL);
 	if (rc)

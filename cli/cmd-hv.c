@@ -19,18 +19,19 @@ static const struct hv_reg hv_regs[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu hv [--host FILE | --no-host] [--json]\n\n"
-		   "Lists every Hyper-V enlightenment flag an hv= spec can name: the CPUID bits it\n"
-		   "sets (3.EAX = leaf 0x40000003 EAX, A.EAX = leaf 0x4000000A EAX), the flags it\n"
-		   "requires, whether the host can provide it (and why not), and the presets that\n"
-		   "contain it ('(nested)': only with nested_virt).\n\n"
-		   "  --host FILE  judge a recorded host instead of /dev/kvm\n"
-		   "  --no-host    list the table without asking any host\n"
-		   "  --json       machine-readable output\n"
-		   "  -h, --help   this text\n\n"
-		   "Spec grammar: [preset+]token+token...; presets none, default, windows, passthrough;\n"
-		   "tokens NAME, no_NAME, spinlocks=N|never, vendor_id=TEXT, no_kvm_leaves.\n"
-		   "See docs/hyperv-enlightenments.md.\n");
+	fprintf(f,
+		"Usage: kvmcpu hv [--host FILE | --no-host] [--json]\n\n"
+		"Lists every Hyper-V enlightenment flag an hv= spec can name: the CPUID bits it\n"
+		"sets (3.EAX = leaf 0x40000003 EAX, A.EAX = leaf 0x4000000A EAX), the flags it\n"
+		"requires, whether the host can provide it (and why not), and the presets that\n"
+		"contain it ('(nested)': only with nested_virt).\n\n"
+		"  --host FILE  judge a recorded host instead of /dev/kvm\n"
+		"  --no-host    list the table without asking any host\n"
+		"  --json       machine-readable output\n"
+		"  -h, --help   this text\n\n"
+		"Spec grammar: [preset+]token+token...; presets none, default, windows, passthrough;\n"
+		"tokens NAME, no_NAME, spinlocks=N|never, vendor_id=TEXT, no_kvm_leaves.\n"
+		"See docs/hyperv-enlightenments.md.\n");
 }
 
 /* "3.EAX[2,11] 4.EAX[3]" into @buf; "-" when the flag sets no bit. */
@@ -48,7 +49,8 @@ static const char *bits_text(const struct kvmcpu_hv_flag *f, char *buf, size_t l
 		for (int b = 0; b < 32 && used < len; b++) {
 			if (!(m & (1u << b)))
 				continue;
-			used += (size_t)snprintf(buf + used, len - used, "%s%d", first ? "" : ",", b);
+			used += (size_t)snprintf(buf + used, len - used, "%s%d", first ? "" : ",",
+						 b);
 			first = false;
 		}
 		if (used < len)
@@ -102,9 +104,10 @@ static void print_text(const struct kvmcpu_host *h)
 	if (h)
 		printf("host %s (%s): Hyper-V emulation %s%s%s\n\n",
 		       cli_tame(kvmcpu_host_origin(h), t[0], sizeof(t[0])),
-		       cli_tame(*kvmcpu_host_vendor(h) ? kvmcpu_host_vendor(h) : "unknown vendor", t[1],
-				sizeof(t[1])),
-		       hv ? "yes" : "no", hv ? "" : ": ", hv ? "" : cli_tame(why.message, t[2], sizeof(t[2])));
+		       cli_tame(*kvmcpu_host_vendor(h) ? kvmcpu_host_vendor(h) : "unknown vendor",
+				t[1], sizeof(t[1])),
+		       hv ? "yes" : "no", hv ? "" : ": ",
+		       hv ? "" : cli_tame(why.message, t[2], sizeof(t[2])));
 	printf("%-22s %-30s %-22s %-5s %s\n", "FLAG", "BITS", "REQUIRES", "HOST", "PRESETS");
 	for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++) {
 		const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_at(i);
@@ -125,7 +128,8 @@ static void print_text(const struct kvmcpu_host *h)
 		if (!header)
 			printf("\nNot available on this host:\n");
 		header = true;
-		printf("  %-22s %s\n", kvmcpu_hv_flag_name(f), cli_tame(why.message, t[0], sizeof(t[0])));
+		printf("  %-22s %s\n", kvmcpu_hv_flag_name(f),
+		       cli_tame(why.message, t[0], sizeof(t[0])));
 	}
 }
 
@@ -247,8 +251,11 @@ int cmd_hv(int argc, char **argv)
 	static const struct cli_opt own[] = { { "no-host", no_argument, 'n', false }, { 0 } };
 	bool no_host = false;
 	struct cli_args a;
-	const struct cli_parser p = { .cmd = "hv", .shared = CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
-				      .own = own, .on_option = hv_option, .ctx = &no_host,
+	const struct cli_parser p = { .cmd = "hv",
+				      .shared = CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
+				      .own = own,
+				      .on_option = hv_option,
+				      .ctx = &no_host,
 				      .usage = usage };
 	int prc = cli_parse(&p, argc, argv, &a, NULL);
 	if (prc)

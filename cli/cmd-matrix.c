@@ -33,10 +33,10 @@ struct rows {
 
 /* One column: the hosts whose runnable set is @runs. */
 struct group {
-	unsigned char *runs;     /* one byte per row */
-	char **missing;          /* per row: "feat (count) ..." accumulated, or NULL */
+	unsigned char *runs; /* one byte per row */
+	char **missing; /* per row: "feat (count) ..." accumulated, or NULL */
 	size_t nhosts;
-	char first[128];         /* the first host's name */
+	char first[128]; /* the first host's name */
 };
 
 struct matrix {
@@ -136,7 +136,8 @@ static int add_host(struct matrix *mx, const struct kvmcpu_host *host)
 	for (size_t i = 0; i < mx->rows.n && !rc; i++) {
 		struct kvmcpu_error err;
 		struct kvmcpu_config *cfg = NULL;
-		if (kvmcpu_config_new(&cfg, &err) || kvmcpu_config_set_cpu(cfg, kvmcpu_model_name(mx->rows.m[i]), &err) ||
+		if (kvmcpu_config_new(&cfg, &err) ||
+		    kvmcpu_config_set_cpu(cfg, kvmcpu_model_name(mx->rows.m[i]), &err) ||
 		    kvmcpu_fit_check(cfg, host, &fits[i], &err))
 			rc = cli_report("matrix", &err, cli_exit_for(err.code));
 		else
@@ -148,7 +149,8 @@ static int add_host(struct matrix *mx, const struct kvmcpu_host *host)
 		rc = EXIT_HOST;
 	for (size_t i = 0; g && i < mx->rows.n; i++)
 		for (size_t k = 0; k < kvmcpu_fit_count(fits[i]); k++)
-			g->missing[i] = count_feature(g->missing[i], kvmcpu_fit_at(fits[i], k)->subject);
+			g->missing[i] = count_feature(g->missing[i],
+						      kvmcpu_fit_at(fits[i], k)->subject);
 	if (g)
 		g->nhosts++;
 	const char *v = kvmcpu_host_vendor(host);
@@ -170,11 +172,21 @@ static void xml_text(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
 		default:
 			if ((unsigned char)*s >= 0x20 || *s == '\t')
 				fputc(*s, f);
@@ -219,11 +231,13 @@ static void write_html(FILE *f, const struct matrix *mx)
 	      "th.host{writing-mode:vertical-rl;white-space:nowrap;font-weight:normal}\n"
 	      "th.model{text-align:left;white-space:nowrap}\n"
 	      "td.yes{background:#3a3}td.no{background:#d33;color:#fff}\n"
-	      "</style>\n</head>\n<body>\n", f);
-	fprintf(f, "<h1>kvmcpu matrix</h1>\n<p>%zu hosts in %zu groups of identical results; "
-		   "%zu models by generation. Hover a red cell for what its hosts lack (with how "
-		   "many lack it).</p>\n<table>\n<thead><tr><th>model</th>", mx->nhosts, mx->ng,
-		shown_count(mx));
+	      "</style>\n</head>\n<body>\n",
+	      f);
+	fprintf(f,
+		"<h1>kvmcpu matrix</h1>\n<p>%zu hosts in %zu groups of identical results; "
+		"%zu models by generation. Hover a red cell for what its hosts lack (with how "
+		"many lack it).</p>\n<table>\n<thead><tr><th>model</th>",
+		mx->nhosts, mx->ng, shown_count(mx));
 	for (size_t j = 0; j < mx->ng; j++) {
 		fprintf(f, "<th class=\"host\" title=\"%zu host%s\">", mx->g[j].nhosts,
 			mx->g[j].nhosts == 1 ? "" : "s");
@@ -258,10 +272,11 @@ static void write_svg(FILE *f, const struct matrix *mx)
 {
 	const int cell = 14, left = 210, top = 160;
 	int width = left + (int)mx->ng * cell + 10, height = top + (int)shown_count(mx) * cell + 10;
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		   "font-family=\"sans-serif\" font-size=\"11\">\n"
-		   "<title>kvmcpu matrix: %zu hosts in %zu groups, %zu models</title>\n",
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"font-family=\"sans-serif\" font-size=\"11\">\n"
+		"<title>kvmcpu matrix: %zu hosts in %zu groups, %zu models</title>\n",
 		width, height, mx->nhosts, mx->ng, shown_count(mx));
 	for (size_t j = 0; j < mx->ng; j++) {
 		int x = left + (int)j * cell + cell / 2 + 4;
@@ -278,9 +293,10 @@ static void write_svg(FILE *f, const struct matrix *mx)
 		fputs("</text>\n", f);
 		for (size_t j = 0; j < mx->ng; j++) {
 			const struct group *g = &mx->g[j];
-			fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
-				   "stroke=\"#fff\"><title>", left + (int)j * cell, y, cell, cell,
-				g->runs[i] ? "#3a3" : "#d33");
+			fprintf(f,
+				"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
+				"stroke=\"#fff\"><title>",
+				left + (int)j * cell, y, cell, cell, g->runs[i] ? "#3a3" : "#d33");
 			xml_text(f, kvmcpu_model_name(mx->rows.m[i]));
 			fputs(": ", f);
 			if (g->runs[i])

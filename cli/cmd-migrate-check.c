@@ -7,26 +7,27 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu migrate-check --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC]\n"
-		   "                            [--kvm PARAMS] [--json]\n"
-		   "                            --from A --to B | HOST... | --hosts DIR\n\n"
-		   "Resolves the spec on both hosts and compares what the guest sees: the complete\n"
-		   "CPUID table (features by name), the Hyper-V leaves (by flag), the MSR values\n"
-		   "and the vCPU capability plan, and timekeeping (invtsc or the Hyper-V frequency\n"
-		   "MSRs between hosts of different TSC rates). With HOST... every ordered pair\n"
-		   "is checked. Each difference comes with its reason and the fix; fields that\n"
-		   "describe the machine (caches, topology) are notes.\n\n"
-		   "  --cpu SPEC    the guest's CPU spec\n"
-		   "  --hv SPEC     the guest's Hyper-V spec\n"
-		   "  --nested      the guest runs its own hypervisor (nested_virt)\n"
-		   "  --smp SPEC    the vCPU topology (smp=SPEC): every vCPU's table is compared\n"
-		   "  --kvm PARAMS  the whole parameter string (cpu=...,hv=...)\n"
-		   "  --from A      the source host recording\n"
-		   "  --to B        the target host recording\n"
-		   "  --hosts DIR   every *.json and *.txt recording in DIR (repeatable)\n"
-		   "  --json        one JSON object\n"
-		   "  -h, --help    this text\n\n"
-		   "Exit status: 0 safe, 1 a difference the guest would notice, 2 bad input.\n");
+	fprintf(f,
+		"Usage: kvmcpu migrate-check --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC]\n"
+		"                            [--kvm PARAMS] [--json]\n"
+		"                            --from A --to B | HOST... | --hosts DIR\n\n"
+		"Resolves the spec on both hosts and compares what the guest sees: the complete\n"
+		"CPUID table (features by name), the Hyper-V leaves (by flag), the MSR values\n"
+		"and the vCPU capability plan, and timekeeping (invtsc or the Hyper-V frequency\n"
+		"MSRs between hosts of different TSC rates). With HOST... every ordered pair\n"
+		"is checked. Each difference comes with its reason and the fix; fields that\n"
+		"describe the machine (caches, topology) are notes.\n\n"
+		"  --cpu SPEC    the guest's CPU spec\n"
+		"  --hv SPEC     the guest's Hyper-V spec\n"
+		"  --nested      the guest runs its own hypervisor (nested_virt)\n"
+		"  --smp SPEC    the vCPU topology (smp=SPEC): every vCPU's table is compared\n"
+		"  --kvm PARAMS  the whole parameter string (cpu=...,hv=...)\n"
+		"  --from A      the source host recording\n"
+		"  --to B        the target host recording\n"
+		"  --hosts DIR   every *.json and *.txt recording in DIR (repeatable)\n"
+		"  --json        one JSON object\n"
+		"  -h, --help    this text\n\n"
+		"Exit status: 0 safe, 1 a difference the guest would notice, 2 bad input.\n");
 }
 
 struct pair_out {
@@ -54,7 +55,8 @@ static void report_pair(struct pair_out *o, const char *a, const char *b,
 		return;
 	}
 	if (blocking)
-		printf("%s -> %s: NOT safe, %zu difference%s\n", a, b, blocking, blocking == 1 ? "" : "s");
+		printf("%s -> %s: NOT safe, %zu difference%s\n", a, b, blocking,
+		       blocking == 1 ? "" : "s");
 	else
 		printf("%s -> %s: safe\n", a, b);
 	for (size_t i = 0; i < kvmcpu_diff_list_count(l); i++)
@@ -96,7 +98,10 @@ static int check_all(const struct kvmcpu_config *cfg, const struct kvmcpu_host_s
 int cmd_migrate_check(int argc, char **argv)
 {
 	struct cli_cluster_args ca;
-	int rc = cli_cluster_parse("migrate-check", CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_KVM, true, usage, argc, argv, &ca);
+	int rc = cli_cluster_parse("migrate-check",
+				   CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP |
+					   CLI_OPT_KVM,
+				   true, usage, argc, argv, &ca);
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 	bool json = ca.a.json, pair = ca.from || ca.to;
@@ -113,7 +118,8 @@ int cmd_migrate_check(int argc, char **argv)
 	char *both[2] = { (char *)ca.from, (char *)ca.to };
 	if (!rc)
 		rc = pair ? cli_host_set("migrate-check", both, 2, NULL, 0, 2, &set)
-			  : cli_host_set("migrate-check", ca.paths, ca.npaths, ca.dirs, ca.ndirs, 2, &set);
+			  : cli_host_set("migrate-check", ca.paths, ca.npaths, ca.dirs, ca.ndirs, 2,
+					 &set);
 	cli_cluster_args_free(&ca);
 	struct pair_out o = { 0 };
 	struct kc_jw w;

@@ -108,8 +108,10 @@ int cmd_model(int argc, char **argv)
 {
 	struct cli_args a;
 	int first;
-	const struct cli_parser p = { .cmd = "model", .shared = CLI_OPT_JSON | CLI_OPT_HELP,
-				      .usage = usage, .max_positional = 1 };
+	const struct cli_parser p = { .cmd = "model",
+				      .shared = CLI_OPT_JSON | CLI_OPT_HELP,
+				      .usage = usage,
+				      .max_positional = 1 };
 	int rc = cli_parse(&p, argc, argv, &a, &first);
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
@@ -125,7 +127,8 @@ int cmd_model(int argc, char **argv)
 	kvmcpu_config_free(cfg);
 	const struct kvmcpu_model *named = kvmcpu_model_find(argv[first]);
 	if (!named) {
-		return cli_usage("model", "'%s' is not a named model (host and max take the host's CPU)",
+		return cli_usage("model",
+				 "'%s' is not a named model (host and max take the host's CPU)",
 				 argv[first]);
 	}
 	const struct kvmcpu_model *m = kvmcpu_model_resolve_alias(named);

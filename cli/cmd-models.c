@@ -9,16 +9,17 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu models [--host FILE] [--runnable] [--json]\n\n"
-		   "Lists every CPU model with its vendor, family/model/stepping, its x86-64 psABI\n"
-		   "level (PSABI) and the level it gives on this host (PSABI HERE), and whether the\n"
-		   "host can run it (or which of the model's features it lacks).\n\n"
-		   "  --host FILE  a recorded host (JSON or text); default: this machine's /dev/kvm\n"
-		   "  --runnable   list only the models the host runs\n"
-		   "  --json       one JSON array of objects\n"
-		   "  -h, --help   this text\n\n"
-		   "Exit status: 0 when at least one model runs, 1 when none does, 2 bad input,\n"
-		   "3 when /dev/kvm cannot be used, 4 when the output could not be written.\n");
+	fprintf(f,
+		"Usage: kvmcpu models [--host FILE] [--runnable] [--json]\n\n"
+		"Lists every CPU model with its vendor, family/model/stepping, its x86-64 psABI\n"
+		"level (PSABI) and the level it gives on this host (PSABI HERE), and whether the\n"
+		"host can run it (or which of the model's features it lacks).\n\n"
+		"  --host FILE  a recorded host (JSON or text); default: this machine's /dev/kvm\n"
+		"  --runnable   list only the models the host runs\n"
+		"  --json       one JSON array of objects\n"
+		"  -h, --help   this text\n\n"
+		"Exit status: 0 when at least one model runs, 1 when none does, 2 bad input,\n"
+		"3 when /dev/kvm cannot be used, 4 when the output could not be written.\n");
 }
 
 struct row {
@@ -87,7 +88,8 @@ static void print_json(struct row *rows, size_t n)
 		kc_jw_key(&w, "missing");
 		kc_jw_arr_begin_line(&w);
 		char *save = NULL;
-		for (char *t = strtok_r(rows[i].missing, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		for (char *t = strtok_r(rows[i].missing, " ", &save); t;
+		     t = strtok_r(NULL, " ", &save))
 			kc_jw_str(&w, t);
 		kc_jw_arr_end(&w);
 		kc_jw_obj_end(&w);
@@ -143,8 +145,8 @@ static void print_table(const struct row *rows, size_t n, size_t total,
 	/* The column says whose host it is: a recording is not this machine. */
 	snprintf(where, sizeof(where), recorded ? "ON HOST %s" : "ON THIS HOST",
 		 cli_tame(kvmcpu_host_origin(host), tame, sizeof(tame)));
-	printf("%-*s %-12s %6s %5s %4s  %-13s %-13s %s\n", width, "MODEL", "VENDOR", "FAMILY", "MODEL",
-	       "STEP", "PSABI", "PSABI HERE", where);
+	printf("%-*s %-12s %6s %5s %4s  %-13s %-13s %s\n", width, "MODEL", "VENDOR", "FAMILY",
+	       "MODEL", "STEP", "PSABI", "PSABI HERE", where);
 	const int col = width + 1 + 12 + 1 + 6 + 1 + 5 + 1 + 4 + 2 + 13 + 1 + 13 + 1;
 	for (size_t i = 0; i < n; i++) {
 		const struct kvmcpu_model *m = rows[i].m;
@@ -175,8 +177,11 @@ int cmd_models(int argc, char **argv)
 	static const struct cli_opt own[] = { { "runnable", no_argument, 'r', false }, { 0 } };
 	bool only_runnable = false;
 	struct cli_args a;
-	const struct cli_parser p = { .cmd = "models", .shared = CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
-				      .own = own, .on_option = models_option, .ctx = &only_runnable,
+	const struct cli_parser p = { .cmd = "models",
+				      .shared = CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
+				      .own = own,
+				      .on_option = models_option,
+				      .ctx = &only_runnable,
 				      .usage = usage };
 	int rc = cli_parse(&p, argc, argv, &a, NULL);
 	if (rc)

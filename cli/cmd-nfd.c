@@ -17,17 +17,18 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kvmcpu nfd [--prefix P] [--host FILE]\n\n"
-		   "Writes a Node Feature Discovery local feature file (the features.d format:\n"
-		   "one NAME=VALUE per line) with a label for every model and psABI level this\n"
-		   "host runs unchanged, every Hyper-V preset it gives in full, and its vendor,\n"
-		   "physical address width and TSC rate. Install it as\n"
-		   "/etc/kubernetes/node-feature-discovery/features.d/kvmcpu (docs/kubernetes.md).\n\n"
-		   "  --prefix P    the label namespace (default " DEFAULT_PREFIX ");\n"
-		   "                a DNS subdomain, not KubeVirt's\n"
-		   "  --host FILE   a recorded host instead of this machine's /dev/kvm\n"
-		   "  -h, --help    this text\n\n"
-		   "Exit status: 0 written, 2 bad input, 3 the host failed.\n");
+	fprintf(f,
+		"Usage: kvmcpu nfd [--prefix P] [--host FILE]\n\n"
+		"Writes a Node Feature Discovery local feature file (the features.d format:\n"
+		"one NAME=VALUE per line) with a label for every model and psABI level this\n"
+		"host runs unchanged, every Hyper-V preset it gives in full, and its vendor,\n"
+		"physical address width and TSC rate. Install it as\n"
+		"/etc/kubernetes/node-feature-discovery/features.d/kvmcpu (docs/kubernetes.md).\n\n"
+		"  --prefix P    the label namespace (default " DEFAULT_PREFIX ");\n"
+		"                a DNS subdomain, not KubeVirt's\n"
+		"  --host FILE   a recorded host instead of this machine's /dev/kvm\n"
+		"  -h, --help    this text\n\n"
+		"Exit status: 0 written, 2 bad input, 3 the host failed.\n");
 }
 
 /* @p is @domain or a subdomain of it. */
@@ -59,7 +60,8 @@ static const char *prefix_problem(const char *p)
 			return "has a label longer than 63 characters";
 	}
 	/* NFD's master drops labels under kubernetes.io but for its own feature namespaces. */
-	static const char *const nfd_own[] = { "feature.node.kubernetes.io", "profile.node.kubernetes.io" };
+	static const char *const nfd_own[] = { "feature.node.kubernetes.io",
+					       "profile.node.kubernetes.io" };
 	if (ends_with_domain(p, "kubernetes.io") && !ends_with_domain(p, nfd_own[0]) &&
 	    !ends_with_domain(p, nfd_own[1]))
 		return "is under kubernetes.io, which NFD refuses outside feature.node.kubernetes.io";
@@ -75,7 +77,8 @@ static const char *prefix_problem(const char *p)
 static bool name_ok(const char *n)
 {
 	size_t len = strlen(n);
-	if (!len || len > 63 || !isalnum((unsigned char)n[0]) || !isalnum((unsigned char)n[len - 1]))
+	if (!len || len > 63 || !isalnum((unsigned char)n[0]) ||
+	    !isalnum((unsigned char)n[len - 1]))
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (!isalnum((unsigned char)n[i]) && n[i] != '-' && n[i] != '_' && n[i] != '.')
@@ -147,8 +150,11 @@ int cmd_nfd(int argc, char **argv)
 	static const struct cli_opt own[] = { { "prefix", required_argument, 'p', false }, { 0 } };
 	const char *prefix = DEFAULT_PREFIX;
 	struct cli_args a;
-	const struct cli_parser p = { .cmd = "nfd", .shared = CLI_OPT_HOST | CLI_OPT_HELP,
-				      .own = own, .on_option = nfd_option, .ctx = &prefix,
+	const struct cli_parser p = { .cmd = "nfd",
+				      .shared = CLI_OPT_HOST | CLI_OPT_HELP,
+				      .own = own,
+				      .on_option = nfd_option,
+				      .ctx = &prefix,
 				      .usage = usage };
 	int rc = cli_parse(&p, argc, argv, &a, NULL);
 	if (rc)
@@ -156,7 +162,8 @@ int cmd_nfd(int argc, char **argv)
 	const char *problem = prefix_problem(prefix);
 	if (problem) {
 		char tame[300];
-		return cli_usage("nfd", "--prefix '%s' %s", cli_tame(prefix, tame, sizeof(tame)), problem);
+		return cli_usage("nfd", "--prefix '%s' %s", cli_tame(prefix, tame, sizeof(tame)),
+				 problem);
 	}
 	struct kvmcpu_host *host;
 	rc = cli_open_host("nfd", a.host, &host);

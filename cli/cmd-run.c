@@ -60,14 +60,24 @@ static int run_option(void *ctx, int key, const char *arg)
 {
 	struct run_opts *o = ctx;
 	switch (key) {
-	case 's': o->strict = true; return 0;
-	case 'E': o->enforce = true; return 0;
-	case 'N': o->calibrate = false; return 0;
-	case 'd': o->dev = arg; return 0;
+	case 's':
+		o->strict = true;
+		return 0;
+	case 'E':
+		o->enforce = true;
+		return 0;
+	case 'N':
+		o->calibrate = false;
+		return 0;
+	case 'd':
+		o->dev = arg;
+		return 0;
 	case 't':
 		if (!pp_parse_ms(arg, &o->timeout_ms))
-			return cli_usage(CMD, "--timeout '%s' is not a number of milliseconds "
-					 "between 1 and 600000", arg);
+			return cli_usage(CMD,
+					 "--timeout '%s' is not a number of milliseconds "
+					 "between 1 and 600000",
+					 arg);
 		return 0;
 	case 'm': {
 		uint64_t v;
@@ -97,7 +107,10 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		.cmd = CMD,
 		.shared = CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_KVM |
 			  CLI_OPT_JSON | CLI_OPT_HELP,
-		.own = own, .on_option = run_option, .ctx = o, .usage = usage,
+		.own = own,
+		.on_option = run_option,
+		.ctx = o,
+		.usage = usage,
 	};
 	int rc = cli_parse(&p, argc, argv, &o->a, NULL);
 	if (rc)
@@ -161,7 +174,8 @@ static void print_bits(const char *title, const struct kvmcpu_probe_report *rep,
 		if (!any)
 			printf("\n%s\n", title);
 		any = true;
-		pp_bit_names(row->function, row->index, row->reg, bits & row->seen, set, sizeof(set));
+		pp_bit_names(row->function, row->index, row->reg, bits & row->seen, set,
+			     sizeof(set));
 		pp_bit_names(row->function, row->index, row->reg, bits & ~row->seen, clear,
 			     sizeof(clear));
 		printf("  0x%08x.%x %s:", row->function, row->index, cli_reg_name(row->reg));
@@ -186,7 +200,8 @@ static void print_other_unhonoured(const struct kvmcpu_probe_report *rep)
 	}
 	if (bits)
 		printf("\n%u more bits in %u registers do not follow the table either, but the "
-		       "host's value equals the configured one.\n", bits, regs);
+		       "host's value equals the configured one.\n",
+		       bits, regs);
 }
 
 static void print_rules(const struct kvmcpu_probe_report *rep)
@@ -237,16 +252,19 @@ static void print_human(const struct run_opts *o, const struct kvmcpu_host *host
 	       kvmcpu_config_hv(cfg) ? kvmcpu_config_hv(cfg) : "",
 	       kvmcpu_config_nested(cfg) ? " nested_virt" : "",
 	       cli_tame(kvmcpu_host_origin(host), t[0], sizeof(t[0])),
-	       cli_tame(kvmcpu_host_module(host)[0] ? kvmcpu_host_module(host) : "kvm", t[1], sizeof(t[1])),
+	       cli_tame(kvmcpu_host_module(host)[0] ? kvmcpu_host_module(host) : "kvm", t[1],
+			sizeof(t[1])),
 	       cli_tame(kvmcpu_host_kernel(host), t[2], sizeof(t[2])));
 	printf("The probe guest executed %u CPUID instructions in %s (%.1f ms).\n\n",
 	       kvmcpu_probe_cpuid_count(rep),
 	       kvmcpu_probe_calibrated(rep) ? "3 VMs: the table, then calibration with the table "
-					      "and with it inverted" : "1 VM, no calibration",
+					      "and with it inverted"
+					    : "1 VM, no calibration",
 	       ms);
 	print_table(rep);
 	print_bits("Host-forced bits (the host does not honour the table here; the guest sees "
-		   "the host's value):", rep, true);
+		   "the host's value):",
+		   rep, true);
 	print_other_unhonoured(rep);
 	print_bits("MISMATCHES (the host honours these bits, yet the guest saw another value):",
 		   rep, false);
@@ -257,19 +275,22 @@ static void print_human(const struct run_opts *o, const struct kvmcpu_host *host
 	 * Two answers, never merged: "proven" (the guest saw the table) and "runnable"
 	 * (the table is the model unchanged). PASS needs both.
 	 */
-	printf("\nVerdict: %s: ", !passed ? "FAIL" : ndropped ? "proven, NOT runnable unchanged" : "PASS");
+	printf("\nVerdict: %s: ", !passed    ? "FAIL"
+				  : ndropped ? "proven, NOT runnable unchanged"
+					     : "PASS");
 	if (mism)
 		printf("%u bits the host honours differ from the table", mism);
 	else
 		printf("the guest saw the table (every bit the host honours matches)");
 	printf("; %u host-forced bit%s%s.\n", forced, forced == 1 ? "" : "s",
-	       forced && o->strict ? " (--strict fails on them)" :
-	       forced ? " reported (--strict would fail on them)" : "");
+	       forced && o->strict ? " (--strict fails on them)"
+	       : forced		   ? " reported (--strict would fail on them)"
+				   : "");
 	if (ndropped)
 		printf("This host lacks %zu feature%s of %s, so the guest ran without them: %s\n"
 		       "(--enforce refuses such a model; 'kvmcpu models --runnable' lists those that "
-		       "run unchanged.)\n", ndropped, ndropped == 1 ? "" : "s", kvmcpu_config_cpu(cfg),
-		       dropped);
+		       "run unchanged.)\n",
+		       ndropped, ndropped == 1 ? "" : "s", kvmcpu_config_cpu(cfg), dropped);
 	else if (passed)
 		printf("The model runs on this host unchanged: no feature of it was dropped.\n");
 }
@@ -342,7 +363,8 @@ static int probe_and_print(const struct run_opts *o, const struct kvmcpu_host *h
 	for (size_t i = 0; i < kvmcpu_result_notice_count(res); i++)
 		if (kvmcpu_result_notice_at(res, i)->kind == KVMCPU_NOTICE_WARNING &&
 		    !strcmp(kvmcpu_result_notice_at(res, i)->subject, "hv"))
-			fprintf(stderr, "warning: hv: %s\n", kvmcpu_result_notice_at(res, i)->reason);
+			fprintf(stderr, "warning: hv: %s\n",
+				kvmcpu_result_notice_at(res, i)->reason);
 	if (o->enforce && (rc = cli_enforce(CMD, res))) {
 		kvmcpu_result_free(res);
 		return rc;
@@ -361,8 +383,11 @@ static int probe_and_print(const struct run_opts *o, const struct kvmcpu_host *h
 			msrs[nmsrs++] = hv_msrs[i];
 	struct kvmcpu_probe_opts po = {
 		.sz = sizeof(po),
-		.dev_path = o->dev, .timeout_ms = o->timeout_ms, .calibrate = o->calibrate,
-		.msrs = msrs, .nmsrs = nmsrs,
+		.dev_path = o->dev,
+		.timeout_ms = o->timeout_ms,
+		.calibrate = o->calibrate,
+		.msrs = msrs,
+		.nmsrs = nmsrs,
 	};
 	struct kvmcpu_probe_report *rep = NULL;
 	double t0 = cli_now_ms();

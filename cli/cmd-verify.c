@@ -63,9 +63,15 @@ static int verify_option(void *ctx, int key, const char *arg)
 {
 	struct verify_opts *o = ctx;
 	switch (key) {
-	case 'a': o->all = true; return 0;
-	case 's': o->strict = true; return 0;
-	case 'd': o->dev = arg; return 0;
+	case 'a':
+		o->all = true;
+		return 0;
+	case 's':
+		o->strict = true;
+		return 0;
+	case 'd':
+		o->dev = arg;
+		return 0;
 	case CLI_KEY_CPU:
 		if (!*arg)
 			return cli_usage(CMD, "--cpu needs a value, not ''");
@@ -73,8 +79,10 @@ static int verify_option(void *ctx, int key, const char *arg)
 		return 0;
 	case 't':
 		if (!pp_parse_ms(arg, &o->timeout_ms))
-			return cli_usage(CMD, "--timeout '%s' is not a number of milliseconds "
-					 "between 1 and 600000", arg);
+			return cli_usage(CMD,
+					 "--timeout '%s' is not a number of milliseconds "
+					 "between 1 and 600000",
+					 arg);
 		return 0;
 	}
 	return EXIT_USAGE;
@@ -121,7 +129,10 @@ static int parse(int argc, char **argv, struct verify_opts *o)
 		.shared = CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_JSON |
 			  CLI_OPT_HELP,
 		.shared_repeatable = CLI_OPT_CPU,
-		.own = own, .on_option = verify_option, .ctx = o, .usage = usage,
+		.own = own,
+		.on_option = verify_option,
+		.ctx = o,
+		.usage = usage,
 	};
 	int rc = cli_parse(&p, argc, argv, &o->a, NULL);
 	if (rc)
@@ -150,8 +161,10 @@ static void prove(struct outcome *out, const struct kvmcpu_config *cfg, const st
 		return;
 	}
 	out->runnable = cli_dropped(res, out->dropped, sizeof(out->dropped)) == 0;
-	struct kvmcpu_probe_opts po = { .sz = sizeof(po), .dev_path = o->dev,
-					.timeout_ms = o->timeout_ms, .calibration = cal };
+	struct kvmcpu_probe_opts po = { .sz = sizeof(po),
+					.dev_path = o->dev,
+					.timeout_ms = o->timeout_ms,
+					.calibration = cal };
 	int rc = kvmcpu_probe_run(res, &po, &out->rep, &err);
 	kvmcpu_result_free(res);
 	if (rc) {
@@ -170,15 +183,16 @@ static void print_calibration(const struct kvmcpu_probe_calibration *cal)
 	char names[1024];
 	unsigned bits = 0;
 	for (size_t i = 0; i < kvmcpu_probe_calibration_count(cal); i++)
-		bits += (unsigned)__builtin_popcount(kvmcpu_probe_calibration_at(cal, i)->unhonoured);
+		bits += (unsigned)__builtin_popcount(
+			kvmcpu_probe_calibration_at(cal, i)->unhonoured);
 	printf("Calibration: %u bits of this host do not follow the table (host-forced):\n", bits);
 	for (size_t i = 0; i < kvmcpu_probe_calibration_count(cal); i++) {
 		const struct kvmcpu_probe_cal_reg *c = kvmcpu_probe_calibration_at(cal, i);
 		if (!c->unhonoured)
 			continue;
 		pp_bit_names(c->function, c->index, c->reg, c->unhonoured, names, sizeof(names));
-		printf("  0x%08x.%x %s (0x%08x): %s\n", c->function, c->index,
-		       cli_reg_name(c->reg), c->unhonoured, names);
+		printf("  0x%08x.%x %s (0x%08x): %s\n", c->function, c->index, cli_reg_name(c->reg),
+		       c->unhonoured, names);
 	}
 	printf("\n");
 }
@@ -212,26 +226,28 @@ static void print_human(const struct outcome *v, size_t n, double ms, unsigned p
 	       "DROPPED (features of the model this host lacks)");
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].error[0]) {
-			printf("%-34s %-8s %s\n", v[i].name, "ERROR", cli_tame(v[i].error, tame, sizeof(tame)));
+			printf("%-34s %-8s %s\n", v[i].name, "ERROR",
+			       cli_tame(v[i].error, tame, sizeof(tame)));
 			continue;
 		}
-		printf("%-34s %-8s %-9s %7u %9u  %s\n", v[i].name, v[i].proven ? "proven" : "FAILED",
-		       v[i].runnable ? "yes" : "no", v[i].forced, v[i].mismatch,
-		       v[i].runnable ? "-" : v[i].dropped);
+		printf("%-34s %-8s %-9s %7u %9u  %s\n", v[i].name,
+		       v[i].proven ? "proven" : "FAILED", v[i].runnable ? "yes" : "no", v[i].forced,
+		       v[i].mismatch, v[i].runnable ? "-" : v[i].dropped);
 		if (v[i].mismatch)
 			print_mismatches(&v[i]);
 	}
 	printf("\nSummary: %u of %zu proven (the guest saw exactly the table set); %u of %zu runnable "
 	       "here unchanged (no feature dropped); %zu failed; %u with host-forced bits "
-	       "(reported, not failures); %.2f s (%.1f ms per model).\n", proven, n, runnable, n,
-	       n - proven, with_forced, ms / 1e3, n ? ms / (double)n : 0.0);
+	       "(reported, not failures); %.2f s (%.1f ms per model).\n",
+	       proven, n, runnable, n, n - proven, with_forced, ms / 1e3, n ? ms / (double)n : 0.0);
 	if (runnable < n)
 		printf("Proven is not runnable: a proven model that is not runnable ran without the "
 		       "features listed under DROPPED.\n");
 }
 
-static void print_json(const struct outcome *v, size_t n, const struct kvmcpu_probe_calibration *cal,
-		       const struct verify_opts *o, double ms, unsigned proven, unsigned runnable)
+static void print_json(const struct outcome *v, size_t n,
+		       const struct kvmcpu_probe_calibration *cal, const struct verify_opts *o,
+		       double ms, unsigned proven, unsigned runnable)
 {
 	struct kc_jw w;
 	kc_jw_init(&w, stdout);
@@ -286,9 +302,11 @@ static int calibrate(const struct verify_opts *o, const struct kvmcpu_host *host
 	for (size_t i = 0; i < kvmcpu_result_notice_count(base); i++)
 		if (kvmcpu_result_notice_at(base, i)->kind == KVMCPU_NOTICE_WARNING &&
 		    !strcmp(kvmcpu_result_notice_at(base, i)->subject, "hv"))
-			fprintf(stderr, "warning: hv: %s\n", kvmcpu_result_notice_at(base, i)->reason);
-	struct kvmcpu_probe_opts po = { .sz = sizeof(po), .dev_path = o->dev,
-					 .timeout_ms = o->timeout_ms };
+			fprintf(stderr, "warning: hv: %s\n",
+				kvmcpu_result_notice_at(base, i)->reason);
+	struct kvmcpu_probe_opts po = { .sz = sizeof(po),
+					.dev_path = o->dev,
+					.timeout_ms = o->timeout_ms };
 	rc = kvmcpu_probe_calibrate(base, &po, cal, &err);
 	kvmcpu_result_free(base);
 	return rc ? cli_report(CMD, &err, EXIT_HOST) : EXIT_OK;
@@ -333,7 +351,7 @@ static int sweep(const struct verify_opts *o, const struct kvmcpu_host *host)
 int cmd_verify(int argc, char **argv)
 {
 	struct verify_opts o = { .cpus = calloc((size_t)argc + kvmcpu_model_count() + 1,
-						 sizeof(char *)) };
+						sizeof(char *)) };
 	if (!o.cpus)
 		return EXIT_HOST;
 	int rc = parse(argc, argv, &o);

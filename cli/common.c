@@ -16,7 +16,8 @@ const char *cli_tame(const char *s, char *buf, size_t len)
 	while (*p && used + 5 < len) {
 		size_t n = kc_utf8_len(p);
 		/* C0 controls, DEL, C1 controls (U+0080..U+009F) and stray bytes are escaped. */
-		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f)) || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f)) ||
+		    (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
 			used += (size_t)snprintf(buf + used, len - used, "\\x%02x", *p);
 			p++;
 			continue;
@@ -36,7 +37,8 @@ int cli_report(const char *cmd, const struct kvmcpu_error *err, int exit_code)
 	char tame[4 * sizeof(err->message)];
 	/* Messages quote what the user typed or what a host file held: tame both. */
 	fprintf(stderr, "kvmcpu %s: %s\n", cmd,
-		cli_tame(err->message[0] ? err->message : kvmcpu_strerror(err->code), tame, sizeof(tame)));
+		cli_tame(err->message[0] ? err->message : kvmcpu_strerror(err->code), tame,
+			 sizeof(tame)));
 	if (err->hint[0])
 		fprintf(stderr, "  hint: %s\n", cli_tame(err->hint, tame, sizeof(tame)));
 	return exit_code;
@@ -49,8 +51,8 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "kvmcpu %s: %s\nTry 'kvmcpu %s --help'.\n", cmd, cli_tame(text, tame, sizeof(tame)),
-		cmd);
+	fprintf(stderr, "kvmcpu %s: %s\nTry 'kvmcpu %s --help'.\n", cmd,
+		cli_tame(text, tame, sizeof(tame)), cmd);
 	return EXIT_USAGE;
 }
 
@@ -103,17 +105,32 @@ static int store_shared(const struct cli_parser *p, unsigned bit, const char *ar
 	if (bit == CLI_OPT_CPU && (p->shared_repeatable & bit))
 		return p->on_option(p->ctx, CLI_KEY_CPU, arg);
 	switch (bit) {
-	case CLI_OPT_HOST: a->host = arg; break;
-	case CLI_OPT_JSON: a->json = true; break;
-	case CLI_OPT_CPU: a->cpu = arg; break;
-	case CLI_OPT_HV: a->hv = arg; break;
-	case CLI_OPT_NESTED: a->nested = true; break;
-	case CLI_OPT_SMP: a->smp = arg; break;
-	case CLI_OPT_KVM: a->kvm = arg; break;
+	case CLI_OPT_HOST:
+		a->host = arg;
+		break;
+	case CLI_OPT_JSON:
+		a->json = true;
+		break;
+	case CLI_OPT_CPU:
+		a->cpu = arg;
+		break;
+	case CLI_OPT_HV:
+		a->hv = arg;
+		break;
+	case CLI_OPT_NESTED:
+		a->nested = true;
+		break;
+	case CLI_OPT_SMP:
+		a->smp = arg;
+		break;
+	case CLI_OPT_KVM:
+		a->kvm = arg;
+		break;
 	}
 	/* An empty value is never what the user meant. */
 	if (arg && !*arg)
-		return cli_usage(p->cmd, "--%s needs a value, not ''", shared_opts[__builtin_ctz(bit)].name);
+		return cli_usage(p->cmd, "--%s needs a value, not ''",
+				 shared_opts[__builtin_ctz(bit)].name);
 	return 0;
 }
 
@@ -140,11 +157,12 @@ int cli_parse(const struct cli_parser *p, int argc, char **argv, struct cli_args
 	int c, idx;
 	char word[256];
 	while (idx = -1, (c = getopt_long(argc, argv, p->shared & CLI_OPT_HELP ? ":h" : ":", opts,
-					   &idx)) != -1) {
+					  &idx)) != -1) {
 		if (c == '?') {
 			bool is_long = !strncmp(argv[optind - 1], "--", 2);
 			const char *w = is_long ? option_word(argv, word, sizeof(word))
-					: (snprintf(word, sizeof(word), "-%c", optopt), word);
+						: (snprintf(word, sizeof(word), "-%c", optopt),
+						   word);
 			for (size_t i = 0; i < n; i++)
 				if (is_long && !strcmp(w + 2, opts[i].name))
 					return cli_usage(p->cmd, "option '%s' takes no value", w);
@@ -166,13 +184,14 @@ int cli_parse(const struct cli_parser *p, int argc, char **argv, struct cli_args
 			return CLI_HELP_SHOWN;
 		}
 		int rc = c >= 0x100 && c < 0x100 + (int)NSHARED
-			 ? store_shared(p, 1u << (c - 0x100), optarg, a)
-			 : p->on_option(p->ctx, c, optarg);
+				 ? store_shared(p, 1u << (c - 0x100), optarg, a)
+				 : p->on_option(p->ctx, c, optarg);
 		if (rc)
 			return rc;
 	}
 	if ((size_t)(argc - optind) > p->max_positional)
-		return cli_usage(p->cmd, "unexpected argument '%s'", argv[optind + (int)p->max_positional]);
+		return cli_usage(p->cmd, "unexpected argument '%s'",
+				 argv[optind + (int)p->max_positional]);
 	if (first_operand)
 		*first_operand = optind;
 	return 0;
@@ -214,7 +233,8 @@ int cli_make_config(const char *cmd, const struct cli_args *a, struct kvmcpu_con
 	for (size_t i = 0; a->kvm && i < sizeof(parts) / sizeof(parts[0]); i++) {
 		bool given = i == 0 ? a->cpu != NULL : i == 1 ? a->hv != NULL : a->nested;
 		if (given && has_param(a->kvm, parts[i].key))
-			return cli_usage(cmd, "%s and --kvm's %s both set the same thing; give it once",
+			return cli_usage(cmd,
+					 "%s and --kvm's %s both set the same thing; give it once",
 					 parts[i].option, parts[i].key);
 	}
 	struct kvmcpu_error err;
@@ -259,7 +279,8 @@ size_t cli_dropped(const struct kvmcpu_result *r, char *buf, size_t len)
 			continue;
 		count++;
 		if (used < len)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", n->subject);
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+						 n->subject);
 	}
 	return count;
 }
@@ -270,9 +291,11 @@ int cli_enforce(const char *cmd, const struct kvmcpu_result *r)
 	size_t n = cli_dropped(r, names, sizeof(names));
 	if (!n)
 		return EXIT_OK;
-	fprintf(stderr, "kvmcpu %s: --enforce: this host lacks %zu feature%s of the model: %s\n"
+	fprintf(stderr,
+		"kvmcpu %s: --enforce: this host lacks %zu feature%s of the model: %s\n"
 		"  hint: without --enforce they are dropped; 'kvmcpu models' lists the models this "
-		"host runs unchanged\n", cmd, n, n == 1 ? "" : "s", names);
+		"host runs unchanged\n",
+		cmd, n, n == 1 ? "" : "s", names);
 	return EXIT_NEGATIVE;
 }
 

@@ -23,7 +23,8 @@ static const struct cli_command commands[] = {
 	{ "nfd", cmd_nfd, "write a Node Feature Discovery feature file for this host" },
 	/* Hidden (no summary): the names the shell completion scripts offer. */
 	{ "complete", cmd_complete, NULL },
-	{ "export", cmd_export, "write the resolved CPU as QEMU, libvirt, Firecracker, Proxmox or OpenVMM config" },
+	{ "export", cmd_export,
+	  "write the resolved CPU as QEMU, libvirt, Firecracker, Proxmox or OpenVMM config" },
 };
 
 static void usage(FILE *f)

@@ -51,8 +51,8 @@ int pp_open_live(const char *cmd, const char *dev, struct kvmcpu_host **out)
 	if (!kvmcpu_host_open_live(dev, out, &err))
 		return EXIT_OK;
 	/* A --dev path that names no KVM device is the user's input, not the host failing. */
-	bool bad_path = dev && (err.code == -ENOENT || err.code == -ENOTTY || err.code == -ENOTDIR ||
-				err.code == -EISDIR);
+	bool bad_path = dev && (err.code == -ENOENT || err.code == -ENOTTY ||
+				err.code == -ENOTDIR || err.code == -EISDIR);
 	return cli_report(cmd, &err, bad_path ? EXIT_USAGE : EXIT_HOST);
 }
 

@@ -22,9 +22,9 @@ int main(int argc, char **argv)
 
 	if ((argc > 2 ? kvmcpu_host_load(argv[2], &host, &err)
 		      : kvmcpu_host_open_live(NULL, &host, &err)) ||
-	    kvmcpu_config_parse(params, &cfg, &err) ||
-	    kvmcpu_resolve(cfg, host, &res, &err)) {
-		fprintf(stderr, "error: %s\n%s%s\n", err.message, err.hint[0] ? "hint: " : "", err.hint);
+	    kvmcpu_config_parse(params, &cfg, &err) || kvmcpu_resolve(cfg, host, &res, &err)) {
+		fprintf(stderr, "error: %s\n%s%s\n", err.message, err.hint[0] ? "hint: " : "",
+			err.hint);
 		goto out;
 	}
 	size_t n;
@@ -42,8 +42,8 @@ int main(int argc, char **argv)
 		printf("vCPU %u (APIC ID %u, the id for KVM_CREATE_VCPU):\n", v,
 		       kvmcpu_result_vcpu_apic_id(res, v));
 		for (size_t i = 0; i < n; i++)
-			printf("%08x.%u: %08x %08x %08x %08x\n", e[i].function, e[i].index, e[i].eax,
-			       e[i].ebx, e[i].ecx, e[i].edx);
+			printf("%08x.%u: %08x %08x %08x %08x\n", e[i].function, e[i].index,
+			       e[i].eax, e[i].ebx, e[i].ecx, e[i].edx);
 	}
 	free(e);
 	/* A VMM would now call kvmcpu_result_apply(res, vcpu_fd, v, &err) for each vCPU v. */

@@ -25,7 +25,8 @@ static bool oracle(const char *s, uint64_t *out)
 {
 	const char *digits;
 	int base;
-	if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) && all_of(s + 2, "0123456789abcdefABCDEF")) {
+	if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) &&
+	    all_of(s + 2, "0123456789abcdefABCDEF")) {
 		digits = s + 2;
 		base = 16;
 	} else if (all_of(s, "0123456789")) {
@@ -60,11 +61,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
 		uint64_t got = 0, want = 0;
 		bool ok = cli_parse_number(s, ranges[i].min, ranges[i].max, &got);
-		bool want_ok = oracle(s, &want) && want >= ranges[i].min &&
-			       want <= ranges[i].max;
+		bool want_ok = oracle(s, &want) && want >= ranges[i].min && want <= ranges[i].max;
 		if (ok != want_ok || (ok && got != want)) {
-			fprintf(stderr, "fuzz-cli-number: '%s' in [%llu, %llu]: parser %s %llu, "
-				"expected %s %llu\n", s, (unsigned long long)ranges[i].min,
+			fprintf(stderr,
+				"fuzz-cli-number: '%s' in [%llu, %llu]: parser %s %llu, "
+				"expected %s %llu\n",
+				s, (unsigned long long)ranges[i].min,
 				(unsigned long long)ranges[i].max, ok ? "accepts" : "refuses",
 				(unsigned long long)got, want_ok ? "accept" : "refuse",
 				(unsigned long long)want);

@@ -22,9 +22,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define AMD_ALIAS_BITS 0x0183f3ffull
 
 static const char *const specs[] = {
-	"cpu=host", "cpu=max", "cpu=qemu64", "cpu=Skylake-Server-v4,nested_virt",
-	"cpu=EPYC-Genoa", "cpu=Haswell-noTSX+avx512f", "cpu=kvm64",
-	"cpu=Denverton-v3+no_sse4.2", "cpu=EPYC-Rome,nested_virt", "cpu=Cascadelake-Server+no_hle",
+	"cpu=host",
+	"cpu=max",
+	"cpu=qemu64",
+	"cpu=Skylake-Server-v4,nested_virt",
+	"cpu=EPYC-Genoa",
+	"cpu=Haswell-noTSX+avx512f",
+	"cpu=kvm64",
+	"cpu=Denverton-v3+no_sse4.2",
+	"cpu=EPYC-Rome,nested_virt",
+	"cpu=Cascadelake-Server+no_hle",
 };
 
 /*
@@ -38,8 +45,8 @@ static const char *const host_extras[] = { "hypervisor", "overflow-recov", "succ
 
 /* QEMU's kvm_default_props (target/i386/kvm/kvm-cpu.c) turn these on for every named model. */
 static const char *const kvm_defaults[] = {
-	"kvmclock", "kvm-nopiodelay", "kvm-asyncpf", "kvm-steal-time", "kvm-pv-eoi",
-	"kvmclock-stable-bit", "x2apic",
+	"kvmclock",   "kvm-nopiodelay",	     "kvm-asyncpf", "kvm-steal-time",
+	"kvm-pv-eoi", "kvmclock-stable-bit", "x2apic",
 };
 
 static uint64_t feature_mask(const char *name, size_t word)
@@ -58,8 +65,8 @@ static uint64_t host_word(const struct kvmcpu_host *h, size_t w)
 			return 0;
 		return strstr(wi->name, "_CTLS") ? v >> 32 : v;
 	}
-	const struct kvmcpu_cpuid_entry *e =
-		kvmcpu_host_cpuid_find(h, wi->leaf, wi->has_subleaf ? wi->subleaf : 0);
+	const struct kvmcpu_cpuid_entry *e = kvmcpu_host_cpuid_find(
+		h, wi->leaf, wi->has_subleaf ? wi->subleaf : 0);
 	if (!e)
 		return 0;
 	return (&e->eax)[wi->reg];
@@ -92,10 +99,12 @@ static void check(const struct kvmcpu_host *h, const char *spec, const struct kv
 		if (amd && !strcmp(kvmcpu_word_at(w)->name, "FEAT_8000_0001_EDX"))
 			extra &= ~AMD_ALIAS_BITS;
 		if (extra) {
-			fprintf(stderr, "fuzz-resolve: %s: %s has bits 0x%llx beyond host 0x%llx and "
-				"model 0x%llx (guest 0x%llx)\n", spec, kvmcpu_word_at(w)->name,
-				(unsigned long long)extra, (unsigned long long)host,
-				(unsigned long long)allowed, (unsigned long long)guest);
+			fprintf(stderr,
+				"fuzz-resolve: %s: %s has bits 0x%llx beyond host 0x%llx and "
+				"model 0x%llx (guest 0x%llx)\n",
+				spec, kvmcpu_word_at(w)->name, (unsigned long long)extra,
+				(unsigned long long)host, (unsigned long long)allowed,
+				(unsigned long long)guest);
 			abort();
 		}
 	}

@@ -1,13 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# make lint: clang-tidy (.clang-tidy), cppcheck (.cppcheck-suppressions) and the one-way
-# data flow of src/ (tools/check-layers.py). Every finding fails; each tool says why.
+# make lint: clang-tidy (.clang-tidy), cppcheck (.cppcheck-suppressions), clang-format
+# (.clang-format) and the one-way data flow of src/ (tools/check-layers.py).
+# Every finding fails; each tool says why.
 # usage: scripts/lint.sh BUILDDIR
 set -u
 build=${1:-build}
 cd "$(dirname "$0")/.." || exit 2
-command -v clang-tidy >/dev/null && command -v cppcheck >/dev/null ||
-	scripts/install-deps.sh clang-tidy cppcheck
+command -v clang-tidy >/dev/null && command -v cppcheck >/dev/null &&
+	command -v clang-format >/dev/null ||
+	scripts/install-deps.sh clang-tidy cppcheck clang-format
 fail=0
 # Files clang-tidy skips, each with its reason (printed on every run).
 skip="src/host/json.c"
@@ -27,6 +29,14 @@ echo "lint: cppcheck"
 cppcheck --quiet --enable=warning,performance,portability --std=c11 -D_GNU_SOURCE \
 	-Iinclude -Isrc -I"$build" --inline-suppr --suppressions-list=.cppcheck-suppressions \
 	--error-exitcode=1 src cli || fail=1
+
+echo "lint: clang-format (.clang-format; generated files keep their generator's layout)"
+# shellcheck disable=SC2046
+if ! clang-format --dry-run --Werror $(git ls-files '*.c' '*.h' | grep -v '\.gen\.') 2>"$build/clang-format.log"; then
+	grep 'error:' "$build/clang-format.log" | head -20
+	echo "lint: clang-format: $(grep -c 'error:' "$build/clang-format.log") lines differ; run clang-format -i on those files"
+	fail=1
+fi
 
 echo "lint: layers"
 python3 tools/check-layers.py . "$build" || fail=1

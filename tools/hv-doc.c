@@ -68,7 +68,8 @@ static void print_flag(FILE *f, const struct kvmcpu_hv_flag *fl)
 	if (!kvmcpu_hv_flag_dep_count(fl))
 		fprintf(f, "nothing");
 	for (size_t i = 0; i < kvmcpu_hv_flag_dep_count(fl); i++)
-		fprintf(f, "%s`%s`", i ? ", " : "", kvmcpu_hv_flag_name(kvmcpu_hv_flag_dep_at(fl, i)));
+		fprintf(f, "%s`%s`", i ? ", " : "",
+			kvmcpu_hv_flag_name(kvmcpu_hv_flag_dep_at(fl, i)));
 	fprintf(f, "\n- Host evidence: KVM_GET_SUPPORTED_HV_CPUID shows ");
 	print_bits(f, fl, true);
 	if (kvmcpu_hv_flag_host_cap(fl))
@@ -78,7 +79,8 @@ static void print_flag(FILE *f, const struct kvmcpu_hv_flag *fl)
 	if (kvmcpu_hv_flag_vcpu_cap(fl))
 		fprintf(f, "- vCPU capability: `%s`\n", kvmcpu_hv_flag_vcpu_cap(fl));
 	if (kvmcpu_hv_flag_intel_only(fl) || kvmcpu_hv_flag_nested_only(fl))
-		fprintf(f, "- Only: %s%s%s\n", kvmcpu_hv_flag_intel_only(fl) ? "Intel (VMX) guests" : "",
+		fprintf(f, "- Only: %s%s%s\n",
+			kvmcpu_hv_flag_intel_only(fl) ? "Intel (VMX) guests" : "",
 			kvmcpu_hv_flag_intel_only(fl) && kvmcpu_hv_flag_nested_only(fl) ? ", " : "",
 			kvmcpu_hv_flag_nested_only(fl) ? "with nested_virt" : "");
 	if (*kvmcpu_hv_flag_msrs(fl))
@@ -138,7 +140,8 @@ static void print_presets(FILE *f)
 			char a[16] = "-";
 			if (v[4])
 				snprintf(a, sizeof(a), "0x%08X", v[4]);
-			fprintf(f, "| `%s` | %s | 0x%08X | 0x%08X | 0x%08X | 0x%08X | 0x%08X | %s |\n",
+			fprintf(f,
+				"| `%s` | %s | 0x%08X | 0x%08X | 0x%08X | 0x%08X | 0x%08X | %s |\n",
 				kvmcpu_hv_preset_name(p), nested ? "on" : "off",
 				v[4] ? 0x4000000Au : 0x40000005u, v[0], v[1], v[2], v[3], a);
 		}
@@ -286,8 +289,9 @@ static int check(const char *path)
 	free(have);
 	free(want);
 	if (!same) {
-		fprintf(stderr, "hv-doc: %s is out of date with src/hv/flags.c; rewrite it with\n"
-				"  build/tests/hv/hv-doc > docs/hyperv-enlightenments.md\n",
+		fprintf(stderr,
+			"hv-doc: %s is out of date with src/hv/flags.c; rewrite it with\n"
+			"  build/tests/hv/hv-doc > docs/hyperv-enlightenments.md\n",
 			path);
 		return 1;
 	}

@@ -48,7 +48,8 @@ static void json_tables(FILE *f)
 {
 	fputs("{\"schema\": \"kvmcpu-host/1\", \"cpuid\": [\n"
 	      "{\"function\": 0, \"eax\": 13, \"ebx\": 1970169159, \"ecx\": 1818588270, \"edx\": 1231384169},\n"
-	      "{\"function\": 1, \"eax\": 198339, \"ebx\": 0, \"ecx\": 0, \"edx\": 0}", f);
+	      "{\"function\": 1, \"eax\": 198339, \"ebx\": 0, \"ecx\": 0, \"edx\": 0}",
+	      f);
 	for (unsigned i = 254; i > 0; i--)
 		fprintf(f, ",\n{\"function\": %u, \"eax\": 1, \"ebx\": 2, \"ecx\": 3, \"edx\": 4}",
 			0x80000000u + i);
@@ -97,7 +98,8 @@ static void make_text_comments(FILE *f)
 static void make_text_cr(FILE *f)
 {
 	fputs("00000000 00 0000000d 756e6547 6c65746e 49656e69\r"
-	      "00000001 00 000306c3 00100800 7ffafbff bfebfbff\r", f);
+	      "00000001 00 000306c3 00100800 7ffafbff bfebfbff\r",
+	      f);
 	fill(f, "#\r", "");
 }
 
@@ -144,10 +146,12 @@ static const struct bench_case {
 	bool loads; /* true: a valid recording; false: refused */
 	void (*make)(FILE *f);
 } cases[] = {
-	{ "text: largest tables (descending) + 32M comment lines", false, true, make_text_comments },
+	{ "text: largest tables (descending) + 32M comment lines", false, true,
+	  make_text_comments },
 	{ "text: CR-only line ends, 32M comment lines", false, true, make_text_cr },
 	{ "text: 4M descending CPUID lines", false, false, make_text_descending },
-	{ "json: largest tables (descending) + 64 MiB of \\u escapes", true, true, make_json_escapes },
+	{ "json: largest tables (descending) + 64 MiB of \\u escapes", true, true,
+	  make_json_escapes },
 	{ "json: largest tables (descending) + 64 MiB of spaces", true, true, make_json_space },
 	{ "json: 33M values in one array", true, false, make_json_values },
 	{ "json: 3.7M capabilities", true, false, make_json_caps },
@@ -226,7 +230,8 @@ int main(int argc, char **argv)
 		       k.seconds, (double)k.rss / (1 << 20), ok ? "PASS" : "FAIL");
 		if (c->json) {
 			static char dash_c[] = "-c";
-			static char script[] = "import json,sys; json.load(open(sys.argv[1], 'rb'))";
+			static char script[] =
+				"import json,sys; json.load(open(sys.argv[1], 'rb'))";
 			char *pargv[] = { (char *)python, dash_c, script, path, NULL };
 			struct measure p = measure(path, pargv);
 			if (p.status == 0)

@@ -100,9 +100,9 @@ static bool qemu_once(const char *model)
 static double qemu_per_model(size_t *sampled)
 {
 	static const char *const sample[QEMU_SAMPLE] = {
-		"qemu64", "Nehalem", "SandyBridge", "Haswell", "Broadwell", "Skylake-Client",
-		"Skylake-Server", "Cascadelake-Server", "Icelake-Server", "EPYC", "EPYC-Rome",
-		"Opteron_G5",
+		"qemu64",	  "Nehalem",	    "SandyBridge",    "Haswell",
+		"Broadwell",	  "Skylake-Client", "Skylake-Server", "Cascadelake-Server",
+		"Icelake-Server", "EPYC",	    "EPYC-Rome",      "Opteron_G5",
 	};
 	if (system("command -v qemu-system-x86_64 >/dev/null 2>&1") != 0)
 		return 0;
@@ -133,18 +133,22 @@ int main(void)
 	unsigned per_cycle = (unsigned)(ncpuid / nmodels);
 	double floor_ms = floor_cycles(nmodels, per_cycle);
 	printf("sweep: %zu models in %.1f ms (%.2f ms per model, %u CPUID in the guests, "
-	       "calibration included)\n", nmodels, sweep_ms, sweep_ms / (double)nmodels, ncpuid);
+	       "calibration included)\n",
+	       nmodels, sweep_ms, sweep_ms / (double)nmodels, ncpuid);
 	printf("floor: %zu bare VM+vCPU+run cycles of %u CPUID each in %.1f ms (%.2f ms per "
-	       "cycle)\n", nmodels, per_cycle, floor_ms, floor_ms / (double)nmodels);
+	       "cycle)\n",
+	       nmodels, per_cycle, floor_ms, floor_ms / (double)nmodels);
 	double ratio = sweep_ms / floor_ms;
-	printf("sweep / floor = %.2f (target <= 1.5): %s\n", ratio, ratio <= 1.5 ? "met" : "MISSED");
+	printf("sweep / floor = %.2f (target <= 1.5): %s\n", ratio,
+	       ratio <= 1.5 ? "met" : "MISSED");
 	size_t sampled = 0;
 	double qemu_ms = qemu_per_model(&sampled);
 	int rc = ratio <= 1.5 ? 0 : 1;
 	if (sampled) {
 		double q = qemu_ms / (sweep_ms / (double)nmodels);
 		printf("qemu: %.1f ms per model (-accel kvm -S + QMP query + quit, %zu models "
-		       "sampled)\n", qemu_ms, sampled);
+		       "sampled)\n",
+		       qemu_ms, sampled);
 		printf("qemu / kvmcpu per model = %.1f (target >= 20): %s\n", q,
 		       q >= 20 ? "met" : "MISSED");
 		if (q < 20)

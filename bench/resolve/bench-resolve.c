@@ -124,7 +124,8 @@ static int is_host_file(const char *name)
 {
 	size_t len = strlen(name);
 
-	return (len > 4 && strcmp(name + len - 4, ".txt") == 0 && strcmp(name, "README.txt") != 0) ||
+	return (len > 4 && strcmp(name + len - 4, ".txt") == 0 &&
+		strcmp(name, "README.txt") != 0) ||
 	       (len > 5 && strcmp(name + len - 5, ".json") == 0);
 }
 

@@ -124,14 +124,14 @@ KVMCPU_API void kvmcpu_host_set_free(struct kvmcpu_host_set *set);
 /** What a difference or a missing item is about. */
 enum kvmcpu_diff_kind {
 	KVMCPU_DIFF_FEATURE = 0, /* a named CPUID or MSR feature */
-	KVMCPU_DIFF_CPUID,       /* another CPUID field (a whole register) */
-	KVMCPU_DIFF_HYPERV,      /* a Hyper-V flag or leaf */
-	KVMCPU_DIFF_CAP,         /* a KVM capability or the vCPU capability plan */
-	KVMCPU_DIFF_MSR,         /* a feature MSR value or the MSR plan */
-	KVMCPU_DIFF_TIME,        /* the TSC frequency and what depends on it */
-	KVMCPU_DIFF_ADDRESS,     /* physical/virtual address sizes */
-	KVMCPU_DIFF_HOST,        /* kernel, module, vendor: the recording itself */
-	KVMCPU_DIFF_ERROR,       /* the config does not resolve at all on a host */
+	KVMCPU_DIFF_CPUID, /* another CPUID field (a whole register) */
+	KVMCPU_DIFF_HYPERV, /* a Hyper-V flag or leaf */
+	KVMCPU_DIFF_CAP, /* a KVM capability or the vCPU capability plan */
+	KVMCPU_DIFF_MSR, /* a feature MSR value or the MSR plan */
+	KVMCPU_DIFF_TIME, /* the TSC frequency and what depends on it */
+	KVMCPU_DIFF_ADDRESS, /* physical/virtual address sizes */
+	KVMCPU_DIFF_HOST, /* kernel, module, vendor: the recording itself */
+	KVMCPU_DIFF_ERROR, /* the config does not resolve at all on a host */
 };
 
 /** One difference. Every string is owned by the list it came from. */
@@ -140,10 +140,10 @@ struct kvmcpu_diff {
 	/* true: a guest would notice (a missing feature, a changed bit); false: informative. */
 	bool blocking;
 	const char *subject; /* "avx512vnni", "stimer_direct", "0x00000004.1.EAX", "KVM_CAP_HYPERV" */
-	const char *a;       /* the value on the first host ("yes", "0x1f", ...); "" when none */
-	const char *b;       /* the value on the second host; "" when none */
-	const char *reason;  /* why it matters */
-	const char *fix;     /* what to configure instead; "" when nothing */
+	const char *a; /* the value on the first host ("yes", "0x1f", ...); "" when none */
+	const char *b; /* the value on the second host; "" when none */
+	const char *reason; /* why it matters */
+	const char *fix; /* what to configure instead; "" when nothing */
 };
 
 /**
@@ -247,8 +247,7 @@ struct kvmcpu_diff_list;
  * the same arguments; creates a new object.
  */
 KVMCPU_API int kvmcpu_migration_check(const struct kvmcpu_config *cfg,
-				      const struct kvmcpu_host *from,
-				      const struct kvmcpu_host *to,
+				      const struct kvmcpu_host *from, const struct kvmcpu_host *to,
 				      struct kvmcpu_diff_list **out, struct kvmcpu_error *err);
 
 /**
@@ -518,9 +517,9 @@ KVMCPU_API const char *kvmcpu_baseline_note_at(const struct kvmcpu_baseline *b, 
 
 /** One rejected newer model: who rules it out, and with what. */
 struct kvmcpu_rung {
-	const char *model;    /* "Cascadelake-Server-v5" */
-	size_t nhosts;        /* how many hosts lack something it needs */
-	const char *hosts;    /* up to three of them, one per line ('\n' between) */
+	const char *model; /* "Cascadelake-Server-v5" */
+	size_t nhosts; /* how many hosts lack something it needs */
+	const char *hosts; /* up to three of them, one per line ('\n' between) */
 	const char *features; /* what they lack, space-separated */
 };
 

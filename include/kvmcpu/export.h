@@ -29,11 +29,11 @@ extern "C" {
  * modifies the result, config or host meanwhile.
  */
 enum kvmcpu_export_format {
-	KVMCPU_EXPORT_QEMU = 0,    /* the -cpu argument (and -smp) */
-	KVMCPU_EXPORT_LIBVIRT,     /* domain XML: <cpu mode='custom'> and <features><hyperv> */
+	KVMCPU_EXPORT_QEMU = 0, /* the -cpu argument (and -smp) */
+	KVMCPU_EXPORT_LIBVIRT, /* domain XML: <cpu mode='custom'> and <features><hyperv> */
 	KVMCPU_EXPORT_FIRECRACKER, /* a custom CPU template (JSON) */
-	KVMCPU_EXPORT_PROXMOX,     /* a cpu-models.conf entry */
-	KVMCPU_EXPORT_OPENVMM,     /* the parameter string "hv=...,cpu=...,nested_virt" */
+	KVMCPU_EXPORT_PROXMOX, /* a cpu-models.conf entry */
+	KVMCPU_EXPORT_OPENVMM, /* the parameter string "hv=...,cpu=...,nested_virt" */
 	KVMCPU_EXPORT_NFORMATS
 };
 

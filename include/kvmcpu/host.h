@@ -99,8 +99,8 @@ enum kvmcpu_host_format { KVMCPU_HOST_JSON = 0, KVMCPU_HOST_TEXT = 1 };
  * unknown; the negated errno of a failed write; -ENOMEM.
  * Thread safety: reads @h; any thread.
  */
-KVMCPU_API int kvmcpu_host_save(const struct kvmcpu_host *h, int fd,
-				enum kvmcpu_host_format format, struct kvmcpu_error *err);
+KVMCPU_API int kvmcpu_host_save(const struct kvmcpu_host *h, int fd, enum kvmcpu_host_format format,
+				struct kvmcpu_error *err);
 
 /**
  * kvmcpu_host_save_mem() - write a host into a caller buffer
@@ -172,8 +172,7 @@ KVMCPU_API int kvmcpu_host_add_cpuid(struct kvmcpu_host *h, const struct kvmcpu_
  * already has (function, index); -ENOMEM.
  * Thread safety: writes @h; no other thread may use @h meanwhile.
  */
-KVMCPU_API int kvmcpu_host_add_hv_cpuid(struct kvmcpu_host *h,
-					const struct kvmcpu_cpuid_entry *e,
+KVMCPU_API int kvmcpu_host_add_hv_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e,
 					struct kvmcpu_error *err);
 
 /**
@@ -217,9 +216,8 @@ KVMCPU_API int kvmcpu_host_add_msr(struct kvmcpu_host *h, uint32_t index, uint64
  * Return: 0 on success; -EINVAL when @h is NULL.
  * Thread safety: writes @h; no other thread may use @h meanwhile.
  */
-KVMCPU_API int kvmcpu_host_set_info(struct kvmcpu_host *h, const char *origin,
-				    const char *kernel, const char *module,
-				    struct kvmcpu_error *err);
+KVMCPU_API int kvmcpu_host_set_info(struct kvmcpu_host *h, const char *origin, const char *kernel,
+				    const char *module, struct kvmcpu_error *err);
 
 /**
  * kvmcpu_host_cpuid_count() - the number of supported CPUID entries
@@ -240,7 +238,7 @@ KVMCPU_API size_t kvmcpu_host_cpuid_count(const struct kvmcpu_host *h);
  * Thread safety: reads @h; any thread.
  */
 KVMCPU_API const struct kvmcpu_cpuid_entry *kvmcpu_host_cpuid_at(const struct kvmcpu_host *h,
-								size_t i);
+								 size_t i);
 
 /**
  * kvmcpu_host_cpuid_find() - the supported CPUID entry a guest query would hit
@@ -253,7 +251,8 @@ KVMCPU_API const struct kvmcpu_cpuid_entry *kvmcpu_host_cpuid_at(const struct kv
  * Thread safety: reads @h; any thread.
  */
 KVMCPU_API const struct kvmcpu_cpuid_entry *kvmcpu_host_cpuid_find(const struct kvmcpu_host *h,
-								  uint32_t function, uint32_t index);
+								   uint32_t function,
+								   uint32_t index);
 
 /**
  * kvmcpu_host_hv_cpuid_count() - the number of supported Hyper-V CPUID entries
@@ -274,7 +273,7 @@ KVMCPU_API size_t kvmcpu_host_hv_cpuid_count(const struct kvmcpu_host *h);
  * Thread safety: reads @h; any thread.
  */
 KVMCPU_API const struct kvmcpu_cpuid_entry *kvmcpu_host_hv_cpuid_at(const struct kvmcpu_host *h,
-								   size_t i);
+								    size_t i);
 
 /**
  * kvmcpu_host_hv_cpuid_find() - a supported Hyper-V CPUID entry by leaf
@@ -286,8 +285,9 @@ KVMCPU_API const struct kvmcpu_cpuid_entry *kvmcpu_host_hv_cpuid_at(const struct
  * @h is NULL.
  * Thread safety: reads @h; any thread.
  */
-KVMCPU_API const struct kvmcpu_cpuid_entry *
-kvmcpu_host_hv_cpuid_find(const struct kvmcpu_host *h, uint32_t function, uint32_t index);
+KVMCPU_API const struct kvmcpu_cpuid_entry *kvmcpu_host_hv_cpuid_find(const struct kvmcpu_host *h,
+								      uint32_t function,
+								      uint32_t index);
 
 /**
  * kvmcpu_host_has_hv_cpuid() - whether the host's Hyper-V CPUID answer is known
@@ -402,7 +402,6 @@ KVMCPU_API const char *kvmcpu_host_module(const struct kvmcpu_host *h);
  * Thread safety: reads @h; any thread.
  */
 KVMCPU_API const char *kvmcpu_host_vendor(const struct kvmcpu_host *h);
-
 
 /**
  * kvmcpu_host_tsc_khz() - the TSC rate a new vCPU of this host gets

@@ -293,8 +293,7 @@ KVMCPU_API int kvmcpu_hv_flag_host_support(const struct kvmcpu_hv_flag *f,
  * Thread safety: reads @host; any thread, as long as no other thread modifies
  * or frees @host meanwhile.
  */
-KVMCPU_API int kvmcpu_hv_host_available(const struct kvmcpu_host *host,
-					struct kvmcpu_error *err);
+KVMCPU_API int kvmcpu_hv_host_available(const struct kvmcpu_host *host, struct kvmcpu_error *err);
 
 /**
  * kvmcpu_hv_preset_count() - the number of presets

@@ -53,7 +53,7 @@ struct kvmcpu_probe_opts {
 };
 
 /* A struct kvmcpu_probe_opts compound literal with @sz set and the given fields. */
-#define KVMCPU_PROBE_OPTS(...) \
+#define KVMCPU_PROBE_OPTS(...)                                                                     \
 	((struct kvmcpu_probe_opts){ .sz = sizeof(struct kvmcpu_probe_opts), __VA_ARGS__ })
 
 /**
@@ -78,8 +78,7 @@ struct kvmcpu_probe_opts {
  * Thread safety: reads @r; any thread, concurrently with other probes (each
  * creates its own VM).
  */
-KVMCPU_API int kvmcpu_probe_run(const struct kvmcpu_result *r,
-				const struct kvmcpu_probe_opts *opts,
+KVMCPU_API int kvmcpu_probe_run(const struct kvmcpu_result *r, const struct kvmcpu_probe_opts *opts,
 				struct kvmcpu_probe_report **out, struct kvmcpu_error *err);
 
 /**
@@ -153,8 +152,8 @@ KVMCPU_API size_t kvmcpu_probe_calibration_count(const struct kvmcpu_probe_calib
  * when @cal is NULL or @i is out of range.
  * Thread safety: reads @cal; any thread.
  */
-KVMCPU_API const struct kvmcpu_probe_cal_reg *
-kvmcpu_probe_calibration_at(const struct kvmcpu_probe_calibration *cal, size_t i);
+KVMCPU_API const struct kvmcpu_probe_cal_reg *kvmcpu_probe_calibration_at(
+	const struct kvmcpu_probe_calibration *cal, size_t i);
 
 /**
  * struct kvmcpu_probe_row - one compared register (masks are bit masks of that register)

@@ -88,8 +88,9 @@ KVMCPU_API const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid(const struct kvm
  * kvmcpu_result_free(); NULL when there is none or @r is NULL.
  * Thread safety: reads @r; any thread.
  */
-KVMCPU_API const struct kvmcpu_cpuid_entry *
-kvmcpu_result_cpuid_find(const struct kvmcpu_result *r, uint32_t function, uint32_t index);
+KVMCPU_API const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid_find(const struct kvmcpu_result *r,
+								     uint32_t function,
+								     uint32_t index);
 
 /**
  * kvmcpu_result_vcpu_count() - the number of vCPUs of the result's topology
@@ -331,8 +332,8 @@ KVMCPU_API const char *kvmcpu_notice_kind_name(enum kvmcpu_notice_kind kind);
  * value KVM rejects, -EPERM for AMX state the process may not use, ...).
  * Thread safety: reads @r; any thread, concurrently for different vCPUs.
  */
-KVMCPU_API int kvmcpu_result_apply(const struct kvmcpu_result *r, int vcpu_fd,
-				   unsigned vcpu_index, struct kvmcpu_error *err);
+KVMCPU_API int kvmcpu_result_apply(const struct kvmcpu_result *r, int vcpu_fd, unsigned vcpu_index,
+				   struct kvmcpu_error *err);
 
 #ifdef __cplusplus
 }

@@ -58,7 +58,7 @@ struct kvmcpu_baseline {
 	bool hv_given;
 	bool hv_active; /* a Hyper-V spec, or nested_virt (which implies "windows") */
 	struct kvmcpu_config *host_cfg; /* cpu=host with the Hyper-V spec, for step 1 */
-	FILE *spill;                    /* the hosts as added, for kvmcpu_baseline_prove_all */
+	FILE *spill; /* the hosts as added, for kvmcpu_baseline_prove_all */
 	bool spill_failed;
 
 	struct model_state *models;
@@ -69,8 +69,8 @@ struct kvmcpu_baseline {
 	size_t vendor_hosts[MAX_VENDORS];
 	size_t nvendors;
 	unsigned phys_min, phys_max;
-	uint32_t tsc_min, tsc_max;      /* recorded TSC rates (kHz), 0 when none */
-	size_t tsc_unscaled;            /* hosts without KVM_CAP_TSC_CONTROL */
+	uint32_t tsc_min, tsc_max; /* recorded TSC rates (kHz), 0 when none */
+	size_t tsc_unscaled; /* hosts without KVM_CAP_TSC_CONTROL */
 	uint32_t hv_all, hv_any; /* flag index bits */
 	size_t hv_count[32];
 	uint32_t spinlocks;
@@ -97,7 +97,8 @@ struct kvmcpu_baseline {
 	char machine_note[768];
 };
 
-static int add_note(struct kvmcpu_baseline *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int add_note(struct kvmcpu_baseline *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static int add_note(struct kvmcpu_baseline *b, const char *fmt, ...)
 {
 	if (b->nnotes == MAX_NOTES)
@@ -373,7 +374,8 @@ static int spec_for(const struct kvmcpu_baseline *b, const struct kvmcpu_model *
 		for (size_t i = 0; i < kc_nfeatures; i++) {
 			if (feature_seen_before(i))
 				continue;
-			bool want = kc_words_have(target, (int)i), has = kc_words_have(have, (int)i);
+			bool want = kc_words_have(target, (int)i),
+			     has = kc_words_have(have, (int)i);
 			if (want == has || want != !pass)
 				continue;
 			size_t used = strlen(spec);
@@ -433,7 +435,8 @@ static int solve_spec(struct kvmcpu_baseline *b, const char *vendor, bool neutra
 
 static int cmp_rungs(const void *x, const void *y)
 {
-	const struct model_state *a = *(struct model_state *const *)x, *c = *(struct model_state *const *)y;
+	const struct model_state *a = *(struct model_state *const *)x,
+				 *c = *(struct model_state *const *)y;
 	return -kc_cluster_model_cmp_newest(a->m, c->m); /* oldest first: the next step up leads */
 }
 
@@ -467,7 +470,8 @@ static bool above(const struct kvmcpu_model *m, const struct kvmcpu_model *answe
 {
 	if (neutral)
 		return m->psabi_model && (!answer || psabi_rank(m) > psabi_rank(answer));
-	return is_vendor_model(m, vendor) && (!answer || kc_cluster_model_cmp_newest(m, answer) < 0);
+	return is_vendor_model(m, vendor) &&
+	       (!answer || kc_cluster_model_cmp_newest(m, answer) < 0);
 }
 
 static int solve_ladder(struct kvmcpu_baseline *b, const struct kvmcpu_model *answer,
@@ -496,8 +500,8 @@ static int solve_ladder(struct kvmcpu_baseline *b, const struct kvmcpu_model *an
 			return -ENOMEM;
 		}
 		b->rung_texts[i] = features;
-		b->rungs[i] = (struct kvmcpu_rung){ list[i]->m->name, list[i]->nhosts, list[i]->hosts,
-						    features };
+		b->rungs[i] = (struct kvmcpu_rung){ list[i]->m->name, list[i]->nhosts,
+						    list[i]->hosts, features };
 		b->nrungs++;
 	}
 	free(list);
@@ -519,7 +523,8 @@ static int solve_hv(struct kvmcpu_baseline *b)
 		else
 			snprintf(token, sizeof(token), "+%s", name);
 		if (used + strlen(token) < sizeof(b->hv_spec))
-			used += (size_t)snprintf(b->hv_spec + used, sizeof(b->hv_spec) - used, "%s", token);
+			used += (size_t)snprintf(b->hv_spec + used, sizeof(b->hv_spec) - used, "%s",
+						 token);
 	}
 	/*
 	 * A guest reading the TSC rate from the Hyper-V frequency MSRs keeps it after a
@@ -532,11 +537,12 @@ static int solve_hv(struct kvmcpu_baseline *b)
 			fi = i;
 	if (fi < 32 && (b->hv_all >> fi & 1) && b->tsc_unscaled && b->tsc_min &&
 	    (uint64_t)(b->tsc_max - b->tsc_min) * 1000000u > (uint64_t)b->tsc_min * 250u &&
-	    add_note(b, "the Hyper-V spec gives the frequency MSRs, but the hosts' TSC rates differ "
-			"(%u to %u kHz) and %zu host%s cannot scale a guest's TSC "
-			"(KVM_CAP_TSC_CONTROL): add +no_frequencies, or move guests only between "
-			"hosts of one rate (kvmcpu migrate-check)", b->tsc_min, b->tsc_max,
-		     b->tsc_unscaled, b->tsc_unscaled == 1 ? "" : "s"))
+	    add_note(b,
+		     "the Hyper-V spec gives the frequency MSRs, but the hosts' TSC rates differ "
+		     "(%u to %u kHz) and %zu host%s cannot scale a guest's TSC "
+		     "(KVM_CAP_TSC_CONTROL): add +no_frequencies, or move guests only between "
+		     "hosts of one rate (kvmcpu migrate-check)",
+		     b->tsc_min, b->tsc_max, b->tsc_unscaled, b->tsc_unscaled == 1 ? "" : "s"))
 		return -ENOMEM;
 	uint32_t differ = b->hv_any & ~b->hv_all;
 	if (!differ)
@@ -550,8 +556,10 @@ static int solve_hv(struct kvmcpu_baseline *b)
 			 kvmcpu_hv_flag_name(kvmcpu_hv_flag_at(i)), b->hv_count[i], b->nhosts);
 		append_word(list, sizeof(list), item);
 	}
-	return add_note(b, "auto-detected Hyper-V flags differ between hosts: %s; the pinned "
-			   "Hyper-V spec leaves them out so that every host gives the same", list);
+	return add_note(b,
+			"auto-detected Hyper-V flags differ between hosts: %s; the pinned "
+			"Hyper-V spec leaves them out so that every host gives the same",
+			list);
 }
 
 /*
@@ -559,8 +567,8 @@ static int solve_hv(struct kvmcpu_baseline *b)
  * whose recording lacks one (a raw CPUID dump) would give a different table:
  * every answer then turns those off, and a note says so.
  */
-static int kvm_additions_off(struct kvmcpu_baseline *b, const struct kvmcpu_model *m,
-			     char *suffix, size_t size)
+static int kvm_additions_off(struct kvmcpu_baseline *b, const struct kvmcpu_model *m, char *suffix,
+			     size_t size)
 {
 	uint64_t on[KC_NWORDS], off[KC_NWORDS];
 	int r = rule_masks(b, m, on, off);
@@ -578,9 +586,11 @@ static int kvm_additions_off(struct kvmcpu_baseline *b, const struct kvmcpu_mode
 	}
 	if (!*names)
 		return 0;
-	return add_note(b, "KVM gives every model %s, but some hosts' recordings lack %s (a "
-			   "recording of the raw CPUID rather than of KVM?): the answers turn %s off "
-			   "so that every host gives the same", names, strchr(names, ' ') ? "them" : "it",
+	return add_note(b,
+			"KVM gives every model %s, but some hosts' recordings lack %s (a "
+			"recording of the raw CPUID rather than of KVM?): the answers turn %s off "
+			"so that every host gives the same",
+			names, strchr(names, ' ') ? "them" : "it",
 			strchr(names, ' ') ? "them" : "it");
 }
 
@@ -611,9 +621,11 @@ static int prepare_answer(struct kvmcpu_baseline *b, const char *what, const cha
 int kvmcpu_baseline_solve(struct kvmcpu_baseline *b, struct kvmcpu_error *err)
 {
 	if (!b || b->solved)
-		return kc_fail(err, -EINVAL, NULL, "kvmcpu_baseline_solve needs a baseline not yet solved");
+		return kc_fail(err, -EINVAL, NULL,
+			       "kvmcpu_baseline_solve needs a baseline not yet solved");
 	if (!b->nhosts)
-		return kc_fail(err, -ENODATA, "give at least one host recording", "no hosts to baseline");
+		return kc_fail(err, -ENODATA, "give at least one host recording",
+			       "no hosts to baseline");
 	b->solved = true;
 	bool neutral = b->nvendors != 1;
 	const char *vendor = b->vendors[0];
@@ -623,8 +635,10 @@ int kvmcpu_baseline_solve(struct kvmcpu_baseline *b, struct kvmcpu_error *err)
 		for (size_t i = 0; i < b->nmodels && !any; i++)
 			any = is_vendor_model(b->models[i].m, vendor);
 		neutral = !any;
-		if (neutral && add_note(b, "no named model has the hosts' vendor '%s': the answers "
-					   "are vendor-neutral", vendor))
+		if (neutral && add_note(b,
+					"no named model has the hosts' vendor '%s': the answers "
+					"are vendor-neutral",
+					vendor))
 			return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	} else {
 		char list[256] = "";
@@ -633,11 +647,14 @@ int kvmcpu_baseline_solve(struct kvmcpu_baseline *b, struct kvmcpu_error *err)
 			snprintf(item, sizeof(item), "%s (%zu)", b->vendors[v], b->vendor_hosts[v]);
 			append_word(list, sizeof(list), item);
 		}
-		if (add_note(b, "the hosts have different CPU vendors: %s. A guest keeps the vendor, "
-				"family and model it booted with, and each vendor's models carry "
-				"features the other lacks, so no vendor's model can move between them: "
-				"the answers are vendor-neutral (an x86-64 psABI level, plus only the "
-				"features every vendor's models know)", list))
+		if (add_note(
+			    b,
+			    "the hosts have different CPU vendors: %s. A guest keeps the vendor, "
+			    "family and model it booted with, and each vendor's models carry "
+			    "features the other lacks, so no vendor's model can move between them: "
+			    "the answers are vendor-neutral (an x86-64 psABI level, plus only the "
+			    "features every vendor's models know)",
+			    list))
 			return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	}
 	kc_strlcpy(b->vendor, neutral ? "" : vendor, sizeof(b->vendor));
@@ -671,9 +688,11 @@ int kvmcpu_baseline_solve(struct kvmcpu_baseline *b, struct kvmcpu_error *err)
 	else if (r)
 		return kc_fail(err, r, NULL, "out of memory");
 	if ((b->phys_min != b->phys_max || b->phys_min < 40) &&
-	    add_note(b, "the hosts' physical address widths are %u to %u bits: give guests "
-			"phys-bits=%u at most (the config's phys-bits=, QEMU's -cpu ...,phys-bits=; "
-			"the default is 40)", b->phys_min, b->phys_max, b->phys_min))
+	    add_note(b,
+		     "the hosts' physical address widths are %u to %u bits: give guests "
+		     "phys-bits=%u at most (the config's phys-bits=, QEMU's -cpu ...,phys-bits=; "
+		     "the default is 40)",
+		     b->phys_min, b->phys_max, b->phys_min))
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	char suffix[512], psabi[sizeof(b->psabi) + sizeof(suffix)];
 	r = kvm_additions_off(b, answer, suffix, sizeof(suffix));
@@ -729,16 +748,18 @@ static int check_reg(struct kvmcpu_baseline *b, const struct answer *a, const ch
 		/* Physical bits: the phys-bits answer. Linear bits: the hosts' paging (LA57). */
 		if ((ref & 0xff00u) == (got & 0xff00u))
 			return 0;
-		return add_note(b, "the hosts' linear address widths differ (%u and %u bits, CPUID "
-				   "0x80000008 EAX[15:8]): the VMM gives guests %u", (ref >> 8) & 0xff,
-				(got >> 8) & 0xff, ((ref >> 8) & 0xff) < ((got >> 8) & 0xff)
-				? (ref >> 8) & 0xff : (got >> 8) & 0xff);
+		return add_note(b,
+				"the hosts' linear address widths differ (%u and %u bits, CPUID "
+				"0x80000008 EAX[15:8]): the VMM gives guests %u",
+				(ref >> 8) & 0xff, (got >> 8) & 0xff,
+				((ref >> 8) & 0xff) < ((got >> 8) & 0xff) ? (ref >> 8) & 0xff
+									  : (got >> 8) & 0xff);
 	}
 	return proof_fail(b, "report this as a kvmcpu bug, with both recordings",
 			  "the %s answer '%s' gives another guest table on %s than on %s: CPUID "
-			  "0x%08x.%u %s is 0x%08x there, 0x%08x on %s", a->what,
-			  kvmcpu_config_cpu(a->cfg), host, a->ref_host, fn, idx, reg_name(reg), got, ref,
-			  a->ref_host);
+			  "0x%08x.%u %s is 0x%08x there, 0x%08x on %s",
+			  a->what, kvmcpu_config_cpu(a->cfg), host, a->ref_host, fn, idx,
+			  reg_name(reg), got, ref, a->ref_host);
 }
 
 static int check_table(struct kvmcpu_baseline *b, const struct answer *a, const char *host,
@@ -749,9 +770,12 @@ static int check_table(struct kvmcpu_baseline *b, const struct answer *a, const 
 	size_t i = 0, j = 0;
 	static const struct kvmcpu_cpuid_entry zero;
 	while (i < a->nref || j < n) {
-		int k = i == a->nref ? 1 : j == n ? -1
-			: a->ref[i].function != t[j].function ? (a->ref[i].function < t[j].function ? -1 : 1)
-			: a->ref[i].index < t[j].index ? -1 : a->ref[i].index > t[j].index;
+		int k = i == a->nref ? 1
+			: j == n     ? -1
+			: a->ref[i].function != t[j].function
+				? (a->ref[i].function < t[j].function ? -1 : 1)
+			: a->ref[i].index < t[j].index ? -1
+						       : a->ref[i].index > t[j].index;
 		const struct kvmcpu_cpuid_entry *x = k <= 0 ? &a->ref[i] : &zero;
 		const struct kvmcpu_cpuid_entry *y = k >= 0 ? &t[j] : &zero;
 		const struct kvmcpu_cpuid_entry *key = k <= 0 ? x : y;
@@ -769,11 +793,13 @@ static int check_table(struct kvmcpu_baseline *b, const struct answer *a, const 
 	/* MSR plans by index; a zero on one side and nothing on the other set the same bits. */
 	size_t nm = kvmcpu_result_msr_count(r);
 	for (size_t m = 0; m < nm + a->nref_msrs; m++) {
-		const struct kvmcpu_msr *x = m < nm ? kvmcpu_result_msr_at(r, m) : &a->ref_msrs[m - nm];
+		const struct kvmcpu_msr *x = m < nm ? kvmcpu_result_msr_at(r, m)
+						    : &a->ref_msrs[m - nm];
 		uint64_t other = 0;
 		bool found = false;
 		for (size_t k = 0; k < (m < nm ? a->nref_msrs : nm) && !found; k++) {
-			const struct kvmcpu_msr *y = m < nm ? &a->ref_msrs[k] : kvmcpu_result_msr_at(r, k);
+			const struct kvmcpu_msr *y = m < nm ? &a->ref_msrs[k]
+							    : kvmcpu_result_msr_at(r, k);
 			if (y->index == x->index) {
 				found = true;
 				other = y->value;
@@ -781,17 +807,18 @@ static int check_table(struct kvmcpu_baseline *b, const struct answer *a, const 
 		}
 		if (other == x->value)
 			continue;
-		return proof_fail(b, "report this as a kvmcpu bug, with both recordings",
-				  "the %s answer '%s' plans MSR 0x%x as 0x%llx on %s and 0x%llx on %s",
-				  a->what, kvmcpu_config_cpu(a->cfg), x->index,
-				  (unsigned long long)(m < nm ? x->value : other), host,
-				  (unsigned long long)(m < nm ? other : x->value), a->ref_host);
+		return proof_fail(
+			b, "report this as a kvmcpu bug, with both recordings",
+			"the %s answer '%s' plans MSR 0x%x as 0x%llx on %s and 0x%llx on %s",
+			a->what, kvmcpu_config_cpu(a->cfg), x->index,
+			(unsigned long long)(m < nm ? x->value : other), host,
+			(unsigned long long)(m < nm ? other : x->value), a->ref_host);
 	}
 	return 0;
 }
 
-static int prove_answer(struct kvmcpu_baseline *b, struct answer *a,
-			const struct kvmcpu_host *host, struct kvmcpu_error *err)
+static int prove_answer(struct kvmcpu_baseline *b, struct answer *a, const struct kvmcpu_host *host,
+			struct kvmcpu_error *err)
 {
 	const char *name = kvmcpu_host_origin(host);
 	struct kvmcpu_error rerr;
@@ -803,7 +830,8 @@ static int prove_answer(struct kvmcpu_baseline *b, struct answer *a,
 	int rc = 0;
 	for (size_t i = 0; i < kvmcpu_result_notice_count(r) && !rc; i++) {
 		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
-		bool dropped = n->kind == KVMCPU_NOTICE_DROPPED || n->kind == KVMCPU_NOTICE_HV_DROPPED;
+		bool dropped = n->kind == KVMCPU_NOTICE_DROPPED ||
+			       n->kind == KVMCPU_NOTICE_HV_DROPPED;
 		if (dropped)
 			rc = proof_fail(b, "report this as a kvmcpu bug, with the recording",
 					"the %s answer '%s' drops %s on %s: %s", a->what,
@@ -830,7 +858,8 @@ int kvmcpu_baseline_prove(struct kvmcpu_baseline *b, const struct kvmcpu_host *h
 			  struct kvmcpu_error *err)
 {
 	if (!b || !host || !b->solved)
-		return kc_fail(err, -EINVAL, NULL, "kvmcpu_baseline_prove needs a solved baseline and a host");
+		return kc_fail(err, -EINVAL, NULL,
+			       "kvmcpu_baseline_prove needs a solved baseline and a host");
 	for (size_t i = 0; i < b->nanswers; i++) {
 		int r = prove_answer(b, &b->answers[i], host, err);
 		if (r)
@@ -843,7 +872,8 @@ int kvmcpu_baseline_prove(struct kvmcpu_baseline *b, const struct kvmcpu_host *h
 int kvmcpu_baseline_prove_all(struct kvmcpu_baseline *b, struct kvmcpu_error *err)
 {
 	if (!b || !b->solved)
-		return kc_fail(err, -EINVAL, NULL, "kvmcpu_baseline_prove_all needs a solved baseline");
+		return kc_fail(err, -EINVAL, NULL,
+			       "kvmcpu_baseline_prove_all needs a solved baseline");
 	if (!b->spill || fflush(b->spill) || fseek(b->spill, 0, SEEK_SET))
 		return kc_fail(err, -ENODATA, "prove each host with kvmcpu_baseline_prove()",
 			       "the copies of the hosts could not be kept");
@@ -851,7 +881,8 @@ int kvmcpu_baseline_prove_all(struct kvmcpu_baseline *b, struct kvmcpu_error *er
 		struct kvmcpu_host *h;
 		int r = kc_spill_read(b->spill, &h);
 		if (r)
-			return kc_fail(err, -ENODATA, "prove each host with kvmcpu_baseline_prove()",
+			return kc_fail(err, -ENODATA,
+				       "prove each host with kvmcpu_baseline_prove()",
 				       "the copy of host %zu could not be read back", i + 1);
 		r = kvmcpu_baseline_prove(b, h, err);
 		kvmcpu_host_free(h);
@@ -871,7 +902,8 @@ int kvmcpu_baseline_proven(const struct kvmcpu_baseline *b, struct kvmcpu_error 
 		return kc_fail(err, b->proof_code, b->proof_hint, "%s", b->proof_msg);
 	if (b->nproven != b->nhosts)
 		return kc_fail(err, -EPROTO, "prove the answers on every host that was added",
-			       "the answers were proven on %zu of %zu hosts", b->nproven, b->nhosts);
+			       "the answers were proven on %zu of %zu hosts", b->nproven,
+			       b->nhosts);
 	return 0;
 }
 
@@ -927,7 +959,8 @@ const char *kvmcpu_baseline_note_at(const struct kvmcpu_baseline *b, size_t i)
 	snprintf(((struct kvmcpu_baseline *)b)->machine_note, sizeof(b->machine_note),
 		 "CPUID fields that describe each host's machine (caches, TLBs, topology, "
 		 "frequencies) differ between hosts: %s. Guests read them at boot; the VMM pins "
-		 "them if guests must not see a change", b->machine_fields);
+		 "them if guests must not see a change",
+		 b->machine_fields);
 	return b->machine_note;
 }
 

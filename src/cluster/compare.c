@@ -19,7 +19,7 @@
 
 enum side_mode {
 	GUEST_TABLES, /* two resolved guests: losses block, gains inform */
-	HOST_TABLES,  /* two recordings: every difference counts */
+	HOST_TABLES, /* two recordings: every difference counts */
 };
 
 struct cmp {
@@ -73,8 +73,8 @@ static int diff_feature_word(struct cmp *c, unsigned w, uint64_t va, uint64_t vb
 			snprintf(reason, sizeof(reason), "%s has it, %s does not (%s)",
 				 in_a ? c->a_name : c->b_name, in_a ? c->b_name : c->a_name, where);
 		}
-		int r = kc_diff_add(c->l, KVMCPU_DIFF_FEATURE, c->mode == HOST_TABLES || lost, f->name,
-				    presence(sa, sizeof(sa), va, f->mask),
+		int r = kc_diff_add(c->l, KVMCPU_DIFF_FEATURE, c->mode == HOST_TABLES || lost,
+				    f->name, presence(sa, sizeof(sa), va, f->mask),
 				    presence(sb, sizeof(sb), vb, f->mask), reason, fix);
 		if (r)
 			return r;
@@ -84,8 +84,9 @@ static int diff_feature_word(struct cmp *c, unsigned w, uint64_t va, uint64_t vb
 	char a[24], b[24];
 	snprintf(a, sizeof(a), "0x%" PRIx64, va & rest);
 	snprintf(b, sizeof(b), "0x%" PRIx64, vb & rest);
-	return kc_diff_addf(c->l, KVMCPU_DIFF_CPUID, true, a, b, "bits without a feature name differ",
-			    "", "%s bits 0x%" PRIx64, where, rest);
+	return kc_diff_addf(c->l, KVMCPU_DIFF_CPUID, true, a, b,
+			    "bits without a feature name differ", "", "%s bits 0x%" PRIx64, where,
+			    rest);
 }
 
 /* Hyper-V leaves: by flag where the bits belong to one, else by register. */
@@ -112,17 +113,19 @@ static int diff_hv_reg(struct cmp *c, uint32_t fn, enum kvmcpu_reg reg, uint32_t
 		char reason[200], fix[120] = "";
 		if (c->mode == GUEST_TABLES) {
 			snprintf(reason, sizeof(reason),
-				 "Hyper-V flag %s is %s for the guest on %s and %s on %s (%s)", name,
-				 in_a ? "on" : "off", c->a_name, in_b ? "on" : "off", c->b_name, where);
+				 "Hyper-V flag %s is %s for the guest on %s and %s on %s (%s)",
+				 name, in_a ? "on" : "off", c->a_name, in_b ? "on" : "off",
+				 c->b_name, where);
 			if (lost)
-				snprintf(fix, sizeof(fix), "pin no_%s in the Hyper-V spec (hv=...+no_%s)",
-					 name, name);
+				snprintf(fix, sizeof(fix),
+					 "pin no_%s in the Hyper-V spec (hv=...+no_%s)", name,
+					 name);
 		} else {
 			snprintf(reason, sizeof(reason), "%s supports it, %s does not (%s)",
 				 in_a ? c->a_name : c->b_name, in_a ? c->b_name : c->a_name, where);
 		}
-		int r = kc_diff_add(c->l, KVMCPU_DIFF_HYPERV, c->mode == HOST_TABLES || lost,
-				    name, yes_no(in_a), yes_no(in_b), reason, fix);
+		int r = kc_diff_add(c->l, KVMCPU_DIFF_HYPERV, c->mode == HOST_TABLES || lost, name,
+				    yes_no(in_a), yes_no(in_b), reason, fix);
 		if (r)
 			return r;
 	}
@@ -133,11 +136,13 @@ static int diff_hv_reg(struct cmp *c, uint32_t fn, enum kvmcpu_reg reg, uint32_t
 	snprintf(b, sizeof(b), "0x%08x", vb);
 	return kc_diff_add(c->l, KVMCPU_DIFF_HYPERV, true, where, a, b,
 			   "a Hyper-V leaf differs (limits, versions or the spinlock count)",
-			   c->mode == GUEST_TABLES ? "pin the same Hyper-V spec on both hosts" : "");
+			   c->mode == GUEST_TABLES ? "pin the same Hyper-V spec on both hosts"
+						   : "");
 }
 
 /* Guests: the Hyper-V flags each has, compared by name. */
-static int diff_hv_flags(struct cmp *c, const struct kvmcpu_result *ra, const struct kvmcpu_result *rb)
+static int diff_hv_flags(struct cmp *c, const struct kvmcpu_result *ra,
+			 const struct kvmcpu_result *rb)
 {
 	uint32_t fa = kc_cluster_hv_flags(ra), fb = kc_cluster_hv_flags(rb);
 	c->hv_flags_differ = fa ^ fb;
@@ -147,13 +152,14 @@ static int diff_hv_flags(struct cmp *c, const struct kvmcpu_result *ra, const st
 		const char *name = kvmcpu_hv_flag_name(kvmcpu_hv_flag_at(i));
 		bool in_a = fa >> i & 1, lost = in_a;
 		char reason[200], fix[120] = "";
-		snprintf(reason, sizeof(reason), "Hyper-V flag %s is %s for the guest on %s and %s on %s",
-			 name, in_a ? "on" : "off", c->a_name, in_a ? "off" : "on", c->b_name);
+		snprintf(reason, sizeof(reason),
+			 "Hyper-V flag %s is %s for the guest on %s and %s on %s", name,
+			 in_a ? "on" : "off", c->a_name, in_a ? "off" : "on", c->b_name);
 		if (lost)
-			snprintf(fix, sizeof(fix), "pin no_%s in the Hyper-V spec (hv=...+no_%s)", name,
-				 name);
-		int r = kc_diff_add(c->l, KVMCPU_DIFF_HYPERV, lost, name, yes_no(in_a), yes_no(!in_a),
-				    reason, fix);
+			snprintf(fix, sizeof(fix), "pin no_%s in the Hyper-V spec (hv=...+no_%s)",
+				 name, name);
+		int r = kc_diff_add(c->l, KVMCPU_DIFF_HYPERV, lost, name, yes_no(in_a),
+				    yes_no(!in_a), reason, fix);
 		if (r)
 			return r;
 	}
@@ -170,9 +176,12 @@ static int diff_address(struct cmp *c, uint32_t va, uint32_t vb, const char *whe
 		snprintf(b, sizeof(b), "%u", pb);
 		snprintf(reason, sizeof(reason),
 			 "the guest's physical address width changes from %u to %u bits: memory it "
-			 "placed above 2^%u would be out of reach", pa, pb, pa < pb ? pa : pb);
-		snprintf(fix, sizeof(fix), "give the guest phys-bits=%u on both hosts (the config's "
-			 "phys-bits=, QEMU's -cpu ...,phys-bits=)", pa < pb ? pa : pb);
+			 "placed above 2^%u would be out of reach",
+			 pa, pb, pa < pb ? pa : pb);
+		snprintf(fix, sizeof(fix),
+			 "give the guest phys-bits=%u on both hosts (the config's "
+			 "phys-bits=, QEMU's -cpu ...,phys-bits=)",
+			 pa < pb ? pa : pb);
 		r = kc_diff_add(c->l, KVMCPU_DIFF_ADDRESS, true, "phys-bits", a, b, reason, fix);
 	}
 	if (!r && la != lb) {
@@ -214,10 +223,12 @@ static int diff_reg(struct cmp *c, uint32_t fn, uint32_t idx, enum kvmcpu_reg re
 	snprintf(b, sizeof(b), "0x%08x", vb);
 	const char *machine = c->mode == GUEST_TABLES ? kc_cluster_machine_field(fn, reg) : NULL;
 	if (machine)
-		return kc_diff_add(c->l, KVMCPU_DIFF_CPUID, false, where, a, b, machine,
-				   "guests read it at boot; pin it in the VMM if they must not see a change");
+		return kc_diff_add(
+			c->l, KVMCPU_DIFF_CPUID, false, where, a, b, machine,
+			"guests read it at boot; pin it in the VMM if they must not see a change");
 	return kc_diff_add(c->l, KVMCPU_DIFF_CPUID, true, where, a, b,
-			   c->mode == GUEST_TABLES ? "the guest sees another value" : "the recordings differ",
+			   c->mode == GUEST_TABLES ? "the guest sees another value"
+						   : "the recordings differ",
 			   "");
 }
 
@@ -242,8 +253,8 @@ static int diff_tables(struct cmp *c, const struct kvmcpu_cpuid_entry *ta, size_
 		const uint32_t va[4] = { ea->eax, ea->ebx, ea->ecx, ea->edx };
 		const uint32_t vb[4] = { eb->eax, eb->ebx, eb->ecx, eb->edx };
 		for (int reg = 0; reg < 4; reg++) {
-			int r = diff_reg(c, key->function, key->index, (enum kvmcpu_reg)reg, va[reg],
-					 vb[reg]);
+			int r = diff_reg(c, key->function, key->index, (enum kvmcpu_reg)reg,
+					 va[reg], vb[reg]);
 			if (r)
 				return r;
 		}
@@ -306,8 +317,8 @@ static const struct kvmcpu_msr *find_msr(const struct kvmcpu_result *r, uint32_t
 	return NULL;
 }
 
-static int diff_msr_values(struct cmp *c, uint32_t index, const char *name, bool has_a,
-			   uint64_t va, bool has_b, uint64_t vb)
+static int diff_msr_values(struct cmp *c, uint32_t index, const char *name, bool has_a, uint64_t va,
+			   bool has_b, uint64_t vb)
 {
 	int w = kc_word_find_msr(index);
 	if (w >= 0 && has_a && has_b) {
@@ -327,11 +338,13 @@ static int diff_msr_values(struct cmp *c, uint32_t index, const char *name, bool
 			    "", "MSR 0x%08x%s%s", index, name ? " " : "", name ? name : "");
 }
 
-static int diff_msr_plans(struct cmp *c, const struct kvmcpu_result *ra, const struct kvmcpu_result *rb)
+static int diff_msr_plans(struct cmp *c, const struct kvmcpu_result *ra,
+			  const struct kvmcpu_result *rb)
 {
 	/* A zero on one side and nothing on the other set the same (no) bits. */
 	for (size_t i = 0; i < kvmcpu_result_msr_count(ra); i++) {
-		const struct kvmcpu_msr *ma = kvmcpu_result_msr_at(ra, i), *mb = find_msr(rb, ma->index);
+		const struct kvmcpu_msr *ma = kvmcpu_result_msr_at(ra, i),
+					*mb = find_msr(rb, ma->index);
 		if (mb ? mb->value == ma->value : !ma->value)
 			continue;
 		int r = diff_msr_values(c, ma->index, ma->name, true, ma->value, mb != NULL,
@@ -358,19 +371,23 @@ static const struct kvmcpu_cap *find_cap(const struct kvmcpu_result *r, uint32_t
 	return NULL;
 }
 
-static int diff_cap_plans(struct cmp *c, const struct kvmcpu_result *ra, const struct kvmcpu_result *rb)
+static int diff_cap_plans(struct cmp *c, const struct kvmcpu_result *ra,
+			  const struct kvmcpu_result *rb)
 {
 	for (int pass = 0; pass < 2; pass++) {
 		const struct kvmcpu_result *x = pass ? rb : ra, *y = pass ? ra : rb;
 		for (size_t i = 0; i < kvmcpu_result_cap_count(x); i++) {
-			const struct kvmcpu_cap *cx = kvmcpu_result_cap_at(x, i), *cy = find_cap(y, cx->cap);
+			const struct kvmcpu_cap *cx = kvmcpu_result_cap_at(x, i),
+						*cy = find_cap(y, cx->cap);
 			if (cy && (pass || !memcmp(cx->args, cy->args, sizeof(cx->args))))
 				continue;
-			const char *on_x = "enabled", *on_y = cy ? "other arguments" : "not enabled";
-			int r = kc_diff_add(c->l, KVMCPU_DIFF_CAP, true, cx->name, pass ? on_y : on_x,
-					    pass ? on_x : on_y,
-					    "the vCPU capability plan differs (KVM_ENABLE_CAP)",
-					    "pin the Hyper-V spec so that both hosts enable the same");
+			const char *on_x = "enabled",
+				   *on_y = cy ? "other arguments" : "not enabled";
+			int r = kc_diff_add(
+				c->l, KVMCPU_DIFF_CAP, true, cx->name, pass ? on_y : on_x,
+				pass ? on_x : on_y,
+				"the vCPU capability plan differs (KVM_ENABLE_CAP)",
+				"pin the Hyper-V spec so that both hosts enable the same");
 			if (r)
 				return r;
 		}
@@ -413,14 +430,18 @@ static int diff_timekeeping(struct cmp *c, const struct kvmcpu_result *ra,
 	const char *what = has_invtsc && has_freq ? "invtsc and the Hyper-V frequency MSRs"
 			   : has_invtsc		  ? "invtsc"
 						  : "the Hyper-V frequency MSRs";
-	const char *fix = has_invtsc ? "add +no_invtsc to the CPU spec (and no_frequencies to the Hyper-V spec), or pin the TSC frequency on hosts that can scale"
-				     : "pin no_frequencies in the Hyper-V spec, or pin the TSC frequency on hosts that can scale";
+	const char *fix =
+		has_invtsc
+			? "add +no_invtsc to the CPU spec (and no_frequencies to the Hyper-V spec), or pin the TSC frequency on hosts that can scale"
+			: "pin no_frequencies in the Hyper-V spec, or pin the TSC frequency on hosts that can scale";
 	uint32_t ka = kvmcpu_host_tsc_khz(from), kb = kvmcpu_host_tsc_khz(to);
 	char a[24], b[24], reason[320];
 	if (!ka || !kb) {
-		snprintf(reason, sizeof(reason),
-			 "the guest sees %s, and the TSC frequency of %s is not recorded: record it "
-			 "again with this kvmcpu to check", what, !ka ? c->a_name : c->b_name);
+		snprintf(
+			reason, sizeof(reason),
+			"the guest sees %s, and the TSC frequency of %s is not recorded: record it "
+			"again with this kvmcpu to check",
+			what, !ka ? c->a_name : c->b_name);
 		return kc_diff_add(c->l, KVMCPU_DIFF_TIME, false, "tsc-khz", ka ? "" : "unknown",
 				   kb ? "" : "unknown", reason, "");
 	}
@@ -435,8 +456,9 @@ static int diff_timekeeping(struct cmp *c, const struct kvmcpu_result *ra,
 		snprintf(reason, sizeof(reason),
 			 "the guest sees %s; the TSC rates differ but %s can scale the guest's TSC",
 			 what, c->b_name);
-		return kc_diff_add(c->l, KVMCPU_DIFF_TIME, false, "tsc-khz", a, b, reason,
-				   "the VMM must set the source's rate with KVM_SET_TSC_KHZ on the target");
+		return kc_diff_add(
+			c->l, KVMCPU_DIFF_TIME, false, "tsc-khz", a, b, reason,
+			"the VMM must set the source's rate with KVM_SET_TSC_KHZ on the target");
 	}
 	snprintf(reason, sizeof(reason),
 		 "the guest sees %s, the TSC runs at another rate on %s, and that host cannot "
@@ -465,7 +487,8 @@ int kvmcpu_migration_check(const struct kvmcpu_config *cfg, const struct kvmcpu_
 	struct kvmcpu_error rerr;
 	kvmcpu_error_clear(&rerr);
 	if (kvmcpu_resolve(cfg, to, &rb, &rerr)) {
-		r = kc_diff_add(l, KVMCPU_DIFF_ERROR, true, cfg->cpu, "", "", rerr.message, rerr.hint);
+		r = kc_diff_add(l, KVMCPU_DIFF_ERROR, true, cfg->cpu, "", "", rerr.message,
+				rerr.hint);
 	} else {
 		c.hv_range = has_hv_interface(ra) || has_hv_interface(rb);
 		r = diff_hv_flags(&c, ra, rb);
@@ -504,9 +527,10 @@ static int diff_caps(struct cmp *c, const struct kvmcpu_host *a, const struct kv
 			snprintf(sx, sizeof(sx), "%" PRId64, vx);
 			if (in_y)
 				snprintf(sy, sizeof(sy), "%" PRId64, vy);
-			int r = kc_diff_add(c->l, KVMCPU_DIFF_CAP, true, name, pass ? sy : sx,
-					    pass ? sx : sy,
-					    in_y ? "KVM_CHECK_EXTENSION differs" : "recorded on one host only", "");
+			int r = kc_diff_add(
+				c->l, KVMCPU_DIFF_CAP, true, name, pass ? sy : sx, pass ? sx : sy,
+				in_y ? "KVM_CHECK_EXTENSION differs" : "recorded on one host only",
+				"");
 			if (r)
 				return r;
 		}
@@ -537,7 +561,8 @@ static int diff_info(struct cmp *c, const char *subject, const char *va, const c
 {
 	if (!strcmp(va, vb))
 		return 0;
-	return kc_diff_add(c->l, KVMCPU_DIFF_HOST, true, subject, va, vb, "the recordings differ", "");
+	return kc_diff_add(c->l, KVMCPU_DIFF_HOST, true, subject, va, vb, "the recordings differ",
+			   "");
 }
 
 int kvmcpu_host_diff(const struct kvmcpu_host *a, const struct kvmcpu_host *b,

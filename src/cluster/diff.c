@@ -13,7 +13,7 @@ const char *kvmcpu_diff_kind_name(enum kvmcpu_diff_kind kind)
 	static const char *const names[] = {
 		[KVMCPU_DIFF_FEATURE] = "feature", [KVMCPU_DIFF_CPUID] = "cpuid",
 		[KVMCPU_DIFF_HYPERV] = "hyperv",   [KVMCPU_DIFF_CAP] = "cap",
-		[KVMCPU_DIFF_MSR] = "msr",         [KVMCPU_DIFF_TIME] = "time",
+		[KVMCPU_DIFF_MSR] = "msr",	   [KVMCPU_DIFF_TIME] = "time",
 		[KVMCPU_DIFF_ADDRESS] = "address", [KVMCPU_DIFF_HOST] = "host",
 		[KVMCPU_DIFF_ERROR] = "error",
 	};
@@ -37,8 +37,8 @@ int kc_diff_add(struct kvmcpu_diff_list *l, enum kvmcpu_diff_kind kind, bool blo
 		l->items = p;
 		l->cap = ncap;
 	}
-	struct kvmcpu_diff d = { kind, blocking, copy(subject), copy(a), copy(b), copy(reason),
-				 copy(fix) };
+	struct kvmcpu_diff d = { kind,	  blocking,	copy(subject), copy(a),
+				 copy(b), copy(reason), copy(fix) };
 	if (!d.subject || !d.a || !d.b || !d.reason || !d.fix) {
 		free((char *)d.subject), free((char *)d.a), free((char *)d.b);
 		free((char *)d.reason), free((char *)d.fix);

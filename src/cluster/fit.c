@@ -34,8 +34,9 @@ const char *kc_cluster_machine_field(uint32_t fn, enum kvmcpu_reg reg)
 {
 	switch (fn) {
 	case 1:
-		return reg == KVMCPU_EBX ? "CLFLUSH size, logical processor count and APIC ID of the host"
-					 : NULL;
+		return reg == KVMCPU_EBX
+			       ? "CLFLUSH size, logical processor count and APIC ID of the host"
+			       : NULL;
 	case 2:
 	case 4:
 	case 0x80000005:
@@ -55,7 +56,8 @@ const char *kc_cluster_machine_field(uint32_t fn, enum kvmcpu_reg reg)
 	case 0x80000008:
 		if (reg == KVMCPU_ECX)
 			return "core count and APIC ID size of the host";
-		return reg == KVMCPU_EDX ? "INVLPGB and RDPRU limits of the host's processor" : NULL;
+		return reg == KVMCPU_EDX ? "INVLPGB and RDPRU limits of the host's processor"
+					 : NULL;
 	default:
 		return NULL;
 	}
@@ -116,8 +118,8 @@ uint32_t kc_cluster_hv_flags(const struct kvmcpu_result *r)
 	for (size_t i = 0; i < n; i++)
 		for (size_t l = 0; l < 3 && (set >> i & 1); l++)
 			for (int reg = 0; reg < 4; reg++)
-				cleared[l][reg] |= kvmcpu_hv_flag_clear_bits(kvmcpu_hv_flag_at(i), leaves[l],
-									    (enum kvmcpu_reg)reg);
+				cleared[l][reg] |= kvmcpu_hv_flag_clear_bits(
+					kvmcpu_hv_flag_at(i), leaves[l], (enum kvmcpu_reg)reg);
 	for (size_t i = 0; i < n; i++)
 		if (!(set >> i & 1) && hv_flag_on(kvmcpu_hv_flag_at(i), r, cleared))
 			set |= 1u << i;
@@ -144,11 +146,11 @@ static int collect_missing(struct kvmcpu_fit *fit, const struct kvmcpu_result *r
 		const struct kvmcpu_notice *n = kvmcpu_result_notice_at(r, i);
 		int rc = 0;
 		if (n->kind == KVMCPU_NOTICE_DROPPED)
-			rc = kc_diff_add(&fit->missing, KVMCPU_DIFF_FEATURE, true, n->subject, "", "",
-					 n->reason, "");
+			rc = kc_diff_add(&fit->missing, KVMCPU_DIFF_FEATURE, true, n->subject, "",
+					 "", n->reason, "");
 		else if (n->kind == KVMCPU_NOTICE_HV_DROPPED)
-			rc = kc_diff_add(&fit->missing, KVMCPU_DIFF_HYPERV, true, n->subject, "", "",
-					 n->reason, "");
+			rc = kc_diff_add(&fit->missing, KVMCPU_DIFF_HYPERV, true, n->subject, "",
+					 "", n->reason, "");
 		if (rc)
 			return rc;
 	}
@@ -159,7 +161,8 @@ int kvmcpu_fit_check(const struct kvmcpu_config *cfg, const struct kvmcpu_host *
 		     struct kvmcpu_fit **out, struct kvmcpu_error *err)
 {
 	if (!cfg || !host || !out)
-		return kc_fail(err, -EINVAL, NULL, "kvmcpu_fit_check needs a config, a host and *out");
+		return kc_fail(err, -EINVAL, NULL,
+			       "kvmcpu_fit_check needs a config, a host and *out");
 	struct kvmcpu_fit *fit = calloc(1, sizeof(*fit));
 	if (!fit)
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");

@@ -12,7 +12,7 @@
 
 static const struct {
 	const char *name; /* unversioned model name */
-	unsigned launch;  /* year * 100 + month */
+	unsigned launch; /* year * 100 + month */
 } generations[] = {
 	{ "486", 198904 },
 	{ "pentium", 199303 },
@@ -63,7 +63,8 @@ static size_t split_version(const char *name, unsigned *version)
 {
 	const char *v = strrchr(name, '-');
 	*version = 0;
-	if (v && v[1] == 'v' && v[2] >= '1' && v[2] <= '9' && strspn(v + 2, "0123456789") == strlen(v + 2)) {
+	if (v && v[1] == 'v' && v[2] >= '1' && v[2] <= '9' &&
+	    strspn(v + 2, "0123456789") == strlen(v + 2)) {
 		*version = (unsigned)strtoul(v + 2, NULL, 10);
 		return (size_t)(v - name);
 	}
@@ -78,7 +79,8 @@ unsigned kvmcpu_model_generation(const struct kvmcpu_model *m)
 	unsigned version;
 	size_t len = split_version(m->name, &version);
 	for (size_t i = 0; i < sizeof(generations) / sizeof(generations[0]); i++)
-		if (strlen(generations[i].name) == len && !strncmp(generations[i].name, m->name, len))
+		if (strlen(generations[i].name) == len &&
+		    !strncmp(generations[i].name, m->name, len))
 			return generations[i].launch;
 	return 0;
 }

@@ -37,7 +37,8 @@ int kc_spill_write(FILE *f, const struct kvmcpu_host *h)
 	head.caps = NULL;
 	head.msrs = NULL;
 	bool ok = put(f, &head, sizeof(head)) && put(f, h->cpuid, h->ncpuid * sizeof(*h->cpuid)) &&
-		  put(f, h->hv, h->nhv * sizeof(*h->hv)) && put(f, h->caps, h->ncaps * sizeof(*h->caps)) &&
+		  put(f, h->hv, h->nhv * sizeof(*h->hv)) &&
+		  put(f, h->caps, h->ncaps * sizeof(*h->caps)) &&
 		  put(f, h->msrs, h->nmsrs * sizeof(*h->msrs));
 	return ok ? 0 : -EIO;
 }

@@ -15,7 +15,7 @@ enum kc_cpu_kind { KC_CPU_MODEL = 0, KC_CPU_HOST, KC_CPU_MAX };
 
 /* One +feature / -feature modifier of the CPU spec, in spec order. */
 struct kc_cpu_mod {
-	int feature;  /* index into kc_features */
+	int feature; /* index into kc_features */
 	bool enable;
 };
 
@@ -30,14 +30,14 @@ struct kvmcpu_config {
 	unsigned nmods;
 	char hv[512];
 	bool hv_set;
-	struct kc_hv_spec *hv_spec;       /* parsed; owned */
+	struct kc_hv_spec *hv_spec; /* parsed; owned */
 	bool nested;
-	struct kc_topology topo;          /* always complete: 1 vCPU unless smp= says more */
-	unsigned phys_bits;               /* phys-bits=N; 0: QEMU's default for the model */
-	bool host_phys_bits;              /* host-phys-bits: the host's width */
-	unsigned host_phys_bits_limit;    /* host-phys-bits-limit=N; 0: none */
-	bool pmu;                         /* pmu: a virtual PMU, as QEMU's pmu=on */
-	bool host_cache_info;             /* host-cache-info: caches follow the host */
+	struct kc_topology topo; /* always complete: 1 vCPU unless smp= says more */
+	unsigned phys_bits; /* phys-bits=N; 0: QEMU's default for the model */
+	bool host_phys_bits; /* host-phys-bits: the host's width */
+	unsigned host_phys_bits_limit; /* host-phys-bits-limit=N; 0: none */
+	bool pmu; /* pmu: a virtual PMU, as QEMU's pmu=on */
+	bool host_cache_info; /* host-cache-info: caches follow the host */
 };
 
 /*

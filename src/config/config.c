@@ -92,7 +92,8 @@ static void qemu_to_plus(const char *spec, char *out, size_t len)
 	size_t used = 0;
 	out[0] = '\0';
 	char *save = NULL;
-	for (char *t = strtok_r(buf, ",+", &save); t && used + 1 < len; t = strtok_r(NULL, ",+", &save)) {
+	for (char *t = strtok_r(buf, ",+", &save); t && used + 1 < len;
+	     t = strtok_r(NULL, ",+", &save)) {
 		bool off = *t == '-';
 		t += off;
 		char *eq = strchr(t, '=');
@@ -110,8 +111,8 @@ static int qemu_spelling(const char *what, const char *spec, struct kvmcpu_error
 {
 	char plus[600], hint[700];
 	qemu_to_plus(spec, plus, sizeof(plus));
-	snprintf(hint, sizeof(hint), "kvmcpu joins features with '+' and writes no_NAME to disable: %s",
-		 plus);
+	snprintf(hint, sizeof(hint),
+		 "kvmcpu joins features with '+' and writes no_NAME to disable: %s", plus);
 	return kc_fail(err, -EINVAL, hint, "%s '%s' is written the QEMU way (',' or NAME=on|off)",
 		       what, spec);
 }
@@ -157,7 +158,8 @@ int kvmcpu_config_set_cpu(struct kvmcpu_config *cfg, const char *spec, struct kv
 	if (!cfg)
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_config_set_cpu: config is NULL");
 	if (!spec || !*spec)
-		return kc_fail(err, -EINVAL, "give a model name, 'host' or 'max'", "empty CPU spec");
+		return kc_fail(err, -EINVAL, "give a model name, 'host' or 'max'",
+			       "empty CPU spec");
 	if (strlen(spec) >= sizeof(cfg->cpu))
 		return kc_fail(err, -E2BIG, NULL, "CPU spec longer than %zu characters",
 			       sizeof(cfg->cpu) - 1);
@@ -187,8 +189,8 @@ int kvmcpu_config_set_cpu(struct kvmcpu_config *cfg, const char *spec, struct kv
 	}
 	const size_t len = strlen(spec);
 	if (spec[len - 1] == '+' || strstr(spec, "++"))
-		return kc_fail(err, -EINVAL, "remove the empty '+'", "empty feature name in CPU spec '%s'",
-			       spec);
+		return kc_fail(err, -EINVAL, "remove the empty '+'",
+			       "empty feature name in CPU spec '%s'", spec);
 	while ((tok = strtok_r(NULL, "+", &save))) {
 		int r = parse_modifier(&next, tok, err);
 		if (r)
@@ -283,15 +285,15 @@ static int parse_bool(const char *v, bool *out)
 }
 
 /* A number parameter (phys-bits=N, host-phys-bits-limit=N) in [lo, hi]. */
-static int parse_width(const char *key, const char *value, unsigned lo, unsigned hi,
-		       unsigned *out, struct kvmcpu_error *err)
+static int parse_width(const char *key, const char *value, unsigned lo, unsigned hi, unsigned *out,
+		       struct kvmcpu_error *err)
 {
 	char *end = NULL;
 	unsigned long v = value && *value ? strtoul(value, &end, 10) : 0;
 	if (!value || !*value || *end || value[0] == '-' || v < lo || v > hi)
 		return kc_fail(err, -EINVAL, "an x86-64 physical address width is 32 to 52 bits",
-			       "%s=%s is out of range: it must be %u to %u", key, value ? value : "",
-			       lo, hi);
+			       "%s=%s is out of range: it must be %u to %u", key,
+			       value ? value : "", lo, hi);
 	*out = (unsigned)v;
 	return 0;
 }
@@ -301,15 +303,22 @@ static int parse_flag(const char *key, const char *value, bool *out, struct kvmc
 {
 	bool on = true;
 	if (value && parse_bool(value, &on))
-		return kc_fail(err, -EINVAL, "write KEY or KEY=on|off", "%s takes on or off, not '%s'",
-			       key, value);
+		return kc_fail(err, -EINVAL, "write KEY or KEY=on|off",
+			       "%s takes on or off, not '%s'", key, value);
 	*out = on;
 	return 0;
 }
 
 enum param_key {
-	P_CPU, P_HV, P_NESTED, P_PHYS_BITS, P_HOST_PHYS_BITS, P_HOST_PHYS_BITS_LIMIT, P_PMU,
-	P_HOST_CACHE_INFO, P_NKEYS
+	P_CPU,
+	P_HV,
+	P_NESTED,
+	P_PHYS_BITS,
+	P_HOST_PHYS_BITS,
+	P_HOST_PHYS_BITS_LIMIT,
+	P_PMU,
+	P_HOST_CACHE_INFO,
+	P_NKEYS
 };
 
 /* One "key=value" or flag item of the parameter string; smp keys go to @smp. */
@@ -317,9 +326,13 @@ static int parse_param(struct kvmcpu_config *cfg, char *item, unsigned pos, unsi
 		       struct kc_smp_request *smp, struct kvmcpu_error *err)
 {
 	static const char *const keys[P_NKEYS] = {
-		[P_CPU] = "cpu", [P_HV] = "hv", [P_NESTED] = "nested_virt",
-		[P_PHYS_BITS] = "phys-bits", [P_HOST_PHYS_BITS] = "host-phys-bits",
-		[P_HOST_PHYS_BITS_LIMIT] = "host-phys-bits-limit", [P_PMU] = "pmu",
+		[P_CPU] = "cpu",
+		[P_HV] = "hv",
+		[P_NESTED] = "nested_virt",
+		[P_PHYS_BITS] = "phys-bits",
+		[P_HOST_PHYS_BITS] = "host-phys-bits",
+		[P_HOST_PHYS_BITS_LIMIT] = "host-phys-bits-limit",
+		[P_PMU] = "pmu",
 		[P_HOST_CACHE_INFO] = "host-cache-info",
 	};
 	char *eq = strchr(item, '=');
@@ -333,7 +346,8 @@ static int parse_param(struct kvmcpu_config *cfg, char *item, unsigned pos, unsi
 	while (k < P_NKEYS && strcmp(item, keys[k]))
 		k++;
 	if (k == P_NKEYS)
-		return kc_fail(err, -EINVAL, "parameters are cpu=SPEC, hv=SPEC, nested_virt, "
+		return kc_fail(err, -EINVAL,
+			       "parameters are cpu=SPEC, hv=SPEC, nested_virt, "
 			       "smp=N,sockets=,dies=,modules=,cores=,threads=, phys-bits=N, "
 			       "host-phys-bits, host-phys-bits-limit=N, pmu, host-cache-info",
 			       "unknown parameter '%s' (item %u)", item, pos);
@@ -357,7 +371,8 @@ static int parse_param(struct kvmcpu_config *cfg, char *item, unsigned pos, unsi
 	case P_CPU:
 	case P_HV:
 		if (!value || !*value)
-			return kc_fail(err, -EINVAL, k == P_CPU ? "write cpu=MODEL" : "write hv=PRESET+flag...",
+			return kc_fail(err, -EINVAL,
+				       k == P_CPU ? "write cpu=MODEL" : "write hv=PRESET+flag...",
 				       "parameter '%s' needs a value (item %u)", item, pos);
 		return k == P_CPU ? kvmcpu_config_set_cpu(cfg, value, err)
 				  : kvmcpu_config_set_hv(cfg, value, err);
@@ -404,7 +419,8 @@ int kvmcpu_config_parse(const char *params, struct kvmcpu_config **out, struct k
 		    !strncmp(err->message, "unknown parameter", 17)) {
 			/* "+avx" or "vapic" after cpu=/hv=: QEMU's comma inside a spec. */
 			char qemu[1100];
-			snprintf(qemu, sizeof(qemu), "%.*s,%.*s", spec_len, spec_item, item_len, item);
+			snprintf(qemu, sizeof(qemu), "%.*s,%.*s", spec_len, spec_item, item_len,
+				 item);
 			r = qemu_spelling("parameter", qemu, err);
 		}
 		if (!strncmp(item, "cpu=", 4) || !strncmp(item, "hv=", 3)) {

@@ -56,8 +56,8 @@ int kc_smp_set_key(struct kc_smp_request *req, const char *key, const char *valu
 			continue;
 		unsigned *slot = (unsigned *)((char *)req + keys[i].off);
 		if (*slot)
-			return kc_fail(err, -EINVAL, "give each smp value once", "smp: %s given twice",
-				       key);
+			return kc_fail(err, -EINVAL, "give each smp value once",
+				       "smp: %s given twice", key);
 		return parse_count(key, value, slot, err);
 	}
 	return 1;
@@ -82,15 +82,17 @@ int kc_smp_parse(const char *spec, struct kc_smp_request *req, struct kvmcpu_err
 		if (!eq && first) {
 			r = parse_count("cpus", item, &req->cpus, err);
 		} else if (!eq) {
-			r = kc_fail(err, -EINVAL, "write key=value: sockets, dies, modules, cores, threads",
+			r = kc_fail(err, -EINVAL,
+				    "write key=value: sockets, dies, modules, cores, threads",
 				    "smp: '%s' has no value", item);
 		} else {
 			*eq = '\0';
 			r = kc_smp_set_key(req, item, eq + 1, err);
 			if (r == 1)
-				r = kc_fail(err, -EINVAL,
-					    "the keys are cpus, sockets, dies, modules, cores, threads",
-					    "smp: unknown key '%s'", item);
+				r = kc_fail(
+					err, -EINVAL,
+					"the keys are cpus, sockets, dies, modules, cores, threads",
+					"smp: unknown key '%s'", item);
 		}
 		if (r)
 			return r;
@@ -123,11 +125,16 @@ int kc_smp_complete(const struct kc_smp_request *req, struct kc_topology *out,
 	if (!cpus)
 		cpus = total > UINT_MAX ? UINT_MAX : (unsigned)total;
 	if (!sockets || !cores || !threads || total != cpus)
-		return kc_fail(err, -EINVAL,
-			       "the product of the levels must equal the vCPU count",
-			       "smp: sockets (%u) * dies (%u) * modules (%u) * cores (%u) * threads (%u) "
-			       "= %llu, not %u vCPUs", sockets, dies, modules, cores, threads, total, cpus);
-	*out = (struct kc_topology){ .cpus = cpus, .sockets = sockets, .dies = dies,
-				     .modules = modules, .cores = cores, .threads = threads };
+		return kc_fail(
+			err, -EINVAL, "the product of the levels must equal the vCPU count",
+			"smp: sockets (%u) * dies (%u) * modules (%u) * cores (%u) * threads (%u) "
+			"= %llu, not %u vCPUs",
+			sockets, dies, modules, cores, threads, total, cpus);
+	*out = (struct kc_topology){ .cpus = cpus,
+				     .sockets = sockets,
+				     .dies = dies,
+				     .modules = modules,
+				     .cores = cores,
+				     .threads = threads };
 	return 0;
 }

@@ -22,7 +22,7 @@ void kc_out_printf(struct kc_out *o, const char *fmt, ...) __attribute__((format
 
 /* One feature whose value the output must state: the chosen base model differs. */
 struct kc_export_change {
-	int feature;  /* index into kvmcpu_feature_at() */
+	int feature; /* index into kvmcpu_feature_at() */
 	bool on;
 };
 
@@ -35,9 +35,9 @@ struct kc_export {
 	const struct kvmcpu_config *cfg;
 	const struct kvmcpu_export_opts *opts;
 	const struct kvmcpu_model *requested; /* the definition the spec names (alias-resolved) */
-	char requested_name[128];             /* the model name as the spec gives it */
-	const struct kvmcpu_model *base;      /* the format's model the output names */
-	char vendor[13];                      /* leaf 0 of the result */
+	char requested_name[128]; /* the model name as the spec gives it */
+	const struct kvmcpu_model *base; /* the format's model the output names */
+	char vendor[13]; /* leaf 0 of the result */
 	struct kc_export_change changes[KC_EXPORT_MAX_CHANGES];
 	size_t nchanges;
 	/* Hyper-V: whether the result has Hyper-V leaves, and which flags they show. */
@@ -53,7 +53,8 @@ struct kc_export {
 };
 
 /* Records one thing the output cannot carry exactly. */
-void kc_export_lose(struct kc_export *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void kc_export_lose(struct kc_export *x, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /*
  * The model among @names (count @n) that has the requested model's identity (vendor,
@@ -81,9 +82,9 @@ int kc_export_proxmox(struct kc_export *x, struct kc_out *o, struct kvmcpu_error
 struct kc_libvirt_feature {
 	const char *name;
 	bool is_msr;
-	uint32_t leaf;     /* CPUID leaf, or the MSR index */
+	uint32_t leaf; /* CPUID leaf, or the MSR index */
 	uint32_t subleaf;
-	int reg;           /* enum kvmcpu_reg */
+	int reg; /* enum kvmcpu_reg */
 	uint64_t mask;
 };
 extern const struct kc_libvirt_feature kc_libvirt_features[];

@@ -38,7 +38,6 @@ int kvmcpu_export_format_find(const char *name, enum kvmcpu_export_format *out,
 		       "unknown export format '%s'", name ? name : "(null)");
 }
 
-
 /* Whether the result has KVM's signature leaf ("KVMKVMKVM") where QEMU puts it. */
 static bool has_kvm_leaves(const struct kvmcpu_result *r)
 {
@@ -61,8 +60,10 @@ static void read_hv(struct kc_export *x)
 	static const struct {
 		uint32_t leaf;
 		enum kvmcpu_reg reg;
-	} regs[] = { { 0x40000003, KVMCPU_EAX }, { 0x40000003, KVMCPU_EBX },
-		     { 0x40000003, KVMCPU_EDX }, { 0x40000004, KVMCPU_EAX },
+	} regs[] = { { 0x40000003, KVMCPU_EAX },
+		     { 0x40000003, KVMCPU_EBX },
+		     { 0x40000003, KVMCPU_EDX },
+		     { 0x40000004, KVMCPU_EAX },
 		     { 0x4000000A, KVMCPU_EAX } };
 	const struct kvmcpu_cpuid_entry *e = kvmcpu_result_cpuid_find(x->r, 0x40000001, 0);
 	x->hv = e && e->eax == 0x31237648u; /* "Hv#1" */
@@ -70,9 +71,12 @@ static void read_hv(struct kc_export *x)
 		return;
 	uint32_t guest[5] = { 0 }, clears[5] = { 0 };
 	for (size_t k = 0; k < 5; k++) {
-		const struct kvmcpu_cpuid_entry *g = kvmcpu_result_cpuid_find(x->r, regs[k].leaf, 0);
-		guest[k] = !g ? 0 : regs[k].reg == KVMCPU_EAX ? g->eax : regs[k].reg == KVMCPU_EBX ? g->ebx
-			 : g->edx;
+		const struct kvmcpu_cpuid_entry *g = kvmcpu_result_cpuid_find(x->r, regs[k].leaf,
+									      0);
+		guest[k] = !g			       ? 0
+			   : regs[k].reg == KVMCPU_EAX ? g->eax
+			   : regs[k].reg == KVMCPU_EBX ? g->ebx
+						       : g->edx;
 		for (size_t i = 0; i < kvmcpu_hv_flag_count(); i++)
 			clears[k] |= kvmcpu_hv_flag_clear_bits(kvmcpu_hv_flag_at(i), regs[k].leaf,
 							       regs[k].reg);
@@ -98,7 +102,6 @@ static void read_hv(struct kc_export *x)
 		kc_text_from_regs(l0->ebx, l0->ecx, l0->edx, x->hv_vendor);
 }
 
-
 /* The requested model: the spec's name up to its first '+'. */
 static int read_requested(struct kc_export *x, struct kvmcpu_error *err)
 {
@@ -108,8 +111,8 @@ static int read_requested(struct kc_export *x, struct kvmcpu_error *err)
 	const struct kvmcpu_model *m = kvmcpu_model_find(x->requested_name);
 	if (!m)
 		return kc_fail(err, -EOPNOTSUPP, "give a named model (kvmcpu models lists them)",
-			       "cpu=%s: the %s format needs a named model; '%s' is none",
-			       spec, kvmcpu_export_format_name(x->opts->format), x->requested_name);
+			       "cpu=%s: the %s format needs a named model; '%s' is none", spec,
+			       kvmcpu_export_format_name(x->opts->format), x->requested_name);
 	x->requested = kvmcpu_model_resolve_alias(m);
 	const struct kvmcpu_cpuid_entry *l0 = kvmcpu_result_cpuid_find(x->r, 0, 0);
 	if (l0)
@@ -134,7 +137,8 @@ int kvmcpu_result_export(const struct kvmcpu_result *r, const struct kvmcpu_conf
 	if (!r || !cfg || !opts || (!buf && len))
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_result_export: NULL argument");
 	if ((unsigned)opts->format >= KVMCPU_EXPORT_NFORMATS)
-		return kc_fail(err, -EINVAL, "give one of: qemu, libvirt, firecracker, proxmox, openvmm",
+		return kc_fail(err, -EINVAL,
+			       "give one of: qemu, libvirt, firecracker, proxmox, openvmm",
 			       "unknown export format %d", (int)opts->format);
 	struct kc_export x;
 	memset(&x, 0, sizeof(x));
@@ -155,9 +159,11 @@ int kvmcpu_result_export(const struct kvmcpu_result *r, const struct kvmcpu_conf
 		if (!rc) {
 			read_hv(&x);
 			rc = opts->format == KVMCPU_EXPORT_QEMU ? kc_export_qemu(&x, &o, err)
-			   : opts->format == KVMCPU_EXPORT_LIBVIRT ? kc_export_libvirt(&x, &o, err)
-			   : opts->format == KVMCPU_EXPORT_FIRECRACKER ? kc_export_firecracker(&x, &o, err)
-			   : kc_export_proxmox(&x, &o, err);
+			     : opts->format == KVMCPU_EXPORT_LIBVIRT
+				     ? kc_export_libvirt(&x, &o, err)
+			     : opts->format == KVMCPU_EXPORT_FIRECRACKER
+				     ? kc_export_firecracker(&x, &o, err)
+				     : kc_export_proxmox(&x, &o, err);
 		}
 	}
 	if (rc)
@@ -169,15 +175,16 @@ int kvmcpu_result_export(const struct kvmcpu_result *r, const struct kvmcpu_conf
 		return kc_fail(err, -EOPNOTSUPP,
 			       "--lossy writes what the format can say and lists the rest",
 			       "the %s format cannot express %u item%s of this CPU exactly: %s",
-			       kvmcpu_export_format_name(opts->format), x.nlost, x.nlost == 1 ? "" : "s",
-			       lost_buf);
+			       kvmcpu_export_format_name(opts->format), x.nlost,
+			       x.nlost == 1 ? "" : "s", lost_buf);
 	}
 	if (lost && lost_len)
 		kc_strlcpy(lost, lost_buf, lost_len);
 	if (needed)
 		*needed = o.used;
 	if (o.used >= len)
-		return kc_fail(err, -ENOSPC, "give a larger buffer", "the %s output needs %zu bytes",
+		return kc_fail(err, -ENOSPC, "give a larger buffer",
+			       "the %s output needs %zu bytes",
 			       kvmcpu_export_format_name(opts->format), o.used + 1);
 	return 0;
 }

@@ -35,12 +35,13 @@ int kc_export_firecracker(struct kc_export *x, struct kc_out *o, struct kvmcpu_e
 	kc_out_printf(o, "{\n  \"kvm_capabilities\": [],\n  \"cpuid_modifiers\": [");
 	for (size_t i = 0; i < n; i++) {
 		uint32_t v[4] = { e[i].eax, e[i].ebx, e[i].ecx, e[i].edx };
-		kc_out_printf(o, "%s\n    {\n      \"leaf\": \"0x%x\",\n      \"subleaf\": \"0x%x\",\n"
-				 "      \"flags\": %u,\n      \"modifiers\": [", i ? "," : "",
-			      e[i].function, e[i].index, e[i].flags);
+		kc_out_printf(o,
+			      "%s\n    {\n      \"leaf\": \"0x%x\",\n      \"subleaf\": \"0x%x\",\n"
+			      "      \"flags\": %u,\n      \"modifiers\": [",
+			      i ? "," : "", e[i].function, e[i].index, e[i].flags);
 		for (int r = 0; r < 4; r++) {
-			kc_out_printf(o, "%s\n        { \"register\": \"%s\", \"bitmap\": ", r ? "," : "",
-				      regs[r]);
+			kc_out_printf(o, "%s\n        { \"register\": \"%s\", \"bitmap\": ",
+				      r ? "," : "", regs[r]);
 			bitmap(o, v[r], 32);
 			kc_out_printf(o, " }");
 		}

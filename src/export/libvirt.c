@@ -18,7 +18,8 @@ static const char *libvirt_name(int feature)
 		if (l->is_msr != w->is_msr || (l->mask & f->mask) != f->mask)
 			continue;
 		if (w->is_msr ? l->leaf == w->msr
-			      : l->leaf == w->leaf && l->subleaf == w->subleaf && l->reg == (int)w->reg)
+			      : l->leaf == w->leaf && l->subleaf == w->subleaf &&
+					l->reg == (int)w->reg)
 			return l->name;
 	}
 	return NULL;
@@ -31,19 +32,29 @@ static bool libvirt_nameable(int feature)
 
 static const char *libvirt_vendor(const char *vendor)
 {
-	return !strcmp(vendor, "GenuineIntel") ? "Intel" : !strcmp(vendor, "AuthenticAMD") ? "AMD"
-	       : !strcmp(vendor, "HygonGenuine") ? "Hygon" : NULL;
+	return !strcmp(vendor, "GenuineIntel")	 ? "Intel"
+	       : !strcmp(vendor, "AuthenticAMD") ? "AMD"
+	       : !strcmp(vendor, "HygonGenuine") ? "Hygon"
+						 : NULL;
 }
 
 /* libvirt 9.0's <hyperv> elements, by kvmcpu flag name. */
 static const struct {
 	const char *flag, *element;
 } hv_elements[] = {
-	{ "relaxed", "relaxed" }, { "vapic", "vapic" }, { "vpindex", "vpindex" },
-	{ "runtime", "runtime" }, { "synic", "synic" }, { "stimer", "stimer" },
-	{ "reset", "reset" }, { "frequencies", "frequencies" },
-	{ "reenlightenment", "reenlightenment" }, { "tlbflush", "tlbflush" }, { "ipi", "ipi" },
-	{ "evmcs", "evmcs" }, { "avic", "avic" },
+	{ "relaxed", "relaxed" },
+	{ "vapic", "vapic" },
+	{ "vpindex", "vpindex" },
+	{ "runtime", "runtime" },
+	{ "synic", "synic" },
+	{ "stimer", "stimer" },
+	{ "reset", "reset" },
+	{ "frequencies", "frequencies" },
+	{ "reenlightenment", "reenlightenment" },
+	{ "tlbflush", "tlbflush" },
+	{ "ipi", "ipi" },
+	{ "evmcs", "evmcs" },
+	{ "avic", "avic" },
 };
 
 static bool hv_on(const struct kc_export *x, const char *name)
@@ -87,10 +98,12 @@ static void libvirt_hv(struct kc_export *x, struct kc_out *o)
 		for (size_t k = 0; k < KC_ARRAY_SIZE(implicit); k++)
 			known |= !strcmp(name, implicit[k]);
 		if (x->hv_on[i] && !known)
-			kc_export_lose(x, "Hyper-V %s: libvirt 9.0 has no <hyperv> element for it", name);
+			kc_export_lose(x, "Hyper-V %s: libvirt 9.0 has no <hyperv> element for it",
+				       name);
 	}
 	if (hv_on(x, "time") != hv_on(x, "reference_tsc_page"))
-		kc_export_lose(x, "Hyper-V time/reference_tsc_page: libvirt's hypervclock gives both");
+		kc_export_lose(x,
+			       "Hyper-V time/reference_tsc_page: libvirt's hypervclock gives both");
 }
 
 int kc_export_libvirt(struct kc_export *x, struct kc_out *o, struct kvmcpu_error *err)
@@ -100,11 +113,14 @@ int kc_export_libvirt(struct kc_export *x, struct kc_out *o, struct kvmcpu_error
 	if (!x->base)
 		return kc_fail(err, -EOPNOTSUPP, "use --format qemu",
 			       "%s: libvirt 9.0 knows no model with its vendor, "
-			       "family/model/stepping, brand and levels", x->requested_name);
+			       "family/model/stepping, brand and levels",
+			       x->requested_name);
 	kc_export_plan(x, libvirt_nameable);
 	const char *vendor = libvirt_vendor(x->vendor);
-	kc_out_printf(o, "<cpu mode='custom' match='exact' check='full'>\n"
-			 "  <model fallback='forbid' vendor_id='%s'>%s</model>\n", x->vendor, name);
+	kc_out_printf(o,
+		      "<cpu mode='custom' match='exact' check='full'>\n"
+		      "  <model fallback='forbid' vendor_id='%s'>%s</model>\n",
+		      x->vendor, name);
 	if (vendor)
 		kc_out_printf(o, "  <vendor>%s</vendor>\n", vendor);
 	for (size_t i = 0; i < x->nchanges; i++) {
@@ -118,7 +134,8 @@ int kc_export_libvirt(struct kc_export *x, struct kc_out *o, struct kvmcpu_error
 		char where[64];
 		kc_export_where(f, where, sizeof(where));
 		kc_export_lose(x, "%s%s (%s): libvirt 9.0's cpu_map has no name for it",
-			       x->changes[i].on ? "+" : "-", kvmcpu_feature_at((size_t)f)->name, where);
+			       x->changes[i].on ? "+" : "-", kvmcpu_feature_at((size_t)f)->name,
+			       where);
 	}
 	kc_out_printf(o, "</cpu>\n");
 	if (x->hv || x->kvm_hidden)
@@ -131,7 +148,8 @@ int kc_export_libvirt(struct kc_export *x, struct kc_out *o, struct kvmcpu_error
 		kc_out_printf(o, "</features>\n");
 	/* libvirt gives QEMU hv-time through the Hyper-V clock, not <hyperv>. */
 	if (x->hv && hv_on(x, "time") && hv_on(x, "reference_tsc_page"))
-		kc_out_printf(o, "<clock offset='utc'>\n  <timer name='hypervclock' present='yes'/>\n"
-				 "</clock>\n");
+		kc_out_printf(o,
+			      "<clock offset='utc'>\n  <timer name='hypervclock' present='yes'/>\n"
+			      "</clock>\n");
 	return 0;
 }

@@ -65,7 +65,8 @@ static unsigned feature_distance(const struct kvmcpu_model *a, const struct kvmc
 {
 	unsigned d = 0;
 	for (size_t w = 0; w < kvmcpu_word_count(); w++)
-		d += (unsigned)__builtin_popcountll(kvmcpu_model_word(a, w) ^ kvmcpu_model_word(b, w));
+		d += (unsigned)__builtin_popcountll(kvmcpu_model_word(a, w) ^
+						    kvmcpu_model_word(b, w));
 	return d;
 }
 
@@ -143,7 +144,8 @@ void kc_export_plan(struct kc_export *x, bool (*nameable)(int feature))
 	for (size_t i = 0; i < kvmcpu_feature_count(); i++) {
 		const struct kvmcpu_feature_info *f = kvmcpu_feature_at(i);
 		/* The spec's own modifiers and the pinned drops: the result's value. */
-		bool user = noticed(x, f, KVMCPU_NOTICE_USER) || pin_dropped(x, f, nameable, (int)i);
+		bool user = noticed(x, f, KVMCPU_NOTICE_USER) ||
+			    pin_dropped(x, f, nameable, (int)i);
 		uint64_t want = user ? kvmcpu_result_word(x->r, f->word)
 				     : kvmcpu_model_word(x->requested, f->word);
 		bool on = want & f->mask, base = kvmcpu_model_word(x->base, f->word) & f->mask;
@@ -167,6 +169,7 @@ unsigned kc_export_hv_list(const struct kc_export *x, char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; x->hv && i < kvmcpu_hv_flag_count(); i++)
 		if (x->hv_on[i])
-			kc_out_printf(&o, "%s%s", n++ ? "," : "", kvmcpu_hv_flag_name(kvmcpu_hv_flag_at(i)));
+			kc_out_printf(&o, "%s%s", n++ ? "," : "",
+				      kvmcpu_hv_flag_name(kvmcpu_hv_flag_at(i)));
 	return n;
 }

@@ -54,15 +54,18 @@ static void qemu_hv(struct kc_export *x, struct kc_out *o)
 			continue;
 		int state = qemu_prop_state(x, q);
 		if (state < 0)
-			kc_export_lose(x, "%s: QEMU's %s sets both of the flags it stands for; the "
-				       "result has only one", kvmcpu_hv_flag_name(kvmcpu_hv_flag_at(i)), q);
+			kc_export_lose(x,
+				       "%s: QEMU's %s sets both of the flags it stands for; the "
+				       "result has only one",
+				       kvmcpu_hv_flag_name(kvmcpu_hv_flag_at(i)), q);
 		else if (state)
 			kc_out_printf(o, ",%s", q);
 	}
 	kc_out_printf(o, ",hv-spinlocks=0x%x", x->hv_spinlocks);
 	if (strcmp(x->hv_vendor, "Microsoft Hv")) {
 		if (strpbrk(x->hv_vendor, ",'"))
-			kc_export_lose(x, "vendor_id '%s': a comma or quote cannot pass through -cpu",
+			kc_export_lose(x,
+				       "vendor_id '%s': a comma or quote cannot pass through -cpu",
 				       x->hv_vendor);
 		else
 			kc_out_printf(o, ",hv-vendor-id=%s", x->hv_vendor);
@@ -75,7 +78,8 @@ static void qemu_identity(struct kc_export *x, struct kc_out *o)
 	const char *brand = kvmcpu_model_brand(x->requested);
 	if (strcmp(brand, kvmcpu_model_brand(x->base))) {
 		if (strpbrk(brand, ",'"))
-			kc_export_lose(x, "brand '%s': a comma or quote cannot pass through -cpu", brand);
+			kc_export_lose(x, "brand '%s': a comma or quote cannot pass through -cpu",
+				       brand);
 		else
 			kc_out_printf(o, ",model-id=%s", brand);
 	}
@@ -88,7 +92,8 @@ static void qemu_identity(struct kc_export *x, struct kc_out *o)
 static bool needs_quotes(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,=+-:/", s[i]))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,=+-:/",
+			    s[i]))
 			return true;
 	return false;
 }
@@ -142,24 +147,92 @@ int kc_export_qemu(struct kc_export *x, struct kc_out *o, struct kvmcpu_error *e
  * the x86_64 list it falls back to when QEMU ships no model file).
  */
 static const char *const proxmox_models[] = {
-	"486", "pentium", "pentium2", "pentium3", "coreduo", "core2duo", "Conroe", "Penryn",
-	"Nehalem", "Nehalem-IBRS", "Westmere", "Westmere-IBRS", "SandyBridge", "SandyBridge-IBRS",
-	"IvyBridge", "IvyBridge-IBRS", "Haswell", "Haswell-IBRS", "Haswell-noTSX",
-	"Haswell-noTSX-IBRS", "Broadwell", "Broadwell-IBRS", "Broadwell-noTSX",
-	"Broadwell-noTSX-IBRS", "Skylake-Client", "Skylake-Client-IBRS",
-	"Skylake-Client-noTSX-IBRS", "Skylake-Client-v4", "Skylake-Server", "Skylake-Server-IBRS",
-	"Skylake-Server-noTSX-IBRS", "Skylake-Server-v4", "Skylake-Server-v5",
-	"Cascadelake-Server", "Cascadelake-Server-v2", "Cascadelake-Server-noTSX",
-	"Cascadelake-Server-v4", "Cascadelake-Server-v5", "Cooperlake", "Cooperlake-v2",
-	"KnightsMill", "Icelake-Server", "Icelake-Server-noTSX", "Icelake-Server-v3",
-	"Icelake-Server-v4", "Icelake-Server-v5", "Icelake-Server-v6", "Icelake-Server-v7",
-	"SapphireRapids", "SapphireRapids-v2", "SapphireRapids-v3", "SapphireRapids-v4",
-	"GraniteRapids", "GraniteRapids-v2", "GraniteRapids-v3", "SierraForest", "SierraForest-v2",
-	"SierraForest-v3", "ClearwaterForest", "athlon", "phenom", "Opteron_G1", "Opteron_G2",
-	"Opteron_G3", "Opteron_G4", "Opteron_G5", "EPYC", "EPYC-IBPB", "EPYC-v3", "EPYC-v4",
-	"EPYC-v5", "EPYC-Rome", "EPYC-Rome-v2", "EPYC-Rome-v3", "EPYC-Rome-v4", "EPYC-Rome-v5",
-	"EPYC-Milan", "EPYC-Milan-v2", "EPYC-Milan-v3", "EPYC-Genoa", "EPYC-Genoa-v2",
-	"EPYC-Turin", "kvm32", "kvm64", "qemu32", "qemu64",
+	"486",
+	"pentium",
+	"pentium2",
+	"pentium3",
+	"coreduo",
+	"core2duo",
+	"Conroe",
+	"Penryn",
+	"Nehalem",
+	"Nehalem-IBRS",
+	"Westmere",
+	"Westmere-IBRS",
+	"SandyBridge",
+	"SandyBridge-IBRS",
+	"IvyBridge",
+	"IvyBridge-IBRS",
+	"Haswell",
+	"Haswell-IBRS",
+	"Haswell-noTSX",
+	"Haswell-noTSX-IBRS",
+	"Broadwell",
+	"Broadwell-IBRS",
+	"Broadwell-noTSX",
+	"Broadwell-noTSX-IBRS",
+	"Skylake-Client",
+	"Skylake-Client-IBRS",
+	"Skylake-Client-noTSX-IBRS",
+	"Skylake-Client-v4",
+	"Skylake-Server",
+	"Skylake-Server-IBRS",
+	"Skylake-Server-noTSX-IBRS",
+	"Skylake-Server-v4",
+	"Skylake-Server-v5",
+	"Cascadelake-Server",
+	"Cascadelake-Server-v2",
+	"Cascadelake-Server-noTSX",
+	"Cascadelake-Server-v4",
+	"Cascadelake-Server-v5",
+	"Cooperlake",
+	"Cooperlake-v2",
+	"KnightsMill",
+	"Icelake-Server",
+	"Icelake-Server-noTSX",
+	"Icelake-Server-v3",
+	"Icelake-Server-v4",
+	"Icelake-Server-v5",
+	"Icelake-Server-v6",
+	"Icelake-Server-v7",
+	"SapphireRapids",
+	"SapphireRapids-v2",
+	"SapphireRapids-v3",
+	"SapphireRapids-v4",
+	"GraniteRapids",
+	"GraniteRapids-v2",
+	"GraniteRapids-v3",
+	"SierraForest",
+	"SierraForest-v2",
+	"SierraForest-v3",
+	"ClearwaterForest",
+	"athlon",
+	"phenom",
+	"Opteron_G1",
+	"Opteron_G2",
+	"Opteron_G3",
+	"Opteron_G4",
+	"Opteron_G5",
+	"EPYC",
+	"EPYC-IBPB",
+	"EPYC-v3",
+	"EPYC-v4",
+	"EPYC-v5",
+	"EPYC-Rome",
+	"EPYC-Rome-v2",
+	"EPYC-Rome-v3",
+	"EPYC-Rome-v4",
+	"EPYC-Rome-v5",
+	"EPYC-Milan",
+	"EPYC-Milan-v2",
+	"EPYC-Milan-v3",
+	"EPYC-Genoa",
+	"EPYC-Genoa-v2",
+	"EPYC-Turin",
+	"kvm32",
+	"kvm64",
+	"qemu32",
+	"qemu64",
 };
 
 int kc_export_proxmox(struct kc_export *x, struct kc_out *o, struct kvmcpu_error *err)
@@ -167,15 +240,19 @@ int kc_export_proxmox(struct kc_export *x, struct kc_out *o, struct kvmcpu_error
 	const char *name = NULL;
 	x->base = kc_export_closest(x, proxmox_models, KC_ARRAY_SIZE(proxmox_models), false, &name);
 	if (!x->base)
-		return kc_fail(err, -EOPNOTSUPP, "export a model Proxmox VE lists, or use --format qemu",
+		return kc_fail(err, -EOPNOTSUPP,
+			       "export a model Proxmox VE lists, or use --format qemu",
 			       "%s: no reported-model Proxmox VE knows has its vendor, "
-			       "family/model/stepping, brand and levels", x->requested_name);
+			       "family/model/stepping, brand and levels",
+			       x->requested_name);
 	kc_export_plan(x, NULL);
 	char id[160];
 	size_t n = 0;
 	for (const char *p = x->requested_name; *p && n + 1 < sizeof(id); p++)
-		id[n++] = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", *p)
-			  ? *p : '-';
+		id[n++] = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_",
+				 *p)
+				  ? *p
+				  : '-';
 	id[n] = '\0';
 	kc_out_printf(o, "cpu-model: kvmcpu-%s\n", id);
 	for (size_t i = 0; i < x->nchanges; i++)
@@ -191,8 +268,10 @@ int kc_export_proxmox(struct kc_export *x, struct kc_out *o, struct kvmcpu_error
 		/* Proxmox VE picks the hv-* flags itself, from the VM's ostype. */
 		char flags[256];
 		if (kc_export_hv_list(x, flags, sizeof(flags)))
-			kc_export_lose(x, "Hyper-V %s: Proxmox VE chooses the hv-* flags from the "
-				       "VM's ostype, a CPU model cannot set them", flags);
+			kc_export_lose(x,
+				       "Hyper-V %s: Proxmox VE chooses the hv-* flags from the "
+				       "VM's ostype, a CPU model cannot set them",
+				       flags);
 		if (strcmp(x->hv_vendor, "Microsoft Hv"))
 			kc_out_printf(o, "\thv-vendor-id %s\n", x->hv_vendor);
 	}

@@ -23,8 +23,8 @@ static int add_result(int rc, struct kvmcpu_error *err, const char *what, const 
 	if (!rc)
 		return 0;
 	if (rc == -EEXIST)
-		return kc_fail(err, rc, "each entry may be added once", "%s %s is already in the host",
-			       what, fmt_arg);
+		return kc_fail(err, rc, "each entry may be added once",
+			       "%s %s is already in the host", what, fmt_arg);
 	if (rc == -ENOMEM)
 		return kc_fail(err, rc, NULL, "out of memory");
 	return kc_fail(err, rc, NULL, "%s %s cannot be added: %s", what, fmt_arg, strerror(-rc));
@@ -85,8 +85,8 @@ int kvmcpu_host_set_info(struct kvmcpu_host *h, const char *origin, const char *
 }
 
 /* The whole recording in a malloc()ed string (open_memstream), *len bytes without the NUL. */
-static int save_to_string(const struct kvmcpu_host *h, enum kvmcpu_host_format format,
-			  char **text, size_t *len, struct kvmcpu_error *err)
+static int save_to_string(const struct kvmcpu_host *h, enum kvmcpu_host_format format, char **text,
+			  size_t *len, struct kvmcpu_error *err)
 {
 	*text = NULL;
 	FILE *f = open_memstream(text, len);
@@ -120,8 +120,8 @@ int kvmcpu_host_save(const struct kvmcpu_host *h, int fd, enum kvmcpu_host_forma
 	if (rc)
 		return rc;
 	if (fd < 0)
-		return kc_fail(err, -EINVAL, NULL, "kvmcpu_host_save: file descriptor %d is not valid",
-			       fd);
+		return kc_fail(err, -EINVAL, NULL,
+			       "kvmcpu_host_save: file descriptor %d is not valid", fd);
 	char *text;
 	size_t len;
 	rc = save_to_string(h, format, &text, &len, err);

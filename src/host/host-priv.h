@@ -23,21 +23,21 @@ struct kc_host_msr {
 struct kvmcpu_host {
 	struct kvmcpu_cpuid_entry *cpuid; /* sorted by (function, index) */
 	size_t ncpuid, capcpuid;
-	struct kvmcpu_cpuid_entry *hv;    /* supported Hyper-V CPUID */
+	struct kvmcpu_cpuid_entry *hv; /* supported Hyper-V CPUID */
 	size_t nhv, caphv;
-	bool hv_cpuid_known;              /* KVM_GET_SUPPORTED_HV_CPUID was asked (or recorded) */
+	bool hv_cpuid_known; /* KVM_GET_SUPPORTED_HV_CPUID was asked (or recorded) */
 	struct kc_host_cap *caps;
 	size_t ncaps, capcaps;
-	struct kc_host_msr *msrs;         /* sorted by index */
+	struct kc_host_msr *msrs; /* sorted by index */
 	size_t nmsrs, capmsrs;
 	char origin[256];
 	char kernel[128];
 	char module[32];
 	char vendor[13];
-	enum kvmcpu_host_kind kind;       /* what the CPUID describes: KVM's report or a raw dump */
-	const char *source_format;        /* kvmcpu_host_source_format; NULL for a host built by hand */
-	uint32_t tsc_khz;                 /* KVM_GET_TSC_KHZ of a scratch vCPU, 0 when unknown */
-	uint64_t words[KC_NWORDS];        /* kc_host_words, computed once a host is complete */
+	enum kvmcpu_host_kind kind; /* what the CPUID describes: KVM's report or a raw dump */
+	const char *source_format; /* kvmcpu_host_source_format; NULL for a host built by hand */
+	uint32_t tsc_khz; /* KVM_GET_TSC_KHZ of a scratch vCPU, 0 when unknown */
+	uint64_t words[KC_NWORDS]; /* kc_host_words, computed once a host is complete */
 	bool words_valid;
 };
 

@@ -426,8 +426,7 @@ static int cmp_cap_in(const void *pa, const void *pb)
 	return a->where < b->where ? -1 : a->where > b->where;
 }
 
-int kc_host_put_caps(struct kvmcpu_host *h, const struct kc_host_cap_in *v, size_t n,
-		     size_t dup[2])
+int kc_host_put_caps(struct kvmcpu_host *h, const struct kc_host_cap_in *v, size_t n, size_t dup[2])
 {
 	bool repeated = false;
 	/* Sorted pointers find repeats; the table itself keeps the input order. */

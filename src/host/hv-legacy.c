@@ -14,8 +14,8 @@
 #define R4 0x40000004u /* implementation recommendations */
 
 struct legacy_rule {
-	const char *cap;  /* capability that must be > 0, or NULL */
-	uint32_t msr;     /* MSR that KVM_GET_MSR_INDEX_LIST must name, or 0 */
+	const char *cap; /* capability that must be > 0, or NULL */
+	uint32_t msr; /* MSR that KVM_GET_MSR_INDEX_LIST must name, or 0 */
 	uint32_t leaf;
 	enum kvmcpu_reg reg;
 	uint32_t bits;

@@ -75,9 +75,14 @@ static bool parse_entry(struct kc_line t, struct kvmcpu_cpuid_entry *e)
 	    !hex_field(&p, end, "edx=", '\0', UINT32_MAX, &v[5]) || p != end)
 		return false;
 	*e = (struct kvmcpu_cpuid_entry){
-		.function = (uint32_t)v[0], .index = (uint32_t)v[1],
-		.eax = (uint32_t)v[2], .ebx = (uint32_t)v[3], .ecx = (uint32_t)v[4], .edx = (uint32_t)v[5],
-		.flags = kc_leaf_is_indexed((uint32_t)v[0]) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX : 0,
+		.function = (uint32_t)v[0],
+		.index = (uint32_t)v[1],
+		.eax = (uint32_t)v[2],
+		.ebx = (uint32_t)v[3],
+		.ecx = (uint32_t)v[4],
+		.edx = (uint32_t)v[5],
+		.flags = kc_leaf_is_indexed((uint32_t)v[0]) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX
+							    : 0,
 	};
 	return true;
 }
@@ -101,10 +106,11 @@ int kc_import_cpuid(struct kvmcpu_host *h, const char *data, size_t len, const c
 		}
 		struct kvmcpu_cpuid_entry e;
 		if (!parse_entry(t, &e))
-			return kc_import_fail(err, origin, FORMAT, l.no,
-					      "record the host again with: cpuid -r > FILE",
-					      "expected '0xLEAF 0xSUBLEAF: eax=0x... ebx=0x... ecx=0x... edx=0x...', got '%.*s'",
-					      (int)(t.len > 60 ? 60 : t.len), t.text);
+			return kc_import_fail(
+				err, origin, FORMAT, l.no,
+				"record the host again with: cpuid -r > FILE",
+				"expected '0xLEAF 0xSUBLEAF: eax=0x... ebx=0x... ecx=0x... edx=0x...', got '%.*s'",
+				(int)(t.len > 60 ? 60 : t.len), t.text);
 		int r = kc_import_add_cpuid(h, &e, origin, FORMAT, l.no, err);
 		if (r)
 			return r;

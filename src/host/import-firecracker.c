@@ -66,7 +66,8 @@ static int fc_hex(const struct fc_ctx *c, const struct kc_json *obj, const char 
 	size_t len;
 	const char *s = kc_json_str(v, &len);
 	if (len < 3 || s[0] != '0' || s[1] != 'x' || !kc_parse_u64(s, len, true, max, out))
-		return fc_fail(c, v, path, NULL, "member \"%s\" \"%.40s\" is not a hex number of at most %d bits",
+		return fc_fail(c, v, path, NULL,
+			       "member \"%s\" \"%.40s\" is not a hex number of at most %d bits",
 			       key, s, max == UINT32_MAX ? 32 : 64);
 	return 0;
 }
@@ -92,16 +93,20 @@ static int fc_bitmap(const struct fc_ctx *c, const struct kc_json *obj, const ch
 		if (s[i] == '_')
 			continue;
 		if (s[i] == 'x')
-			return fc_fail(c, v, path, "a fingerprint dump gives every bit; CPU templates are not host recordings",
-				       "bit %u is 'x' (left alone)", bits - 1 - n);
+			return fc_fail(
+				c, v, path,
+				"a fingerprint dump gives every bit; CPU templates are not host recordings",
+				"bit %u is 'x' (left alone)", bits - 1 - n);
 		if ((s[i] != '0' && s[i] != '1') || n == bits)
 			return fc_fail(c, v, path, NULL, "bitmap is not %u binary digits", bits);
 		value = value << 1 | (uint64_t)(s[i] - '0');
 		n++;
 	}
 	if (n != bits)
-		return fc_fail(c, v, path, "a fingerprint dump gives every bit; CPU templates are not host recordings",
-			       "bitmap has %u digits, expected %u", n, bits);
+		return fc_fail(
+			c, v, path,
+			"a fingerprint dump gives every bit; CPU templates are not host recordings",
+			"bitmap has %u digits, expected %u", n, bits);
 	*out = value;
 	return 0;
 }
@@ -141,7 +146,8 @@ static int fc_cpuid_entry(const struct fc_ctx *c, const struct kc_json *m, const
 		while (k < 4 && strcmp(name, regs[k]))
 			k++;
 		if (k == 4)
-			return fc_fail(c, reg, mpath, NULL, "register \"%.20s\" is not eax, ebx, ecx or edx", name);
+			return fc_fail(c, reg, mpath, NULL,
+				       "register \"%.20s\" is not eax, ebx, ecx or edx", name);
 		if (seen[k])
 			return fc_fail(c, reg, mpath, NULL, "register %s given twice", regs[k]);
 		uint64_t bits = 0;
@@ -153,15 +159,22 @@ static int fc_cpuid_entry(const struct fc_ctx *c, const struct kc_json *m, const
 	}
 	for (int k = 0; k < 4; k++)
 		if (!seen[k])
-			return fc_fail(c, mods, path, "a fingerprint dump gives all four registers of each leaf",
+			return fc_fail(c, mods, path,
+				       "a fingerprint dump gives all four registers of each leaf",
 				       "no modifier for register %s", regs[k]);
 	struct kvmcpu_cpuid_entry e = {
-		.function = (uint32_t)leaf, .index = (uint32_t)subleaf, .flags = (uint32_t)flags,
-		.eax = value[0], .ebx = value[1], .ecx = value[2], .edx = value[3],
+		.function = (uint32_t)leaf,
+		.index = (uint32_t)subleaf,
+		.flags = (uint32_t)flags,
+		.eax = value[0],
+		.ebx = value[1],
+		.ecx = value[2],
+		.edx = value[3],
 	};
 	r = kc_host_add_cpuid(c->h, &e);
 	if (r == -EEXIST)
-		return fc_fail(c, m, path, NULL, "leaf 0x%x subleaf 0x%x appears twice", e.function, e.index);
+		return fc_fail(c, m, path, NULL, "leaf 0x%x subleaf 0x%x appears twice", e.function,
+			       e.index);
 	return r ? kc_fail(c->err, r, NULL, "%s: out of memory", c->origin) : 0;
 }
 
@@ -172,7 +185,8 @@ static int fc_cpuid_entry(const struct fc_ctx *c, const struct kc_json *m, const
  */
 static bool is_feature_msr(uint32_t index)
 {
-	return index == 0x10a /* IA32_ARCH_CAPABILITIES */ || index == 0xcf /* IA32_CORE_CAPABILITIES */ ||
+	return index == 0x10a /* IA32_ARCH_CAPABILITIES */ ||
+	       index == 0xcf /* IA32_CORE_CAPABILITIES */ ||
 	       index == 0x345 /* IA32_PERF_CAPABILITIES */ ||
 	       (index >= 0x480 && index <= 0x492) /* IA32_VMX_* */;
 }
@@ -213,9 +227,10 @@ static int fc_top(const struct fc_ctx *c, const struct kc_json *top)
 	if (kc_json_type(top) != KC_JSON_OBJECT)
 		return fc_fail(c, top, "(top level)", NULL, "expected an object");
 	if (!kc_json_get(top, "guest_cpu_config") && kc_json_get(top, "cpuid_modifiers"))
-		return fc_fail(c, top, "(top level)",
-			       "record the host with: cpu-template-helper fingerprint dump",
-			       "a Firecracker CPU template (cpuid_modifiers at the top level) says what to change, not what a host has");
+		return fc_fail(
+			c, top, "(top level)",
+			"record the host with: cpu-template-helper fingerprint dump",
+			"a Firecracker CPU template (cpuid_modifiers at the top level) says what to change, not what a host has");
 	int r = fc_member(c, top, "(top level)", "guest_cpu_config", KC_JSON_OBJECT, &cfg);
 	if (r)
 		return r;
@@ -227,7 +242,8 @@ static int fc_top(const struct fc_ctx *c, const struct kc_json *top)
 		r = fc_array(c, cpuid, "cpuid_modifiers", fc_cpuid_entry);
 	if (!r && (msrs = kc_json_get(cfg, "msr_modifiers"))) {
 		if (kc_json_type(msrs) != KC_JSON_ARRAY)
-			return fc_fail(c, msrs, "guest_cpu_config.msr_modifiers", NULL, "expected an array");
+			return fc_fail(c, msrs, "guest_cpu_config.msr_modifiers", NULL,
+				       "expected an array");
 		r = fc_array(c, msrs, "msr_modifiers", fc_msr_entry);
 	}
 	if (!r && (kernel = kc_json_get(top, "kernel_version"))) {

@@ -73,8 +73,9 @@ static bool parse_regs(const struct kc_line *t, struct kvmcpu_cpuid_entry *e, bo
 		return false;
 	while (p < end && *p == ' ')
 		p++;
-	*e = (struct kvmcpu_cpuid_entry){ .function = hex32(t->text + 6),
-					  .eax = r[0], .ebx = r[1], .ecx = r[2], .edx = r[3] };
+	*e = (struct kvmcpu_cpuid_entry){
+		.function = hex32(t->text + 6), .eax = r[0], .ebx = r[1], .ecx = r[2], .edx = r[3]
+	};
 	*tagged = false;
 	if (end - p >= 5 && !memcmp(p, "[SL ", 4)) {
 		const char *s = p + 4, *close = memchr(s, ']', (size_t)(end - s));
@@ -118,10 +119,11 @@ int kc_import_instlat(struct kvmcpu_host *h, const char *data, size_t len, const
 		struct kvmcpu_cpuid_entry e;
 		bool tagged;
 		if (!parse_regs(&t, &e, &tagged))
-			return kc_import_fail(err, origin, FORMAT, l.no,
-					      "a register line reads: CPUID 00000001: EAX-EBX-ECX-EDX [SL 00]",
-					      "malformed CPUID line '%.*s'", (int)(t.len > 60 ? 60 : t.len),
-					      t.text);
+			return kc_import_fail(
+				err, origin, FORMAT, l.no,
+				"a register line reads: CPUID 00000001: EAX-EBX-ECX-EDX [SL 00]",
+				"malformed CPUID line '%.*s'", (int)(t.len > 60 ? 60 : t.len),
+				t.text);
 		if (!tagged)
 			e.index = untagged_subleaf(h, e.function);
 		if (!first_line)
@@ -131,7 +133,8 @@ int kc_import_instlat(struct kvmcpu_host *h, const char *data, size_t len, const
 			return r;
 	}
 	if (!first_line)
-		return kc_import_fail(err, origin, FORMAT, l.no, "is this an InstLatx64 CPUID dump?",
+		return kc_import_fail(err, origin, FORMAT, l.no,
+				      "is this an InstLatx64 CPUID dump?",
 				      "no 'CPUID xxxxxxxx:' register line in the file");
 	return 0;
 }

@@ -46,8 +46,8 @@ bool kc_line_starts(const struct kc_line *l, const char *prefix)
 	return l->len >= n && !memcmp(l->text, prefix, n);
 }
 
-int kc_import_fail(struct kvmcpu_error *err, const char *origin, const char *format,
-		   unsigned line, const char *hint, const char *fmt, ...)
+int kc_import_fail(struct kvmcpu_error *err, const char *origin, const char *format, unsigned line,
+		   const char *hint, const char *fmt, ...)
 {
 	char what[256];
 	va_list ap;

@@ -23,9 +23,8 @@ struct kc_line kc_line_trim(struct kc_line l);
 bool kc_line_starts(const struct kc_line *l, const char *prefix);
 
 /* "<origin>:<line>: <format>: <what>", -EINVAL. */
-int kc_import_fail(struct kvmcpu_error *err, const char *origin, const char *format,
-		   unsigned line, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+int kc_import_fail(struct kvmcpu_error *err, const char *origin, const char *format, unsigned line,
+		   const char *hint, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Adds a CPUID entry; a duplicate (leaf, subleaf) is an error naming the line. */
 int kc_import_add_cpuid(struct kvmcpu_host *h, const struct kvmcpu_cpuid_entry *e,

@@ -147,19 +147,24 @@ static int hj_unsigned(const struct hj_ctx *c, const struct kc_json *v, const ch
 		s = kc_json_str(v, &len);
 		int r = kc_parse_number(s, len, KC_NUM_0X_HEX, max, &u);
 		if (r == -ERANGE)
-			return hj_fail(c, v, path, NULL, "\"%.40s\" does not fit in %u bits", s, bits);
+			return hj_fail(c, v, path, NULL, "\"%.40s\" does not fit in %u bits", s,
+				       bits);
 		if (r)
-			return hj_fail(c, v, path, "write hex strings as \"0x\" and hex digits, e.g. \"0x0000000d\"",
-				       "\"%.40s\" is not a hex number", s);
+			return hj_fail(
+				c, v, path,
+				"write hex strings as \"0x\" and hex digits, e.g. \"0x0000000d\"",
+				"\"%.40s\" is not a hex number", s);
 	} else if (kc_json_type(v) == KC_JSON_NUMBER) {
 		text = kc_json_number_text(v);
 		if (!kc_json_is_integer(v))
 			return hj_fail(c, v, path, NULL, "%.40s is not an integer", text);
 		if (text[0] == '-' && strcmp(text, "-0"))
-			return hj_fail(c, v, path, NULL, "%.40s is negative; expected an unsigned %u-bit value",
-				       text, bits);
+			return hj_fail(c, v, path, NULL,
+				       "%.40s is negative; expected an unsigned %u-bit value", text,
+				       bits);
 		if (!kc_json_u64(v, &u) || u > max)
-			return hj_fail(c, v, path, NULL, "%.40s does not fit in %u bits", text, bits);
+			return hj_fail(c, v, path, NULL, "%.40s does not fit in %u bits", text,
+				       bits);
 	} else {
 		return hj_wrong_type(c, v, path, "a hex string such as \"0x1f\" or an integer");
 	}
@@ -181,8 +186,8 @@ static int hj_member_u(const struct hj_ctx *c, const struct kc_json *obj, const 
 		return hj_fail(c, obj, path, NULL, "missing member \"%s\"", key);
 	/* The usual well-formed hex string needs no path for a message. */
 	if (kc_json_type(v) == KC_JSON_STRING && (s = kc_json_str(v, &len)) &&
-	    !kc_parse_number(s, len, KC_NUM_0X_HEX, bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1,
-			     &u)) {
+	    !kc_parse_number(s, len, KC_NUM_0X_HEX,
+			     bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1, &u)) {
 		*out = u;
 		return 0;
 	}
@@ -226,7 +231,8 @@ static int hj_cpuid_entry(const struct hj_ctx *c, const struct kc_json *v, const
 
 	memset(e, 0, sizeof(*e));
 	if (kc_json_type(v) != KC_JSON_OBJECT)
-		return hj_wrong_type(c, v, path, "an object {function, index, flags, eax, ebx, ecx, edx}");
+		return hj_wrong_type(c, v, path,
+				     "an object {function, index, flags, eax, ebx, ecx, edx}");
 	r = hj_check_members(c, v, path, cpuid_members);
 	if (!r)
 		r = hj_member_u(c, v, path, "function", 32, &u);
@@ -273,8 +279,9 @@ static int hj_cpuid_array(const struct hj_ctx *c, const struct kc_json *arr, con
 	int r = 0;
 
 	if (kc_json_type(arr) != KC_JSON_ARRAY)
-		return hj_wrong_type(c, arr, name, hv ? "an array of CPUID entries or null"
-						      : "an array of CPUID entries");
+		return hj_wrong_type(c, arr, name,
+				     hv ? "an array of CPUID entries or null"
+					: "an array of CPUID entries");
 	if (!hv && n > KC_HOST_MAX_CPUID)
 		return hj_too_many(c, arr, name, KC_HOST_MAX_CPUID, "CPUID entries",
 				   "KVM reports at most 256 (KVM_MAX_CPUID_ENTRIES)");
@@ -304,7 +311,8 @@ static int hj_cpuid_array(const struct hj_ctx *c, const struct kc_json *arr, con
 			hj_unsigned(c, kc_json_get(v, "index"), path, 32, &idx);
 		r = hj_fail(c, v, path, "each (function, index) may appear once",
 			    "duplicate entry for function 0x%08" PRIx64 " index 0x%" PRIx64
-			    " (also %s[%zu])", fn, idx, name, dup[1]);
+			    " (also %s[%zu])",
+			    fn, idx, name, dup[1]);
 	} else if (r == -ENOMEM) {
 		r = kc_fail(c->err, r, NULL, "%s: %s: out of memory", c->origin, name);
 	}
@@ -338,7 +346,8 @@ static int hj_caps(const struct hj_ctx *c, const struct kc_json *obj)
 	int r = 0;
 
 	if (kc_json_type(obj) != KC_JSON_OBJECT)
-		return hj_wrong_type(c, obj, "caps", "an object mapping KVM_CAP_* names to integers");
+		return hj_wrong_type(c, obj, "caps",
+				     "an object mapping KVM_CAP_* names to integers");
 	if (kc_json_count(obj) > KC_HOST_MAX_CAPS)
 		return hj_too_many(c, obj, "caps", KC_HOST_MAX_CAPS, "capabilities",
 				   "Linux defines a few hundred");
@@ -456,12 +465,13 @@ static int hj_schema(const struct hj_ctx *c, const struct kc_json *top)
 	if (!s)
 		return hj_wrong_type(c, v, "schema", "the string \"" KC_HOST_SCHEMA "\"");
 	if (strcmp(s, KC_HOST_SCHEMA) && strcmp(s, KC_HOST_SCHEMA_KIND))
-		return hj_fail(c, v, "schema",
-			       strncmp(s, "kvmcpu-host/", 12)
-				       ? "this is not a kvmcpu host recording"
-				       : "the file was written by another kvmcpu version; record the host again with this one",
-			       "schema \"%.60s\" is not understood; this version of kvmcpu reads \"%s\" and \"%s\"",
-			       s, KC_HOST_SCHEMA, KC_HOST_SCHEMA_KIND);
+		return hj_fail(
+			c, v, "schema",
+			strncmp(s, "kvmcpu-host/", 12)
+				? "this is not a kvmcpu host recording"
+				: "the file was written by another kvmcpu version; record the host again with this one",
+			"schema \"%.60s\" is not understood; this version of kvmcpu reads \"%s\" and \"%s\"",
+			s, KC_HOST_SCHEMA, KC_HOST_SCHEMA_KIND);
 	return 0;
 }
 
@@ -509,7 +519,8 @@ static int hj_kind(const struct hj_ctx *c, const struct kc_json *top)
 	if (r || !name)
 		return r;
 	if (!kc_host_kind_parse(name, strlen(name), &kind))
-		return hj_fail(c, kc_json_get(top, "kind"), "kind", "see docs/host-format.md, \"Kinds of recording\"",
+		return hj_fail(c, kc_json_get(top, "kind"), "kind",
+			       "see docs/host-format.md, \"Kinds of recording\"",
 			       "\"%.40s\" is not a kind; expected \"kvm\" or \"raw-cpuid\"", name);
 	return kvmcpu_host_set_kind(c->h, kind);
 }
@@ -539,7 +550,8 @@ static int hj_host(const struct hj_ctx *c, const struct kc_json *top)
 		return r;
 	v = kc_json_get(top, "cpuid");
 	if (!v)
-		return kc_fail(c->err, -EINVAL, "a host recording lists the CPUID leaves KVM supports",
+		return kc_fail(c->err, -EINVAL,
+			       "a host recording lists the CPUID leaves KVM supports",
 			       "%s: missing member \"cpuid\"", c->origin);
 	r = hj_cpuid_array(c, v, "cpuid", false);
 	if (r)
@@ -576,7 +588,8 @@ int kc_host_parse_json(struct kvmcpu_host *h, const char *data, size_t len, cons
 		kc_strlcpy(where, err->message, sizeof(where));
 		return kc_fail(err, -EINVAL, "this is not a recording of a KVM host",
 			       "%.400s: a host recording holds a few thousand JSON values (at most "
-			       "%d CPUID entries)", where, KC_HOST_MAX_CPUID);
+			       "%d CPUID entries)",
+			       where, KC_HOST_MAX_CPUID);
 	}
 	if (r)
 		return r == -E2BIG ? -EINVAL : r;

@@ -18,9 +18,9 @@
 #include "util/util.h"
 
 enum synth_vendor {
-	V_INTEL = 1 << 0,   /* GenuineIntel */
-	V_AMD = 1 << 1,     /* AuthenticAMD */
-	V_HYGON = 1 << 2,   /* HygonGenuine */
+	V_INTEL = 1 << 0, /* GenuineIntel */
+	V_AMD = 1 << 1, /* AuthenticAMD */
+	V_HYGON = 1 << 2, /* HygonGenuine */
 	V_CENTAUR = 1 << 3, /* CentaurHauls, "  Shanghai  " (Zhaoxin) */
 	V_ANY = V_INTEL | V_AMD | V_HYGON | V_CENTAUR,
 };
@@ -44,7 +44,8 @@ static bool cpu_has(const struct kvmcpu_host *h, int f)
 {
 	const struct kvmcpu_feature_info *fi = &kc_features[f];
 	const struct kvmcpu_word_info *wi = &kc_words[fi->word];
-	uint32_t v = kc_host_cpuid_reg(h, wi->leaf, wi->has_subleaf ? wi->subleaf : 0, (int)wi->reg);
+	uint32_t v = kc_host_cpuid_reg(h, wi->leaf, wi->has_subleaf ? wi->subleaf : 0,
+				       (int)wi->reg);
 	return (v & fi->mask) == fi->mask;
 }
 
@@ -108,14 +109,17 @@ static bool when_no_ssb(const struct kvmcpu_host *h)
 
 struct synth_row {
 	unsigned vendors;
-	int feature;                                /* KC_F_*, or -1 for @word/@mask */
+	int feature; /* KC_F_*, or -1 for @word/@mask */
 	int word;
 	uint64_t mask;
 	bool (*when)(const struct kvmcpu_host *h); /* NULL: always */
 	const char *linux_source;
 };
 
-#define ROW(v, f, when, src) { v, f, -1, 0, when, src }
+#define ROW(v, f, when, src)                                                                       \
+	{                                                                                          \
+		v, f, -1, 0, when, src                                                             \
+	}
 
 static const struct synth_row rows[] = {
 	/* CPUID.1 ECX */
@@ -156,7 +160,8 @@ static const struct synth_row rows[] = {
 	  "async-pf, steal-time, pv-eoi, pv-unhalt, pv-tlb-flush, async-pf-vmexit, pv-send-ipi, "
 	  "poll-control, pv-sched-yield, async-pf-int, clocksource-stable-bit" },
 	/* IA32_ARCH_CAPABILITIES, which KVM emulates on every processor */
-	ROW(V_ANY, KC_F_PSCHANGE_MC_NO, NULL, "kvm/x86.c kvm_get_arch_capabilities: always PSCHANGE_MC_NO"),
+	ROW(V_ANY, KC_F_PSCHANGE_MC_NO, NULL,
+	    "kvm/x86.c kvm_get_arch_capabilities: always PSCHANGE_MC_NO"),
 	ROW(V_ANY, KC_F_SKIP_L1DFL_VMENTRY, NULL,
 	    "kvm/x86.c kvm_get_arch_capabilities: SKIP_VMENTRY_L1DFLUSH unless kvm_intel.vmentry_l1d_flush=never"),
 	ROW(V_AMD | V_HYGON, KC_F_RDCTL_NO, NULL,
@@ -189,7 +194,8 @@ void kc_kvm_synth_words(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS])
 	for (size_t i = 0; i < KC_ARRAY_SIZE(rows); i++) {
 		const struct synth_row *row = &rows[i];
 		if (row_applies(row, h, vendor))
-			words[row_word(row)] |= row->feature >= 0 ? kc_features[row->feature].mask : row->mask;
+			words[row_word(row)] |= row->feature >= 0 ? kc_features[row->feature].mask
+								  : row->mask;
 	}
 }
 

@@ -150,8 +150,8 @@ static void read_hv_cpuid_legacy(struct kvmcpu_host *h, int fd)
 	if (ioctl(fd, KVM_GET_MSR_INDEX_LIST, &probe) < 0 && errno != E2BIG)
 		return;
 	unsigned n = probe.nmsrs;
-	struct kvm_msr_list *list = n && n <= 4096
-		? calloc(1, sizeof(*list) + n * sizeof(list->indices[0])) : NULL;
+	struct kvm_msr_list *list =
+		n && n <= 4096 ? calloc(1, sizeof(*list) + n * sizeof(list->indices[0])) : NULL;
 	if (!list)
 		return;
 	list->nmsrs = n;
@@ -245,8 +245,7 @@ static const char *kvm_module(void)
 	return "";
 }
 
-int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
-			  struct kvmcpu_error *err)
+int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out, struct kvmcpu_error *err)
 {
 	if (!out)
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_host_open_live: out is NULL");
@@ -257,10 +256,11 @@ int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 	if (fd < 0) {
 		int e = errno;
 		/* Reading a recorded host instead is the caller's to suggest: not every caller can. */
-		const char *hint = e == ENOENT && strcmp(dev_path, "/dev/kvm") ? "check the path of the KVM device"
-			: e == ENOENT ? "load the kvm_intel or kvm_amd module"
-			: e == EACCES ? "add the user to the kvm group"
-			: NULL;
+		const char *hint = e == ENOENT && strcmp(dev_path, "/dev/kvm")
+					   ? "check the path of the KVM device"
+				   : e == ENOENT ? "load the kvm_intel or kvm_amd module"
+				   : e == EACCES ? "add the user to the kvm group"
+						 : NULL;
 		return kc_fail(err, -e, hint, "cannot open %s: %s", dev_path, strerror(e));
 	}
 	int version = ioctl(fd, KVM_GET_API_VERSION, 0);
@@ -268,12 +268,13 @@ int kvmcpu_host_open_live(const char *dev_path, struct kvmcpu_host **out,
 		int e = errno;
 		close(fd);
 		return kc_fail(err, -ENOTTY, "give the KVM device, normally /dev/kvm",
-			       "%s is not a KVM device (KVM_GET_API_VERSION: %s)", dev_path, strerror(e));
+			       "%s is not a KVM device (KVM_GET_API_VERSION: %s)", dev_path,
+			       strerror(e));
 	}
 	if (version != KVM_API_VERSION) {
 		close(fd);
-		return kc_fail(err, -ENOTSUP, NULL, "%s speaks KVM API %d, not %d", dev_path, version,
-			       KVM_API_VERSION);
+		return kc_fail(err, -ENOTSUP, NULL, "%s speaks KVM API %d, not %d", dev_path,
+			       version, KVM_API_VERSION);
 	}
 	struct kvmcpu_host *h = kc_host_new();
 	if (!h) {

@@ -26,21 +26,25 @@ static char first_char(const char *data, size_t len)
 }
 
 /* Resolution needs the vendor (leaf 0) and the family and basic features (leaf 1). */
-static int check_complete(const struct kvmcpu_host *h, const char *origin,
-			  struct kvmcpu_error *err)
+static int check_complete(const struct kvmcpu_host *h, const char *origin, struct kvmcpu_error *err)
 {
 	if (!kvmcpu_host_cpuid_count(h))
-		return kc_fail(err, -EINVAL, "a host file needs at least the CPUID leaves it supports",
+		return kc_fail(err, -EINVAL,
+			       "a host file needs at least the CPUID leaves it supports",
 			       "%s: no CPUID entries", origin);
 	if (!kvmcpu_host_cpuid_find(h, 0, 0))
-		return kc_fail(err, -EINVAL, "a recording starts with leaf 0, e.g. "
-			       "00000000 00 0000000d 756e6547 6c65746e 49656e69",
-			       "%s: no CPUID leaf 0x0 (vendor and highest basic leaf); the recording "
-			       "is incomplete", origin);
+		return kc_fail(
+			err, -EINVAL,
+			"a recording starts with leaf 0, e.g. "
+			"00000000 00 0000000d 756e6547 6c65746e 49656e69",
+			"%s: no CPUID leaf 0x0 (vendor and highest basic leaf); the recording "
+			"is incomplete",
+			origin);
 	if (!kvmcpu_host_cpuid_find(h, 1, 0))
 		return kc_fail(err, -EINVAL, "record the host again, or add its leaf 1 line",
 			       "%s: no CPUID leaf 0x1 (family, model and basic features); the "
-			       "recording is incomplete", origin);
+			       "recording is incomplete",
+			       origin);
 	return 0;
 }
 
@@ -57,14 +61,15 @@ static int parse(struct kvmcpu_host *h, const char *data, size_t len, const char
 	case '[':
 		return kc_fail(err, -EINVAL, "kvmcpu host --json writes a recording",
 			       "%s: not a kvmcpu recording: the JSON is an array, and a host "
-			       "recording is an object", origin);
+			       "recording is an object",
+			       origin);
 	default:
 		return kc_host_parse_text(h, data, len, origin, err);
 	}
 }
 
-int kvmcpu_host_load_mem(const char *data, size_t len, const char *origin,
-			 struct kvmcpu_host **out, struct kvmcpu_error *err)
+int kvmcpu_host_load_mem(const char *data, size_t len, const char *origin, struct kvmcpu_host **out,
+			 struct kvmcpu_error *err)
 {
 	if (!data || !out)
 		return kc_fail(err, -EINVAL, NULL, "no host data given");

@@ -64,8 +64,8 @@ static void *push(void **v, size_t *n, size_t *cap, size_t elem)
 }
 
 /* A table already at its limit: say so once, on the line that goes over. */
-static int over_limit(const struct line *l, size_t n, size_t max, const char *what,
-		      const char *why, struct kvmcpu_error *err)
+static int over_limit(const struct line *l, size_t n, size_t max, const char *what, const char *why,
+		      struct kvmcpu_error *err)
 {
 	if (n < max)
 		return 0;
@@ -123,8 +123,10 @@ static int flags_field(const struct line *l, unsigned i, uint32_t *flags, struct
 {
 	uint64_t v;
 	if (l->len[i] < 6 || strncmp(l->field[i], "flags=", 6))
-		return line_fail(l, err, "write: cpuid <leaf> <subleaf> <eax> <ebx> <ecx> <edx> [flags=<hex>]",
-				 "a cpuid line has six hex numbers and at most a flags=<hex> field");
+		return line_fail(
+			l, err,
+			"write: cpuid <leaf> <subleaf> <eax> <ebx> <ecx> <edx> [flags=<hex>]",
+			"a cpuid line has six hex numbers and at most a flags=<hex> field");
 	int r = hex_text(l, i, l->field[i] + 6, l->len[i] - 6, UINT32_MAX, &v, err);
 	*flags = (uint32_t)v;
 	return r;
@@ -135,8 +137,9 @@ static int parse_cpuid(struct tables *t, const struct line *l, unsigned first, b
 {
 	unsigned n = l->n - first;
 	if (n != 6 && n != 7)
-		return line_fail(l, err, l->last ? "the file may be cut short; record it again"
-						 : "write: cpuid <leaf> <subleaf> <eax> <ebx> <ecx> <edx>",
+		return line_fail(l, err,
+				 l->last ? "the file may be cut short; record it again"
+					 : "write: cpuid <leaf> <subleaf> <eax> <ebx> <ecx> <edx>",
 				 "a cpuid line needs exactly six hex numbers");
 	uint64_t v[6];
 	for (unsigned i = 0; i < 6; i++) {
@@ -145,9 +148,14 @@ static int parse_cpuid(struct tables *t, const struct line *l, unsigned first, b
 			return r;
 	}
 	struct kvmcpu_cpuid_entry e = {
-		.function = (uint32_t)v[0], .index = (uint32_t)v[1],
-		.eax = (uint32_t)v[2], .ebx = (uint32_t)v[3], .ecx = (uint32_t)v[4], .edx = (uint32_t)v[5],
-		.flags = kc_leaf_is_indexed((uint32_t)v[0]) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX : 0,
+		.function = (uint32_t)v[0],
+		.index = (uint32_t)v[1],
+		.eax = (uint32_t)v[2],
+		.ebx = (uint32_t)v[3],
+		.ecx = (uint32_t)v[4],
+		.edx = (uint32_t)v[5],
+		.flags = kc_leaf_is_indexed((uint32_t)v[0]) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX
+							    : 0,
 	};
 	if (n == 7) {
 		int r = flags_field(l, first + 6, &e.flags, err);
@@ -161,7 +169,8 @@ static int parse_cpuid(struct tables *t, const struct line *l, unsigned first, b
 	if (r)
 		return r;
 	struct kc_host_cpuid_in *in = hv ? push((void **)&t->hv, &t->nhv, &t->caphv, sizeof(*in))
-					 : push((void **)&t->cpuid, &t->ncpuid, &t->capcpuid, sizeof(*in));
+					 : push((void **)&t->cpuid, &t->ncpuid, &t->capcpuid,
+						sizeof(*in));
 	if (!in)
 		return line_fail(l, err, NULL, "out of memory");
 	in->e = e;
@@ -177,7 +186,8 @@ static int cap_value(const struct line *l, int64_t *value, struct kvmcpu_error *
 	uint64_t max = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 	uint64_t m;
 	if (kc_parse_number(l->field[2] + negative, l->len[2] - negative, KC_NUM_HEX, max, &m))
-		return line_fail(l, err, "write the value in hex, e.g. cap KVM_CAP_NESTED_STATE 4000",
+		return line_fail(l, err,
+				 "write the value in hex, e.g. cap KVM_CAP_NESTED_STATE 4000",
 				 "a capability value is a hex number, with '-' when negative, "
 				 "within the signed 64-bit range");
 	if (!negative)
@@ -245,8 +255,8 @@ static int parse_info(struct kvmcpu_host *h, struct tables *t, const struct line
 	if (l->n != 2)
 		return line_fail(l, err, NULL, "kernel and module lines take one word");
 	if (*seen)
-		return line_fail(l, err, "keep one of them", kernel ? "a second kernel line"
-								    : "a second module line");
+		return line_fail(l, err, "keep one of them",
+				 kernel ? "a second kernel line" : "a second module line");
 	if (l->len[1] >= size) {
 		char msg[96];
 		snprintf(msg, sizeof(msg), "%s longer than %zu characters",
@@ -267,7 +277,8 @@ static int parse_kind(struct kvmcpu_host *h, struct tables *t, const struct line
 {
 	enum kvmcpu_host_kind kind;
 	if (l->n != 2 || !kc_host_kind_parse(l->field[1], l->len[1], &kind))
-		return line_fail(l, err, "write 'kind kvm' or 'kind raw-cpuid' (docs/host-format.md)",
+		return line_fail(l, err,
+				 "write 'kind kvm' or 'kind raw-cpuid' (docs/host-format.md)",
 				 "a kind line names kvm or raw-cpuid");
 	if (t->kind_seen)
 		return line_fail(l, err, "give the kind once", "duplicate kind line");
@@ -297,7 +308,8 @@ static int parse_line(struct kvmcpu_host *h, struct tables *t, const struct line
 		return parse_kind(h, t, l, err);
 	uint64_t dummy;
 	if (field_is(l, 0, "tsc-khz")) {
-		if (l->n != 2 || !kc_parse_u64(l->field[1], l->len[1], KC_NUM_HEX, UINT32_MAX, &dummy))
+		if (l->n != 2 ||
+		    !kc_parse_u64(l->field[1], l->len[1], KC_NUM_HEX, UINT32_MAX, &dummy))
 			return line_fail(l, err, "write tsc-khz and the frequency in kHz, in hex",
 					 "tsc-khz takes one hex number of at most 32 bits");
 		return kvmcpu_host_set_tsc_khz(h, (uint32_t)dummy);
@@ -307,8 +319,10 @@ static int parse_line(struct kvmcpu_host *h, struct tables *t, const struct line
 	char msg[128];
 	snprintf(msg, sizeof(msg), "unknown keyword '%.*s'", (int)(l->len[0] > 40 ? 40 : l->len[0]),
 		 l->field[0]);
-	return line_fail(l, err, "lines start with cpuid, hv-cpuid, cap, msr, kernel, module, kind, tsc-khz or a hex leaf",
-			 msg);
+	return line_fail(
+		l, err,
+		"lines start with cpuid, hv-cpuid, cap, msr, kernel, module, kind, tsc-khz or a hex leaf",
+		msg);
 }
 
 /* A repeated key, reported on its line with the line of the first one. */
@@ -336,8 +350,8 @@ static int install(struct kvmcpu_host *h, struct tables *t, const char *origin,
 	if (!r)
 		r = kc_host_put_caps(h, t->caps, t->ncaps, dup);
 	if (r == -EEXIST)
-		return repeated(origin, dup, "duplicate capability", "each capability may appear once",
-				err);
+		return repeated(origin, dup, "duplicate capability",
+				"each capability may appear once", err);
 	if (!r)
 		r = kc_host_put_msrs(h, t->msrs, t->nmsrs, dup);
 	if (r == -EEXIST)
@@ -371,8 +385,9 @@ static int parse_lines(struct kvmcpu_host *h, struct tables *t, const char *data
 		if (end < len && !data[end])
 			return line_fail(&l, err, "host files are text", "NUL byte in line");
 		if (end == len)
-			return line_fail(&l, err, "a recording ends with a line end; record it again",
-					 "the last line has no line end: the file may be cut short");
+			return line_fail(
+				&l, err, "a recording ends with a line end; record it again",
+				"the last line has no line end: the file may be cut short");
 		if (!split(&l, data + pos, end - pos))
 			return line_fail(&l, err, NULL, "too many fields");
 		if (l.n) {

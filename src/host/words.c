@@ -45,7 +45,8 @@ static void add_kvm_bits(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS])
 	int64_t tsc_deadline = 0;
 	if (h->kind == KVMCPU_HOST_RAW_CPUID)
 		kc_kvm_synth_words(h, words);
-	else if (kvmcpu_host_cap(h, "KVM_CAP_TSC_DEADLINE_TIMER", &tsc_deadline) && tsc_deadline > 0)
+	else if (kvmcpu_host_cap(h, "KVM_CAP_TSC_DEADLINE_TIMER", &tsc_deadline) &&
+		 tsc_deadline > 0)
 		kc_words_set(words, KC_F_TSC_DEADLINE, true);
 }
 
@@ -59,7 +60,8 @@ static void compute_words(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS]
 				v = 0;
 			v = kc_msr_word_from_value(w, v);
 		} else {
-			v = kc_host_cpuid_reg(h, wi->leaf, wi->has_subleaf ? wi->subleaf : 0, (int)wi->reg);
+			v = kc_host_cpuid_reg(h, wi->leaf, wi->has_subleaf ? wi->subleaf : 0,
+					      (int)wi->reg);
 		}
 		words[w] = v;
 	}

@@ -16,7 +16,10 @@
 #define B(n) (1u << (n))
 
 /* Index order of the bits[] and host_bits[] arrays: 3.EAX, 3.EBX, 3.EDX, 4.EAX, A.EAX. */
-#define REGS(e3a, e3b, e3d, e4a, eaa) { (e3a), (e3b), (e3d), (e4a), (eaa) }
+#define REGS(e3a, e3b, e3d, e4a, eaa)                                                              \
+	{                                                                                          \
+		(e3a), (e3b), (e3d), (e4a), (eaa)                                                  \
+	}
 
 const struct kvmcpu_hv_flag kc_hv_flags[KC_HV_NFLAGS] = {
 	[KC_HV_HYPERCALL] = {
@@ -300,8 +303,8 @@ enum kvmcpu_reg kc_hv_reg_reg(enum kc_hv_reg reg)
 const char *kc_hv_reg_name(enum kc_hv_reg reg)
 {
 	static const char *const names[KC_HV_NREGS] = {
-		"0x40000003.EAX", "0x40000003.EBX", "0x40000003.EDX", "0x40000004.EAX",
-		"0x4000000A.EAX",
+		"0x40000003.EAX", "0x40000003.EBX", "0x40000003.EDX",
+		"0x40000004.EAX", "0x4000000A.EAX",
 	};
 	return (unsigned)reg < KC_HV_NREGS ? names[reg] : "?";
 }
@@ -350,7 +353,7 @@ kc_hv_set kc_hv_closure(kc_hv_set set)
 		prev = set;
 		for (int i = 0; i < KC_HV_NFLAGS; i++)
 			if (set & KC_HV_BIT(i))
-				set |= kc_hv_flags[i].requires;
+		set |= kc_hv_flags[i].requires;
 	} while (set != prev);
 	return set;
 }
@@ -376,15 +379,15 @@ int kc_hv_first(kc_hv_set set)
 }
 
 /* Presets (exact sets; the values they produce are listed in docs/hyperv-enlightenments.md). */
-#define PRESET_DEFAULT                                                                      \
-	(KC_HV_BIT(KC_HV_HYPERCALL) | KC_HV_BIT(KC_HV_VPINDEX) | KC_HV_BIT(KC_HV_RUNTIME) |  \
-	 KC_HV_BIT(KC_HV_TIME) | KC_HV_BIT(KC_HV_TSC_PAGE) | KC_HV_BIT(KC_HV_FREQUENCIES) |   \
-	 KC_HV_BIT(KC_HV_VAPIC) | KC_HV_BIT(KC_HV_AVIC) | KC_HV_BIT(KC_HV_SYNIC) |            \
+#define PRESET_DEFAULT                                                                             \
+	(KC_HV_BIT(KC_HV_HYPERCALL) | KC_HV_BIT(KC_HV_VPINDEX) | KC_HV_BIT(KC_HV_RUNTIME) |        \
+	 KC_HV_BIT(KC_HV_TIME) | KC_HV_BIT(KC_HV_TSC_PAGE) | KC_HV_BIT(KC_HV_FREQUENCIES) |        \
+	 KC_HV_BIT(KC_HV_VAPIC) | KC_HV_BIT(KC_HV_AVIC) | KC_HV_BIT(KC_HV_SYNIC) |                 \
 	 KC_HV_BIT(KC_HV_STIMER))
-#define PRESET_WINDOWS                                                                      \
-	(PRESET_DEFAULT | KC_HV_BIT(KC_HV_RELAXED) | KC_HV_BIT(KC_HV_TLBFLUSH) |             \
+#define PRESET_WINDOWS                                                                             \
+	(PRESET_DEFAULT | KC_HV_BIT(KC_HV_RELAXED) | KC_HV_BIT(KC_HV_TLBFLUSH) |                   \
 	 KC_HV_BIT(KC_HV_IPI) | KC_HV_BIT(KC_HV_RESET) | KC_HV_BIT(KC_HV_STIMER_DIRECT))
-#define PRESET_WINDOWS_NESTED                                                               \
+#define PRESET_WINDOWS_NESTED                                                                      \
 	(PRESET_WINDOWS | KC_HV_BIT(KC_HV_EVMCS) | KC_HV_BIT(KC_HV_REENLIGHTENMENT))
 
 static const char *const preset_names[KC_HV_NPRESETS] = { "none", "default", "windows",

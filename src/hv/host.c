@@ -53,8 +53,10 @@ static uint32_t hv_reg(const struct kvmcpu_host *host, uint32_t leaf, enum kvmcp
 	const struct kvmcpu_cpuid_entry *e = kvmcpu_host_hv_cpuid_find(host, leaf, 0);
 	uint32_t v = 0;
 	if (e)
-		v = reg == KVMCPU_EAX ? e->eax : reg == KVMCPU_EBX ? e->ebx
-		  : reg == KVMCPU_ECX ? e->ecx : e->edx;
+		v = reg == KVMCPU_EAX	? e->eax
+		    : reg == KVMCPU_EBX ? e->ebx
+		    : reg == KVMCPU_ECX ? e->ecx
+					: e->edx;
 	/* The vCPU ioctl shows the eVMCS recommendation only after eVMCS is enabled. */
 	if (leaf == 0x40000004 && reg == KVMCPU_EAX && hv_source(host) == SRC_VCPU &&
 	    host_cap(host, "KVM_CAP_HYPERV_ENLIGHTENED_VMCS") > 0)
@@ -86,7 +88,8 @@ int kc_hv_evmcs_range_check(uint16_t range, const char *where, struct kvmcpu_err
 		return 0;
 	return kc_fail(err, -EOPNOTSUPP, "leave evmcs out (hv=...+no_evmcs)",
 		       "%s: the eVMCS version range %u..%u (0x%04x) does not hold version 1, "
-		       "the only one a guest is offered", where, lo, hi, range);
+		       "the only one a guest is offered",
+		       where, lo, hi, range);
 }
 
 /* Lowest bit of @mask as a number. */
@@ -121,18 +124,20 @@ static int check_bits(const struct kvmcpu_hv_flag *f, const struct kvmcpu_host *
 	return 0;
 }
 
-int kc_hv_host_supports(const struct kvmcpu_hv_flag *f, const struct kvmcpu_host *host,
-			bool intel, struct kvmcpu_error *err)
+int kc_hv_host_supports(const struct kvmcpu_hv_flag *f, const struct kvmcpu_host *host, bool intel,
+			struct kvmcpu_error *err)
 {
 	if (f->intel_only && !intel)
 		return kc_fail(err, -EOPNOTSUPP, NULL,
 			       "%s exists only for Intel VMX; AMD-compatible guests nest with SVM "
-			       "(try emsr_bitmap, tlbflush_direct)", f->name);
+			       "(try emsr_bitmap, tlbflush_direct)",
+			       f->name);
 	if (hv_source(host) == SRC_NONE)
-		return kc_fail(err, -EOPNOTSUPP, NULL,
-			       "the host has no Hyper-V CPUID answer (KVM_GET_SUPPORTED_HV_CPUID, "
-			       "or on kernels before 5.0 the capabilities and KVM_GET_MSR_INDEX_LIST); "
-			       "record the host again with 'kvmcpu host --json'");
+		return kc_fail(
+			err, -EOPNOTSUPP, NULL,
+			"the host has no Hyper-V CPUID answer (KVM_GET_SUPPORTED_HV_CPUID, "
+			"or on kernels before 5.0 the capabilities and KVM_GET_MSR_INDEX_LIST); "
+			"record the host again with 'kvmcpu host --json'");
 	int rc = check_bits(f, host, err);
 	if (rc)
 		return rc;
@@ -151,9 +156,8 @@ int kvmcpu_hv_flag_host_support(const struct kvmcpu_hv_flag *f, const struct kvm
 			       !f ? "the flag" : "the host");
 	int rc = kc_hv_host_has_hyperv(host, err);
 	if (!rc)
-		rc = kc_hv_host_supports(f, host,
-					 kc_vendor_is_intel_compatible(kvmcpu_host_vendor(host)),
-					 err);
+		rc = kc_hv_host_supports(
+			f, host, kc_vendor_is_intel_compatible(kvmcpu_host_vendor(host)), err);
 	return rc ? rc : 1;
 }
 

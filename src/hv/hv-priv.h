@@ -60,21 +60,21 @@ typedef uint32_t kc_hv_set; /* one bit per enum kc_hv_id */
 
 struct kvmcpu_hv_flag {
 	enum kc_hv_id id;
-	const char *name;            /* canonical spec name */
-	const char *qemu;            /* QEMU's property ("hv-relaxed"), NULL when none */
-	const char *aliases[3];      /* other accepted names (the original design's spellings) */
+	const char *name; /* canonical spec name */
+	const char *qemu; /* QEMU's property ("hv-relaxed"), NULL when none */
+	const char *aliases[3]; /* other accepted names (the original design's spellings) */
 	const char *summary;
-	uint32_t bits[KC_HV_NREGS];  /* bits the flag sets in the guest */
+	uint32_t bits[KC_HV_NREGS]; /* bits the flag sets in the guest */
 	uint32_t host_bits[KC_HV_NREGS]; /* bits KVM_GET_SUPPORTED_HV_CPUID must show */
-	uint32_t clears[KC_HV_NREGS];    /* bits the flag removes from what the others set */
-	kc_hv_set requires;          /* direct dependencies */
-	const char *host_cap;        /* capability that must be > 0 besides the bits, or NULL */
-	const char *vcpu_cap;        /* per-vCPU KVM_ENABLE_CAP, or NULL */
-	const char *msrs;            /* MSRs and hypercalls the guest gains (docs only) */
-	const char *note;            /* Intel/AMD and nested notes (docs only) */
-	bool intel_only;             /* only for Intel-compatible (VMX) guests */
-	bool nested_only;            /* only meaningful with nested_virt */
-	bool never_passthrough;      /* left out of the passthrough preset */
+	uint32_t clears[KC_HV_NREGS]; /* bits the flag removes from what the others set */
+	kc_hv_set requires; /* direct dependencies */
+	const char *host_cap; /* capability that must be > 0 besides the bits, or NULL */
+	const char *vcpu_cap; /* per-vCPU KVM_ENABLE_CAP, or NULL */
+	const char *msrs; /* MSRs and hypercalls the guest gains (docs only) */
+	const char *note; /* Intel/AMD and nested notes (docs only) */
+	bool intel_only; /* only for Intel-compatible (VMX) guests */
+	bool nested_only; /* only meaningful with nested_virt */
+	bool never_passthrough; /* left out of the passthrough preset */
 };
 
 extern const struct kvmcpu_hv_flag kc_hv_flags[KC_HV_NFLAGS];
@@ -114,12 +114,12 @@ kc_hv_set kc_hv_preset_flags(enum kc_hv_preset_id p, bool nested, bool intel);
 /* A parsed spec. The parser keeps "on" and "off" disjoint, so the final set is
  * (preset & ~off) | on whatever the preset expands to on a given host. */
 struct kc_hv_spec {
-	char text[404];         /* the spec as written, for messages */
+	char text[404]; /* the spec as written, for messages */
 	enum kc_hv_preset_id preset;
 	bool preset_given;
-	kc_hv_set on;           /* enabled by name, with what they require */
-	kc_hv_set off;          /* disabled by name, with what requires them */
-	kc_hv_set named_on;     /* named explicitly (for error messages) */
+	kc_hv_set on; /* enabled by name, with what they require */
+	kc_hv_set off; /* disabled by name, with what requires them */
+	kc_hv_set named_on; /* named explicitly (for error messages) */
 	uint8_t named_pos[KC_HV_NFLAGS]; /* 1-based token that named each flag last */
 	uint32_t spinlocks;
 	bool spinlocks_given;
@@ -132,8 +132,8 @@ struct kc_hv_spec {
  * Host evidence for one flag: 0 when the host can provide it, -EOPNOTSUPP with the
  * reason in @err when not (e.g. "KVM_GET_SUPPORTED_HV_CPUID lacks 0x40000004.EAX bit 14").
  */
-int kc_hv_host_supports(const struct kvmcpu_hv_flag *f, const struct kvmcpu_host *host,
-			bool intel, struct kvmcpu_error *err);
+int kc_hv_host_supports(const struct kvmcpu_hv_flag *f, const struct kvmcpu_host *host, bool intel,
+			struct kvmcpu_error *err);
 /* Whether the host's KVM emulates Hyper-V at all: 0, or -EOPNOTSUPP with the reason in @err. */
 int kc_hv_host_has_hyperv(const struct kvmcpu_host *host, struct kvmcpu_error *err);
 

@@ -50,7 +50,7 @@ static const char syndbg_vendor[13] = "Microsoft VS";
 
 struct hv_job {
 	const struct kc_hv_spec *spec;
-	const char *spec_text;      /* "hv=..." or the implicit base, for messages */
+	const char *spec_text; /* "hv=..." or the implicit base, for messages */
 	bool nested, intel, implicit, quiet_drops;
 	const struct kvmcpu_host *host;
 	struct kvmcpu_result *r;
@@ -99,7 +99,8 @@ static int place_kvm_leaves(struct hv_job *j, bool hyperv)
 		return kc_result_notice(r, KVMCPU_NOTICE_FORCED, -1, 0, "kvm_leaves",
 					"KVM's signature leaves are hidden (no_kvm_leaves)");
 	if (!kc_result_set(r, KVM_NEXT_BASE, 0, sig.flags,
-			   have_feat ? KVM_NEXT_BASE + 1 : KVM_NEXT_BASE, sig.ebx, sig.ecx, sig.edx))
+			   have_feat ? KVM_NEXT_BASE + 1 : KVM_NEXT_BASE, sig.ebx, sig.ecx,
+			   sig.edx))
 		return -ENOSPC;
 	if (have_feat && !kc_result_set(r, KVM_NEXT_BASE + 1, 0, feat.flags, feat.eax, feat.ebx,
 					feat.ecx, feat.edx))
@@ -125,12 +126,14 @@ static int refuse(struct hv_job *j, int id, const char *why, struct kvmcpu_error
 	int cause = named_cause(j->spec, id);
 	unsigned pos = j->spec->named_pos[cause];
 	if (cause == id)
-		return kc_fail(err, -EOPNOTSUPP, "remove it from the spec, or use a preset, which "
-						 "drops what the host lacks",
+		return kc_fail(err, -EOPNOTSUPP,
+			       "remove it from the spec, or use a preset, which "
+			       "drops what the host lacks",
 			       "%s: the host cannot provide %s (token %u): %s", j->spec_text,
 			       kc_hv_flags[id].name, pos, why);
-	return kc_fail(err, -EOPNOTSUPP, "remove it from the spec, or use a preset, which drops "
-					 "what the host lacks",
+	return kc_fail(err, -EOPNOTSUPP,
+		       "remove it from the spec, or use a preset, which drops "
+		       "what the host lacks",
 		       "%s: %s (token %u) requires %s, which the host cannot provide: %s",
 		       j->spec_text, kc_hv_flags[cause].name, pos, kc_hv_flags[id].name, why);
 }
@@ -152,8 +155,8 @@ static int drop_flag(struct hv_job *j, int id, const char *why, struct kvmcpu_er
 		if (!(gone & KC_HV_BIT(i)))
 			continue;
 		int rc = i == id ? kc_result_notice(j->r, KVMCPU_NOTICE_HV_DROPPED, -1, 0,
-						    kc_hv_flags[i].name, "host cannot provide it: %s",
-						    why)
+						    kc_hv_flags[i].name,
+						    "host cannot provide it: %s", why)
 				 : kc_result_notice(j->r, KVMCPU_NOTICE_HV_DROPPED, -1, 0,
 						    kc_hv_flags[i].name,
 						    "requires %s, which the host cannot provide",
@@ -171,10 +174,11 @@ static int check_nested_only(struct hv_job *j, struct kvmcpu_error *err)
 		if (!(j->set & KC_HV_BIT(i)) || !f->nested_only || j->nested)
 			continue;
 		int cause = named_cause(j->spec, i);
-		return kc_fail(err, -EINVAL, "add nested_virt (--nested), or leave the flag out",
-			       "%s: %s (from token %u) is for a guest that runs its own hypervisor, "
-			       "and nested_virt is off", j->spec_text, f->name,
-			       j->spec->named_pos[cause]);
+		return kc_fail(
+			err, -EINVAL, "add nested_virt (--nested), or leave the flag out",
+			"%s: %s (from token %u) is for a guest that runs its own hypervisor, "
+			"and nested_virt is off",
+			j->spec_text, f->name, j->spec->named_pos[cause]);
 	}
 	return 0;
 }
@@ -203,7 +207,7 @@ static uint32_t spinlock_count(const struct hv_job *j)
 		/* passthrough takes KVM's suggestion (0xFFF); 0 is "no suggestion" (the legacy
 		 * stand-in of kernels before 5.0 has none). */
 		const struct kvmcpu_cpuid_entry *e = kvmcpu_host_hv_cpuid_find(j->host, 0x40000004,
-									      0);
+									       0);
 		if (e && e->ebx)
 			return e->ebx;
 	}
@@ -264,8 +268,9 @@ static int emit_leaves(struct hv_job *j)
 static int add_cap(struct kvmcpu_result *r, uint32_t nr, const char *name, uint64_t arg0,
 		   bool out_u16)
 {
-	struct kvmcpu_cap cap = { .cap = nr, .name = name, .before_cpuid = true,
-				  .args0_is_out_u16 = out_u16 };
+	struct kvmcpu_cap cap = {
+		.cap = nr, .name = name, .before_cpuid = true, .args0_is_out_u16 = out_u16
+	};
 	cap.args[0] = arg0;
 	return kc_result_add_cap(r, &cap);
 }
@@ -305,29 +310,34 @@ static int emit_warnings(struct hv_job *j)
 {
 	int rc = 0;
 	if (j->spec && j->spec->preset == KC_HV_PRESET_PASSTHROUGH)
-		rc = kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0, "passthrough",
-				      "hv=passthrough gives the guest everything this host supports; "
-				      "it is not migration-safe to hosts that support less");
+		rc = kc_result_notice(
+			j->r, KVMCPU_NOTICE_WARNING, -1, 0, "passthrough",
+			"hv=passthrough gives the guest everything this host supports; "
+			"it is not migration-safe to hosts that support less");
 	if (!rc && j->spec && j->spec->vendor_given && strcmp(j->spec->vendor, hv_vendor))
-		rc = kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0, "vendor_id",
-				      "vendor '%s': Linux guests use the enlightenments only when the "
-				      "vendor is 'Microsoft Hv'", j->spec->vendor);
+		rc = kc_result_notice(
+			j->r, KVMCPU_NOTICE_WARNING, -1, 0, "vendor_id",
+			"vendor '%s': Linux guests use the enlightenments only when the "
+			"vendor is 'Microsoft Hv'",
+			j->spec->vendor);
 	/* With enforce_cpuid KVM refuses the hypercalls whose privilege bits are clear:
 	 * PostMessage/SignalEvent (0x40000003 EBX bits 4-5) are the VMM's to grant. */
 	if (!rc && (j->set & KC_HV_BIT(KC_HV_SYNIC)) && (j->set & KC_HV_BIT(KC_HV_ENFORCE_CPUID)))
-		rc = kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0, "enforce_cpuid",
-				      "with synic, KVM now refuses HvPostMessage/HvSignalEvent: a VMM "
-				      "that serves VMBus sets 0x40000003 EBX bits 4-5 itself");
+		rc = kc_result_notice(
+			j->r, KVMCPU_NOTICE_WARNING, -1, 0, "enforce_cpuid",
+			"with synic, KVM now refuses HvPostMessage/HvSignalEvent: a VMM "
+			"that serves VMBus sets 0x40000003 EBX bits 4-5 itself");
 	uint32_t spin = spinlock_count(j);
 	if (!rc && spin < KC_HV_SPINLOCKS_SUGGESTED)
 		rc = kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0, "spinlocks",
 				      "spinlocks=0x%X is below 0xFFF, KVM's suggestion: the guest "
 				      "calls HvNotifyLongSpinWait after %u spins, so even short "
-				      "waits on a lock exit to the host", spin, spin);
+				      "waits on a lock exit to the host",
+				      spin, spin);
 	if (!rc && (j->set & KC_HV_BIT(KC_HV_NO_NONARCH_CORESHARING)))
-		rc = kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0,
-				      "no_nonarch_coresharing",
-				      "the no-core-sharing promise holds only on hosts without SMT");
+		rc = kc_result_notice(
+			j->r, KVMCPU_NOTICE_WARNING, -1, 0, "no_nonarch_coresharing",
+			"the no-core-sharing promise holds only on hosts without SMT");
 	return rc;
 }
 
@@ -361,7 +371,8 @@ static int no_hyperv(struct hv_job *j, const char *why, struct kvmcpu_error *err
 	j->set = 0;
 	int rc = kc_result_notice(j->r, KVMCPU_NOTICE_WARNING, -1, 0, "hv",
 				  "nested_virt without hv= implies hv=windows, but %s: the guest "
-				  "gets no Hyper-V leaves", why);
+				  "gets no Hyper-V leaves",
+				  why);
 	return rc ? rc : place_kvm_leaves(j, false);
 }
 
@@ -377,8 +388,7 @@ static int note_implicit(struct hv_job *j)
 }
 
 int kc_hv_resolve(const struct kc_hv_spec *spec, bool nested, bool intel,
-		  const struct kvmcpu_host *host, struct kvmcpu_result *r,
-		  struct kvmcpu_error *err)
+		  const struct kvmcpu_host *host, struct kvmcpu_result *r, struct kvmcpu_error *err)
 {
 	char text[KC_HV_SPEC_MAX + 64];
 	struct kvmcpu_error why;

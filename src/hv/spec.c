@@ -48,8 +48,9 @@ static int preset_of(const char *s, size_t len)
 }
 
 /* Every name a token can start with, for did-you-mean. */
-static const char *const extra_words[] = { "none", "default", "windows", "passthrough",
-					   "spinlocks=", "vendor_id=", "no_kvm_leaves" };
+static const char *const extra_words[] = {
+	"none", "default", "windows", "passthrough", "spinlocks=", "vendor_id=", "no_kvm_leaves"
+};
 
 static const char *candidate_at(size_t i, const void *ctx)
 {
@@ -116,11 +117,12 @@ static int disable(struct kc_hv_spec *s, kc_hv_set set, const struct tok *t,
 {
 	char a[128], b[128];
 	if (set & KC_HV_MANDATORY)
-		return kc_fail(err, -EINVAL, "use hv=none to emit no Hyper-V leaves at all",
-			       "'%.*s' (token %u of hv=%s): %s is mandatory whenever Hyper-V leaves "
-			       "are present (TLFS: guests need 0x40000003 EAX bits 5 and 6)",
-			       (int)t->len, t->s, t->pos, t->spec,
-			       set_names(set & KC_HV_MANDATORY, a, sizeof(a)));
+		return kc_fail(
+			err, -EINVAL, "use hv=none to emit no Hyper-V leaves at all",
+			"'%.*s' (token %u of hv=%s): %s is mandatory whenever Hyper-V leaves "
+			"are present (TLFS: guests need 0x40000003 EAX bits 5 and 6)",
+			(int)t->len, t->s, t->pos, t->spec,
+			set_names(set & KC_HV_MANDATORY, a, sizeof(a)));
 	kc_hv_set gone = set | kc_hv_dependents(set);
 	kc_hv_set clash = gone & s->named_on;
 	if (clash & ~set)
@@ -257,7 +259,8 @@ static int parse_token(struct kc_hv_spec *s, const struct tok *t, struct kvmcpu_
 	}
 	kc_hv_set set = kc_hv_lookup(t->s, t->len);
 	if (set == KC_HV_BIT(KC_HV_SPINLOCKS))
-		return kc_fail(err, -EINVAL, "write spinlocks=N (1 .. 0xFFFFFFFF) or spinlocks=never",
+		return kc_fail(err, -EINVAL,
+			       "write spinlocks=N (1 .. 0xFFFFFFFF) or spinlocks=never",
 			       "'spinlocks' without a value (token %u of hv=%s)", t->pos, t->spec);
 	if (set) {
 		enable(s, set, t->pos);

@@ -45,9 +45,11 @@ int kc_set_cpuid(int vcpu_fd, const struct kvmcpu_cpuid_entry *entries, size_t n
 	int e = errno;
 	free(c);
 	if (rc < 0)
-		return kc_fail(err, -e, errno_hint(e), "KVM_SET_CPUID2 (%zu entries, leaves "
-			       "0x%x..0x%x) failed: %s", n, n ? entries[0].function : 0,
-			       n ? entries[n - 1].function : 0, strerror(e));
+		return kc_fail(err, -e, errno_hint(e),
+			       "KVM_SET_CPUID2 (%zu entries, leaves "
+			       "0x%x..0x%x) failed: %s",
+			       n, n ? entries[0].function : 0, n ? entries[n - 1].function : 0,
+			       strerror(e));
 	return 0;
 }
 
@@ -61,15 +63,19 @@ static int enable_cap(int vcpu_fd, const struct kvmcpu_cap *cap, struct kvmcpu_e
 		ec.args[0] = (uintptr_t)&out_u16;
 	if (kc_ioctl(vcpu_fd, KVM_ENABLE_CAP, &ec) < 0) {
 		int e = errno;
-		return kc_fail(err, -e, e == EINVAL ? "the host does not offer this capability; "
-			       "see 'kvmcpu hv' for what it supports" : NULL,
+		return kc_fail(err, -e,
+			       e == EINVAL ? "the host does not offer this capability; "
+					     "see 'kvmcpu hv' for what it supports"
+					   : NULL,
 			       "KVM_ENABLE_CAP %s (%u) failed: %s", cap->name ? cap->name : "?",
 			       cap->cap, strerror(e));
 	}
 	/* Only the eVMCS enable writes back (its version range): it must hold version 1. */
 	if (cap->args0_is_out_u16)
-		return kc_hv_evmcs_range_check(out_u16, "KVM_ENABLE_CAP "
-					       "KVM_CAP_HYPERV_ENLIGHTENED_VMCS", err);
+		return kc_hv_evmcs_range_check(out_u16,
+					       "KVM_ENABLE_CAP "
+					       "KVM_CAP_HYPERV_ENLIGHTENED_VMCS",
+					       err);
 	return 0;
 }
 
@@ -154,8 +160,8 @@ int kvmcpu_result_apply(const struct kvmcpu_result *r, int vcpu_fd, unsigned vcp
 	}
 	int rc = table ? kvmcpu_result_cpuid_vcpu(r, vcpu_index, table, n, &n, err) : 0;
 	if (!rc)
-		rc = kc_apply_with_table(r, table ? table : r->entries, n, vcpu_fd, vcpu_index, NULL,
-					 err);
+		rc = kc_apply_with_table(r, table ? table : r->entries, n, vcpu_fd, vcpu_index,
+					 NULL, err);
 	free(table);
 	return rc;
 }

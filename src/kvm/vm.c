@@ -53,7 +53,8 @@ static int open_device(struct kvmcpu_vm *vm, const char *path, struct kvmcpu_err
 	if (vm->kvm_fd < 0) {
 		int e = errno;
 		if (e == ENOENT || e == ENODEV || e == ENXIO)
-			return kc_fail(err, -ENOENT, "load the kvm module (kvm_intel or kvm_amd), or "
+			return kc_fail(err, -ENOENT,
+				       "load the kvm module (kvm_intel or kvm_amd), or "
 				       "run on a host with hardware virtualization",
 				       "cannot open %s: %s", path, strerror(e));
 		if (e == EACCES || e == EPERM)
@@ -65,7 +66,8 @@ static int open_device(struct kvmcpu_vm *vm, const char *path, struct kvmcpu_err
 	if (version != KVM_API_VERSION)
 		return kc_fail(err, -EOPNOTSUPP, NULL,
 			       "%s is not a KVM device with API version %d (KVM_GET_API_VERSION "
-			       "returned %d)", path, KVM_API_VERSION, version);
+			       "returned %d)",
+			       path, KVM_API_VERSION, version);
 	return 0;
 }
 
@@ -95,8 +97,10 @@ static int add_memory(struct kvmcpu_vm *vm, size_t size, struct kvmcpu_error *er
 		.userspace_addr = (uintptr_t)mem,
 	};
 	if (kc_ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		return kc_fail(err, -errno, NULL, "KVM_SET_USER_MEMORY_REGION (slot 0, %zu bytes) "
-			       "failed: %s", vm->mem_size, strerror(errno));
+		return kc_fail(err, -errno, NULL,
+			       "KVM_SET_USER_MEMORY_REGION (slot 0, %zu bytes) "
+			       "failed: %s",
+			       vm->mem_size, strerror(errno));
 	return 0;
 }
 
@@ -216,8 +220,10 @@ int kvmcpu_vm_new_for(const struct kvmcpu_result *plan, const char *dev_path, un
 		return kc_fail(err, -EINVAL, NULL, "kvmcpu_vm_new: out is NULL");
 	*out = NULL;
 	if (nvcpus > KC_MAX_VCPUS)
-		return kc_fail(err, -EINVAL, NULL, "%u vCPUs requested; the VM helper supports "
-			       "at most %d", nvcpus, KC_MAX_VCPUS);
+		return kc_fail(err, -EINVAL, NULL,
+			       "%u vCPUs requested; the VM helper supports "
+			       "at most %d",
+			       nvcpus, KC_MAX_VCPUS);
 	struct kvmcpu_vm *vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");

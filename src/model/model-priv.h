@@ -10,18 +10,18 @@
 
 struct kvmcpu_model {
 	const char *name;
-	int alias_of;              /* index of the target model, or -1 */
+	int alias_of; /* index of the target model, or -1 */
 	const char *vendor;
 	uint16_t family, model, stepping;
-	uint32_t level, xlevel;    /* effective minimum levels (QEMU full-cpuid-auto-level) */
+	uint32_t level, xlevel; /* effective minimum levels (QEMU full-cpuid-auto-level) */
 	const char *brand;
 	const char *note;
-	const char *psabi;         /* highest psABI level met, "" when none */
+	const char *psabi; /* highest psABI level met, "" when none */
 	const char *provenance;
 	uint8_t avx10_version;
-	bool psabi_model;          /* one of the x86-64-vN level models */
+	bool psabi_model; /* one of the x86-64-vN level models */
 	bool force_cpuid_0x1f;
-	uint8_t caches;            /* enum kc_cache_table_id; KC_CACHES_LEGACY: the vendor's legacy table */
+	uint8_t caches; /* enum kc_cache_table_id; KC_CACHES_LEGACY: the vendor's legacy table */
 	/* The table's levels (QEMU's min-level/min-xlevel) when below level/xlevel; 0 otherwise. */
 	uint32_t min_level, min_xlevel;
 	uint64_t words[KC_NWORDS]; /* raw definition, version props applied */
@@ -35,15 +35,15 @@ enum kc_share_level { KC_SHARE_CORE, KC_SHARE_MODULE, KC_SHARE_DIE, KC_SHARE_SOC
 
 /* One cache of a model: QEMU's CPUCacheInfo. */
 struct kc_cache {
-	uint32_t size;         /* bytes = line_size * associativity * partitions * sets */
+	uint32_t size; /* bytes = line_size * associativity * partitions * sets */
 	uint32_t sets;
 	uint16_t line_size;
-	uint8_t type;          /* enum kc_cache_type */
+	uint8_t type; /* enum kc_cache_type */
 	uint8_t level;
 	uint8_t associativity; /* ways */
 	uint8_t partitions;
 	uint8_t lines_per_tag;
-	uint8_t share;         /* enum kc_share_level */
+	uint8_t share; /* enum kc_share_level */
 	bool self_init, no_invd_sharing, inclusive, complex_indexing;
 };
 
@@ -60,7 +60,7 @@ struct kc_cpuid2_descriptor {
 };
 
 struct kc_tlb {
-	uint8_t assoc;         /* ways; 0: none */
+	uint8_t assoc; /* ways; 0: none */
 	uint16_t entries;
 };
 
@@ -81,7 +81,7 @@ struct kc_feature_dep {
 /* An XSAVE state component and the features that enable it. */
 struct kc_xsave_comp {
 	uint8_t index;
-	bool xss;            /* supervisor state (IA32_XSS) rather than XCR0 */
+	bool xss; /* supervisor state (IA32_XSS) rather than XCR0 */
 	const char *name;
 	uint8_t nfeat;
 	int16_t features[2]; /* feature indices: any of them enables the component */

@@ -78,7 +78,7 @@ static const struct {
 	uint32_t bit;
 } msr_gates[] = {
 	{ 0x10a, 0x7, 0, KVMCPU_EDX, 1u << 29 }, /* IA32_ARCH_CAPABILITIES (SDM Vol. 4 2-2) */
-	{ 0xcf, 0x7, 0, KVMCPU_EDX, 1u << 30 },  /* IA32_CORE_CAPABILITIES */
+	{ 0xcf, 0x7, 0, KVMCPU_EDX, 1u << 30 }, /* IA32_CORE_CAPABILITIES */
 	{ 0x345, 0x1, 0, KVMCPU_ECX, 1u << 15 }, /* IA32_PERF_CAPABILITIES (PDCM) */
 };
 
@@ -92,8 +92,8 @@ static bool hidden_by_table(const struct kvmcpu_result *r, uint32_t msr)
 	for (size_t g = 0; g < KC_ARRAY_SIZE(msr_gates); g++) {
 		if (msr_gates[g].msr != msr)
 			continue;
-		const struct kvmcpu_cpuid_entry *e =
-			kvmcpu_result_cpuid_find(r, msr_gates[g].leaf, msr_gates[g].subleaf);
+		const struct kvmcpu_cpuid_entry *e = kvmcpu_result_cpuid_find(r, msr_gates[g].leaf,
+									      msr_gates[g].subleaf);
 		return !e || !((&e->eax)[msr_gates[g].reg] & msr_gates[g].bit);
 	}
 	return false;
@@ -120,10 +120,12 @@ static int build_requests(struct reqlist *l, const struct kvmcpu_result *r,
 /* ---- calibration ---- */
 
 static const struct kvmcpu_probe_cal_reg *cal_find(const struct kvmcpu_probe_calibration *cal,
-					 uint32_t leaf, uint32_t subleaf, enum kvmcpu_reg reg)
+						   uint32_t leaf, uint32_t subleaf,
+						   enum kvmcpu_reg reg)
 {
 	for (size_t i = 0; cal && i < cal->n; i++)
-		if (cal->v[i].function == leaf && cal->v[i].index == subleaf && cal->v[i].reg == reg)
+		if (cal->v[i].function == leaf && cal->v[i].index == subleaf &&
+		    cal->v[i].reg == reg)
 			return &cal->v[i];
 	return NULL;
 }
@@ -183,13 +185,18 @@ static int calibrate_table(const struct kvmcpu_result *plan, const struct kvmcpu
 	struct kvmcpu_cpuid_entry *inv = invert_table(t, n);
 	int rc = ra && rb && inv ? 0 : kc_fail(err, -ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; !rc && i < n; i++) {
-		ra[i] = (struct kc_probe_req){ .kind = KC_REQ_CPUID, .a = t[i].function,
+		ra[i] = (struct kc_probe_req){ .kind = KC_REQ_CPUID,
+					       .a = t[i].function,
 					       .b = t[i].index };
 		rb[i] = ra[i];
 	}
 	struct kc_probe_once pa = { .dev_path = o ? o->dev_path : NULL,
-				    .timeout_ms = o ? o->timeout_ms : 0, .plan = plan,
-				    .table = t, .ntable = n, .reqs = ra, .nreqs = n };
+				    .timeout_ms = o ? o->timeout_ms : 0,
+				    .plan = plan,
+				    .table = t,
+				    .ntable = n,
+				    .reqs = ra,
+				    .nreqs = n };
 	struct kc_probe_once pb = pa;
 	pb.table = inv;
 	pb.reqs = rb;
@@ -266,8 +273,9 @@ static bool gate_forced_clear(const struct kvmcpu_probe_report *rep, uint32_t ms
 			continue;
 		for (size_t i = 0; i < rep->nrows; i++) {
 			const struct kvmcpu_probe_row *row = &rep->rows[i];
-			if (row->function == msr_gates[g].leaf && row->index == msr_gates[g].subleaf &&
-			    row->reg == msr_gates[g].reg && row->in_table)
+			if (row->function == msr_gates[g].leaf &&
+			    row->index == msr_gates[g].subleaf && row->reg == msr_gates[g].reg &&
+			    row->in_table)
 				return (row->unhonoured & msr_gates[g].bit) &&
 				       !(row->seen & msr_gates[g].bit);
 		}
@@ -350,8 +358,12 @@ int kc_probe_run_applied(const struct kvmcpu_result *r, const struct kvmcpu_cpui
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	}
 	struct kc_probe_once p = { .dev_path = o ? o->dev_path : NULL,
-				   .timeout_ms = o ? o->timeout_ms : 0, .plan = r,
-				   .table = applied, .ntable = napplied, .reqs = l.v, .nreqs = l.n };
+				   .timeout_ms = o ? o->timeout_ms : 0,
+				   .plan = r,
+				   .table = applied,
+				   .ntable = napplied,
+				   .reqs = l.v,
+				   .nreqs = l.n };
 	int rc = kc_probe_once(&p, err);
 	struct kvmcpu_probe_calibration *own = NULL;
 	const struct kvmcpu_probe_calibration *cal = o ? o->calibration : NULL;

@@ -86,7 +86,7 @@ uint32_t kc_probe_not_invertible(uint32_t leaf, uint32_t subleaf, enum kvmcpu_re
 }
 
 const struct kvmcpu_cpuid_entry *kc_probe_find(const struct kvmcpu_cpuid_entry *t, size_t n,
-					      uint32_t leaf, uint32_t subleaf)
+					       uint32_t leaf, uint32_t subleaf)
 {
 	for (size_t i = 0; i < n; i++)
 		if (t[i].function == leaf &&

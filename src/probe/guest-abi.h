@@ -6,18 +6,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KC_PROBE_LOAD 0x1000u        /* guest physical address of the image */
-#define KC_PROBE_MEM (2u << 20)      /* guest memory: image, stack, mailbox */
-#define KC_PROBE_MAILBOX 0x100000u   /* request array, up to the end of memory */
-#define KC_PROBE_PORT_DONE 0x0510u   /* OUT: every request answered */
-#define KC_PROBE_PORT_FAULT 0x0511u  /* OUT: unexpected exception, value = vector */
+#define KC_PROBE_LOAD 0x1000u /* guest physical address of the image */
+#define KC_PROBE_MEM (2u << 20) /* guest memory: image, stack, mailbox */
+#define KC_PROBE_MAILBOX 0x100000u /* request array, up to the end of memory */
+#define KC_PROBE_PORT_DONE 0x0510u /* OUT: every request answered */
+#define KC_PROBE_PORT_FAULT 0x0511u /* OUT: unexpected exception, value = vector */
 
 enum kc_probe_req_kind {
 	KC_REQ_END = 0,
-	KC_REQ_CPUID = 1,  /* a = leaf, b = subleaf; out = EAX, EBX, ECX, EDX */
-	KC_REQ_RDMSR = 2,  /* a = MSR; out[0..1] = EAX, EDX; status 2 when #GP */
-	KC_REQ_SPIN = 3,   /* loops forever (tests the timeout) */
-	KC_REQ_FAULT = 4,  /* raises #GP outside a RDMSR probe (tests fault reports) */
+	KC_REQ_CPUID = 1, /* a = leaf, b = subleaf; out = EAX, EBX, ECX, EDX */
+	KC_REQ_RDMSR = 2, /* a = MSR; out[0..1] = EAX, EDX; status 2 when #GP */
+	KC_REQ_SPIN = 3, /* loops forever (tests the timeout) */
+	KC_REQ_FAULT = 4, /* raises #GP outside a RDMSR probe (tests fault reports) */
 };
 
 enum kc_probe_req_status { KC_REQ_PENDING = 0, KC_REQ_DONE = 1, KC_REQ_GP = 2, KC_REQ_UNKNOWN = 3 };

@@ -32,12 +32,12 @@ struct kvmcpu_probe_report {
 struct kc_probe_once {
 	const char *dev_path;
 	unsigned timeout_ms;
-	const struct kvmcpu_result *plan;         /* caps and MSRs; NULL: none */
-	const struct kvmcpu_cpuid_entry *table;   /* NULL: no KVM_SET_CPUID2 at all */
+	const struct kvmcpu_result *plan; /* caps and MSRs; NULL: none */
+	const struct kvmcpu_cpuid_entry *table; /* NULL: no KVM_SET_CPUID2 at all */
 	size_t ntable;
-	struct kc_probe_req *reqs;                /* in: kind/a/b; out: status/out */
+	struct kc_probe_req *reqs; /* in: kind/a/b; out: status/out */
 	size_t nreqs;
-	uint64_t refused_msrs;                    /* out: plan MSRs KVM_SET_MSRS refused */
+	uint64_t refused_msrs; /* out: plan MSRs KVM_SET_MSRS refused */
 };
 int kc_probe_once(struct kc_probe_once *run, struct kvmcpu_error *err);
 

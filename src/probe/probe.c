@@ -61,12 +61,11 @@ static void flat_segment(struct kvm_segment *s, uint16_t selector, uint8_t type,
 	s->present = 1;
 	s->s = 1;
 	s->g = 1;
-	s->l = code;   /* 64-bit code segment (SDM Vol. 3A 5.2.1) */
+	s->l = code; /* 64-bit code segment (SDM Vol. 3A 5.2.1) */
 	s->db = !code; /* D must be 0 when L is 1 */
 }
 
-static int enter_long_mode(int vcpu_fd, const struct kc_probe_header *hdr,
-			   struct kvmcpu_error *err)
+static int enter_long_mode(int vcpu_fd, const struct kc_probe_header *hdr, struct kvmcpu_error *err)
 {
 	struct kvm_sregs sregs;
 	if (kc_ioctl(vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
@@ -128,7 +127,8 @@ static int watchdog_start(struct watchdog *w, int vcpu_fd, unsigned timeout_ms,
 			       strerror(errno));
 	w->armed = true;
 	struct itimerspec its = {
-		.it_value = { .tv_sec = timeout_ms / 1000, .tv_nsec = (timeout_ms % 1000) * 1000000L },
+		.it_value = { .tv_sec = timeout_ms / 1000,
+			      .tv_nsec = (timeout_ms % 1000) * 1000000L },
 	};
 	if (timer_settime(w->timer, 0, &its, NULL) < 0)
 		return kc_fail(err, -errno, NULL, "timer_settime failed: %s", strerror(errno));
@@ -165,13 +165,20 @@ static uint64_t guest_rip(int vcpu_fd)
 static const char *exit_name(uint32_t reason)
 {
 	switch (reason) {
-	case KVM_EXIT_HLT: return "HLT before the report";
-	case KVM_EXIT_SHUTDOWN: return "shutdown (triple fault)";
-	case KVM_EXIT_FAIL_ENTRY: return "VM entry failure";
-	case KVM_EXIT_INTERNAL_ERROR: return "KVM internal error (emulation failure)";
-	case KVM_EXIT_MMIO: return "MMIO outside guest memory";
-	case KVM_EXIT_IO: return "I/O to an unexpected port";
-	default: return "unexpected exit";
+	case KVM_EXIT_HLT:
+		return "HLT before the report";
+	case KVM_EXIT_SHUTDOWN:
+		return "shutdown (triple fault)";
+	case KVM_EXIT_FAIL_ENTRY:
+		return "VM entry failure";
+	case KVM_EXIT_INTERNAL_ERROR:
+		return "KVM internal error (emulation failure)";
+	case KVM_EXIT_MMIO:
+		return "MMIO outside guest memory";
+	case KVM_EXIT_IO:
+		return "I/O to an unexpected port";
+	default:
+		return "unexpected exit";
 	}
 }
 
@@ -183,11 +190,12 @@ static int run_guest(int vcpu_fd, struct kvm_run *run, unsigned timeout_ms,
 		if (kc_ioctl(vcpu_fd, KVM_RUN, 0) < 0) {
 			int e = errno;
 			if (e == EINTR && watchdog_fired())
-				return kc_fail(err, -ETIMEDOUT, "the guest loops or waits; "
+				return kc_fail(err, -ETIMEDOUT,
+					       "the guest loops or waits; "
 					       "a host that does not run it cannot be probed",
 					       "probe guest did not finish within %u ms "
-					       "(stopped at RIP 0x%llx)", timeout_ms,
-					       (unsigned long long)guest_rip(vcpu_fd));
+					       "(stopped at RIP 0x%llx)",
+					       timeout_ms, (unsigned long long)guest_rip(vcpu_fd));
 			if (e == EINTR || e == EAGAIN)
 				continue;
 			return kc_fail(err, -e, NULL, "KVM_RUN failed: %s", strerror(e));
@@ -199,12 +207,16 @@ static int run_guest(int vcpu_fd, struct kvm_run *run, unsigned timeout_ms,
 		    run->io.port == KC_PROBE_PORT_FAULT) {
 			uint32_t vec;
 			memcpy(&vec, (const char *)run + run->io.data_offset, sizeof(vec));
-			return kc_fail(err, -EIO, NULL, "probe guest raised exception vector %u "
-				       "at RIP 0x%llx", vec, (unsigned long long)guest_rip(vcpu_fd));
+			return kc_fail(err, -EIO, NULL,
+				       "probe guest raised exception vector %u "
+				       "at RIP 0x%llx",
+				       vec, (unsigned long long)guest_rip(vcpu_fd));
 		}
-		return kc_fail(err, -EIO, NULL, "probe guest stopped unexpectedly: %s "
-			       "(exit reason %u, RIP 0x%llx)", exit_name(run->exit_reason),
-			       run->exit_reason, (unsigned long long)guest_rip(vcpu_fd));
+		return kc_fail(err, -EIO, NULL,
+			       "probe guest stopped unexpectedly: %s "
+			       "(exit reason %u, RIP 0x%llx)",
+			       exit_name(run->exit_reason), run->exit_reason,
+			       (unsigned long long)guest_rip(vcpu_fd));
 	}
 }
 
@@ -217,8 +229,8 @@ static int run_in_vm(struct kvmcpu_vm *vm, struct kc_probe_once *p, struct kvmcp
 	if (rc)
 		return rc;
 	if (p->nreqs > KC_PROBE_MAX_REQS)
-		return kc_fail(err, -E2BIG, NULL, "%zu probe requests; at most %zu fit",
-			       p->nreqs, (size_t)KC_PROBE_MAX_REQS);
+		return kc_fail(err, -E2BIG, NULL, "%zu probe requests; at most %zu fit", p->nreqs,
+			       (size_t)KC_PROBE_MAX_REQS);
 	struct kc_probe_req *box = (struct kc_probe_req *)(mem + KC_PROBE_MAILBOX);
 	memcpy(box, p->reqs, p->nreqs * sizeof(*box));
 	memset(&box[p->nreqs], 0, sizeof(*box)); /* KC_REQ_END */

@@ -17,8 +17,8 @@ size_t kvmcpu_probe_calibration_count(const struct kvmcpu_probe_calibration *cal
 	return cal ? cal->n : 0;
 }
 
-const struct kvmcpu_probe_cal_reg *
-kvmcpu_probe_calibration_at(const struct kvmcpu_probe_calibration *cal, size_t i)
+const struct kvmcpu_probe_cal_reg *kvmcpu_probe_calibration_at(
+	const struct kvmcpu_probe_calibration *cal, size_t i)
 {
 	return cal && i < cal->n ? &cal->v[i] : NULL;
 }

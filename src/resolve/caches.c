@@ -33,7 +33,7 @@
 #define CACHE_SELF_INIT (1u << 8)
 #define CACHE_SHARING_SHIFT 14 /* EAX[25:14]: logical processor IDs sharing, minus 1 */
 #define CACHE_SHARING_MAX 4095u
-#define CACHE_CORES_SHIFT 26   /* leaf 4 EAX[31:26]: core IDs in the package, minus 1 */
+#define CACHE_CORES_SHIFT 26 /* leaf 4 EAX[31:26]: core IDs in the package, minus 1 */
 #define CACHE_CORES_MAX 63u
 #define CACHE_WBINVD (1u << 0)
 #define CACHE_INCLUSIVE (1u << 1)
@@ -89,13 +89,15 @@ uint32_t kc_cache_sharing_ids(const struct kc_topology *t, enum kc_share_level l
 
 uint32_t kc_cache_core_ids(const struct kc_topology *t)
 {
-	return min_u32((1u << (kc_topo_pkg_offset(t) - kc_topo_core_offset(t))) - 1, CACHE_CORES_MAX);
+	return min_u32((1u << (kc_topo_pkg_offset(t) - kc_topo_core_offset(t))) - 1,
+		       CACHE_CORES_MAX);
 }
 
 /* EBX, ECX, EDX of leaves 4 and 0x8000001D, and EAX's type, level and self-init. */
 static void cache_geometry(const struct kc_cache *k, uint32_t out[4])
 {
-	out[0] = k->type | (uint32_t)k->level << CACHE_LEVEL_SHIFT | (k->self_init ? CACHE_SELF_INIT : 0);
+	out[0] = k->type | (uint32_t)k->level << CACHE_LEVEL_SHIFT |
+		 (k->self_init ? CACHE_SELF_INIT : 0);
 	out[1] = (uint32_t)(k->line_size - 1) | (uint32_t)(k->partitions - 1) << 12 |
 		 (uint32_t)(k->associativity - 1) << 22;
 	out[2] = k->sets - 1;
@@ -106,8 +108,8 @@ static void cache_geometry(const struct kc_cache *k, uint32_t out[4])
 void kc_cache_leaf4(const struct kc_cache *k, const struct kc_topology *t, uint32_t out[4])
 {
 	cache_geometry(k, out);
-	out[0] |= kc_cache_core_ids(t) << CACHE_CORES_SHIFT |
-		  kc_cache_sharing_ids(t, k->share) << CACHE_SHARING_SHIFT;
+	out[0] |= kc_cache_core_ids(t) << CACHE_CORES_SHIFT | kc_cache_sharing_ids(t, k->share)
+								      << CACHE_SHARING_SHIFT;
 }
 
 void kc_cache_leaf8000001d(const struct kc_cache *k, const struct kc_topology *t, uint32_t out[4])
@@ -155,9 +157,20 @@ uint32_t kc_cache_amd_l1(const struct kc_cache *k)
 /* APM Vol. 3, E.4.6: the 4-bit associativity code of 0x80000006 (0: none or not encodable). */
 static uint32_t amd_assoc_code(unsigned ways)
 {
-	static const struct { uint8_t ways, code; } codes[] = {
-		{ 1, 0x1 }, { 2, 0x2 }, { 4, 0x4 }, { 8, 0x6 }, { 16, 0x8 }, { 32, 0xa },
-		{ 48, 0xb }, { 64, 0xc }, { 96, 0xd }, { 128, 0xe }, { 255, 0xf } /* fully */,
+	static const struct {
+		uint8_t ways, code;
+	} codes[] = {
+		{ 1, 0x1 },
+		{ 2, 0x2 },
+		{ 4, 0x4 },
+		{ 8, 0x6 },
+		{ 16, 0x8 },
+		{ 32, 0xa },
+		{ 48, 0xb },
+		{ 64, 0xc },
+		{ 96, 0xd },
+		{ 128, 0xe },
+		{ 255, 0xf } /* fully */,
 	};
 	for (size_t i = 0; i < KC_ARRAY_SIZE(codes); i++)
 		if (codes[i].ways == ways)
@@ -300,7 +313,8 @@ static int put_host_cache_subleaves(struct kc_resolve *c, uint32_t fn)
 		uint32_t v[4];
 		host_regs(c, fn, i, v);
 		if (fn == 4 && (v[0] & 0x1f)) {
-			uint32_t host_sharing = ((v[0] >> CACHE_SHARING_SHIFT) & CACHE_SHARING_MAX) + 1;
+			uint32_t host_sharing =
+				((v[0] >> CACHE_SHARING_SHIFT) & CACHE_SHARING_MAX) + 1;
 			v[0] &= ~(CACHE_CORES_MAX << CACHE_CORES_SHIFT);
 			v[0] |= kc_cache_core_ids(&c->topo) << CACHE_CORES_SHIFT;
 			if (host_sharing > kc_topo_threads_per_pkg(&c->topo)) {
@@ -363,7 +377,7 @@ int kc_caches_build(struct kc_resolve *c)
 		if (fn > (fn & 0x80000000u ? xlevel : level))
 			continue;
 		int r = c->cfg->host_cache_info ? put_host_cache_leaf(c, fn)
-						 : put_cache_leaf(c, t, fn, level);
+						: put_cache_leaf(c, t, fn, level);
 		if (r)
 			return r;
 	}

@@ -23,8 +23,8 @@ static uint32_t flags_for(uint32_t fn)
 	return kc_leaf_is_indexed(fn) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX : 0;
 }
 
-static int put(struct kc_resolve *c, uint32_t fn, uint32_t idx, uint32_t a, uint32_t b,
-	       uint32_t cx, uint32_t d)
+static int put(struct kc_resolve *c, uint32_t fn, uint32_t idx, uint32_t a, uint32_t b, uint32_t cx,
+	       uint32_t d)
 {
 	if (kc_result_set(c->r, fn, idx, flags_for(fn), a, b, cx, d))
 		return 0;
@@ -167,9 +167,10 @@ static int put_basic_leaf(struct kc_resolve *c, uint32_t fn)
 		return put(c, 0, 0, c->level, b, cx, d);
 	case 1:
 		/* EBX: CLFLUSH size and the package's logical processor count; APIC ID per vCPU. */
-		return put(c, 1, 0, encode_fms(c->model), kc_topo_leaf1_ebx(&c->topo, c->intel_like), 0, 0);
-	case 2:  /* cache descriptors: kc_caches_build */
-	case 4:  /* deterministic cache parameters: kc_caches_build */
+		return put(c, 1, 0, encode_fms(c->model),
+			   kc_topo_leaf1_ebx(&c->topo, c->intel_like), 0, 0);
+	case 2: /* cache descriptors: kc_caches_build */
+	case 4: /* deterministic cache parameters: kc_caches_build */
 		return 0;
 	case 5:
 		/* MONITOR/MWAIT: QEMU always reports the EMX and IBE flags, no geometry. */
@@ -184,14 +185,16 @@ static int put_basic_leaf(struct kc_resolve *c, uint32_t fn)
 	case 0xd:
 		return 0; /* kc_xsave_build */
 	case 0x12: /* SGX: the host's geometry, feature words written below */
-		return guest_has(c, KC_F_SGX) ? put_host_subleaves(c, 0x12) : put(c, 0x12, 0, 0, 0, 0, 0);
+		return guest_has(c, KC_F_SGX) ? put_host_subleaves(c, 0x12)
+					      : put(c, 0x12, 0, 0, 0, 0, 0);
 	case 0x14:
 		return put_leaf14(c);
 	case 0x1c:
 		return put_leaf_1c(c);
 	case 0x1d: /* AMX tile palette */
 	case 0x1e: /* AMX TMUL */
-		return guest_has(c, KC_F_AMX_TILE) ? put_host_subleaves(c, fn) : put(c, fn, 0, 0, 0, 0, 0);
+		return guest_has(c, KC_F_AMX_TILE) ? put_host_subleaves(c, fn)
+						   : put(c, fn, 0, 0, 0, 0, 0);
 	case 0x24:
 		return put_leaf24(c);
 	default:
@@ -247,7 +250,8 @@ static int put_ext_leaf(struct kc_resolve *c, uint32_t fn)
 		return put(c, fn, 0, address_sizes(c), 0,
 			   c->intel_like ? 0 : kc_topo_80000008_ecx(&c->topo), 0);
 	case 0x8000000a: /* SVM: revision 1 and 16 ASIDs, as QEMU reports; EDX is the SVM word */
-		return guest_has(c, KC_F_SVM) ? put(c, fn, 0, 1, 0x10, 0, 0) : put(c, fn, 0, 0, 0, 0, 0);
+		return guest_has(c, KC_F_SVM) ? put(c, fn, 0, 1, 0x10, 0, 0)
+					      : put(c, fn, 0, 0, 0, 0, 0);
 	case 0x80000022:
 		return put_leaf_80000022(c);
 	default:
@@ -352,9 +356,10 @@ static void raise_for_word(struct kc_resolve *c, unsigned w)
 static void compute_levels(struct kc_resolve *c)
 {
 	static const unsigned words[] = {
-		KC_W_7_0_EBX, KC_W_1_EDX, KC_W_1_ECX, KC_W_6_EAX, KC_W_7_0_ECX, KC_W_7_1_EAX,
-		KC_W_7_1_ECX, KC_W_7_1_EDX, KC_W_7_2_EDX, KC_W_8000_0001_EDX, KC_W_8000_0001_ECX,
-		KC_W_8000_0007_EDX, KC_W_8000_0008_EBX, KC_W_C000_0001_EDX, KC_W_SVM, KC_W_XSAVE,
+		KC_W_7_0_EBX,	    KC_W_1_EDX,		KC_W_1_ECX,	    KC_W_6_EAX,
+		KC_W_7_0_ECX,	    KC_W_7_1_EAX,	KC_W_7_1_ECX,	    KC_W_7_1_EDX,
+		KC_W_7_2_EDX,	    KC_W_8000_0001_EDX, KC_W_8000_0001_ECX, KC_W_8000_0007_EDX,
+		KC_W_8000_0008_EBX, KC_W_C000_0001_EDX, KC_W_SVM,	    KC_W_XSAVE,
 	};
 	const struct kvmcpu_model *m = c->model;
 	/* From the table's own levels: svm (off under KVM) or avx10 may have raised the others. */
@@ -400,7 +405,8 @@ static int resolve_phys_bits(struct kc_resolve *c)
 		if (cfg->phys_bits)
 			return kc_fail(c->err, -EINVAL, "remove phys-bits, or pick a 64-bit model",
 				       "phys-bits=%u: '%s' is a 32-bit model, whose width is fixed "
-				       "(36 with PAE or PSE-36, else 32)", cfg->phys_bits, c->model->name);
+				       "(36 with PAE or PSE-36, else 32)",
+				       cfg->phys_bits, c->model->name);
 		c->phys_bits = guest_has(c, KC_F_PAE) || guest_has(c, KC_F_PSE36) ? 36 : 32;
 		return 0;
 	}
@@ -411,9 +417,11 @@ static int resolve_phys_bits(struct kc_resolve *c)
 		return 0;
 	}
 	if (cfg->phys_bits > host)
-		return kc_fail(c->err, -EINVAL, "use phys-bits=N with N at most the host's, or host-phys-bits",
-			       "phys-bits=%u is wider than this host's %u physical address bits (%s)",
-			       cfg->phys_bits, host, c->host->origin);
+		return kc_fail(
+			c->err, -EINVAL,
+			"use phys-bits=N with N at most the host's, or host-phys-bits",
+			"phys-bits=%u is wider than this host's %u physical address bits (%s)",
+			cfg->phys_bits, host, c->host->origin);
 	c->phys_bits = cfg->phys_bits ? cfg->phys_bits : 40;
 	return 0;
 }

@@ -95,7 +95,8 @@ static int add_vmx_msrs(struct kc_resolve *c)
 		uint64_t value;
 		bool write;
 	} plan[] = {
-		{ 0x480, "IA32_VMX_BASIC", g[KC_W_VMX_BASIC] | (basic & VMX_BASIC_HOST_FIELDS), true },
+		{ 0x480, "IA32_VMX_BASIC", g[KC_W_VMX_BASIC] | (basic & VMX_BASIC_HOST_FIELDS),
+		  true },
 		{ 0x485, "IA32_VMX_MISC", g[KC_W_VMX_MISC] | (misc & VMX_MISC_HOST_FIELDS), true },
 		{ 0x486, "IA32_VMX_CR0_FIXED0", VMX_CR0_FIXED0, true },
 		{ 0x488, "IA32_VMX_CR4_FIXED0", VMX_CR4_FIXED0, true },
@@ -145,7 +146,8 @@ int kc_msrs_build(struct kc_resolve *c)
 		r = add(c, 0xcf, c->r->words[KC_W_CORE_CAPABILITY], "IA32_CORE_CAPABILITIES");
 	uint64_t perf = 0;
 	if (!r && guest_has_pmu(c) && kvmcpu_host_msr(c->host, 0x345, &perf) == 1 && perf)
-		r = add(c, 0x345, perf & c->r->words[KC_W_PERF_CAPABILITIES], "IA32_PERF_CAPABILITIES");
+		r = add(c, 0x345, perf & c->r->words[KC_W_PERF_CAPABILITIES],
+			"IA32_PERF_CAPABILITIES");
 	if (!r && c->cfg->nested && guest_has(c, KC_F_VMX))
 		r = add_vmx_msrs(c);
 	return r;

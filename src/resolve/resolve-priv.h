@@ -13,14 +13,14 @@ struct kc_resolve {
 	const struct kvmcpu_host *host;
 	struct kvmcpu_result *r;
 	const struct kvmcpu_model *model; /* NULL for host/max */
-	uint64_t want[KC_NWORDS];         /* what the model (and the user) ask for */
-	uint64_t host_words[KC_NWORDS];   /* what the host supports */
+	uint64_t want[KC_NWORDS]; /* what the model (and the user) ask for */
+	uint64_t host_words[KC_NWORDS]; /* what the host supports */
 	char vendor[13];
-	bool intel_like;                  /* VMX-style vendor (Intel, Zhaoxin/Centaur) */
+	bool intel_like; /* VMX-style vendor (Intel, Zhaoxin/Centaur) */
 	struct kc_topology topo;
 	/* The leaf limits after QEMU's auto-level rules (kc_leaves_build_model). */
 	uint32_t level, xlevel, xlevel2, level_func7;
-	unsigned phys_bits;               /* 0x80000008 EAX[7:0] */
+	unsigned phys_bits; /* 0x80000008 EAX[7:0] */
 	struct kvmcpu_error *err;
 };
 

@@ -33,7 +33,8 @@ int kvmcpu_resolve(const struct kvmcpu_config *cfg, const struct kvmcpu_host *ho
 		   struct kvmcpu_result **out, struct kvmcpu_error *err)
 {
 	if (!cfg || !host || !out)
-		return kc_fail(err, -EINVAL, NULL, "kvmcpu_resolve needs a config, a host and *out");
+		return kc_fail(err, -EINVAL, NULL,
+			       "kvmcpu_resolve needs a config, a host and *out");
 	struct kvmcpu_result *r = kc_result_new();
 	if (!r)
 		return kc_fail(err, -ENOMEM, NULL, "out of memory");
@@ -41,7 +42,8 @@ int kvmcpu_resolve(const struct kvmcpu_config *cfg, const struct kvmcpu_host *ho
 	r->topo = cfg->topo;
 	c.model = cfg->kind == KC_CPU_MODEL ? cfg->model : NULL;
 	r->model = c.model;
-	kc_strlcpy(c.vendor, c.model ? c.model->vendor : kvmcpu_host_vendor(host), sizeof(c.vendor));
+	kc_strlcpy(c.vendor, c.model ? c.model->vendor : kvmcpu_host_vendor(host),
+		   sizeof(c.vendor));
 	c.intel_like = kc_vendor_is_intel_compatible(c.vendor);
 
 	int ret = check_vcpu_count(&c);
@@ -67,10 +69,12 @@ int kvmcpu_resolve(const struct kvmcpu_config *cfg, const struct kvmcpu_host *ho
 	/* Hyper-V enlightenments follow the host's hardware: eVMCS exists only on VMX hosts. */
 	if (!ret)
 		ret = kc_hv_resolve(cfg->hv_spec, cfg->nested,
-				    kc_vendor_is_intel_compatible(kvmcpu_host_vendor(host)), host, r, err);
+				    kc_vendor_is_intel_compatible(kvmcpu_host_vendor(host)), host,
+				    r, err);
 	if (ret) {
 		if (err && !err->code)
-			kc_fail(err, ret, NULL, "resolving '%s' failed: %s", cfg->cpu, kvmcpu_strerror(ret));
+			kc_fail(err, ret, NULL, "resolving '%s' failed: %s", cfg->cpu,
+				kvmcpu_strerror(ret));
 		kvmcpu_result_free(r);
 		return ret;
 	}

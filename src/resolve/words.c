@@ -53,22 +53,23 @@ static int clear_nested_words(struct kc_resolve *c)
 {
 	static const int vmx_words[] = {
 		KC_W_VMX_PROCBASED_CTLS, KC_W_VMX_SECONDARY_CTLS, KC_W_VMX_PINBASED_CTLS,
-		KC_W_VMX_EXIT_CTLS, KC_W_VMX_ENTRY_CTLS, KC_W_VMX_MISC, KC_W_VMX_EPT_VPID_CAPS,
-		KC_W_VMX_BASIC, KC_W_VMX_VMFUNC,
+		KC_W_VMX_EXIT_CTLS,	 KC_W_VMX_ENTRY_CTLS,	  KC_W_VMX_MISC,
+		KC_W_VMX_EPT_VPID_CAPS,	 KC_W_VMX_BASIC,	  KC_W_VMX_VMFUNC,
 	};
 	bool nested = c->cfg->nested;
 	for (size_t i = 0; i < KC_ARRAY_SIZE(vmx_words) && !(nested && c->intel_like); i++) {
 		int w = vmx_words[i];
-		if (c->want[w] && kc_result_notice_text(c->r, KVMCPU_NOTICE_DEPENDENCY, w, c->want[w],
-							 kc_words[w].name,
-							 "cleared: VMX capabilities need vmx (nested_virt)"))
+		if (c->want[w] &&
+		    kc_result_notice_text(c->r, KVMCPU_NOTICE_DEPENDENCY, w, c->want[w],
+					  kc_words[w].name,
+					  "cleared: VMX capabilities need vmx (nested_virt)"))
 			return -ENOMEM;
 		c->want[w] = 0;
 	}
 	if (!(nested && !c->intel_like)) {
 		if (c->want[KC_W_SVM] &&
-		    kc_result_notice_text(c->r, KVMCPU_NOTICE_DEPENDENCY, KC_W_SVM, c->want[KC_W_SVM],
-					  kc_words[KC_W_SVM].name,
+		    kc_result_notice_text(c->r, KVMCPU_NOTICE_DEPENDENCY, KC_W_SVM,
+					  c->want[KC_W_SVM], kc_words[KC_W_SVM].name,
 					  "cleared: SVM features need svm (nested_virt)"))
 			return -ENOMEM;
 		c->want[KC_W_SVM] = 0;
@@ -95,22 +96,27 @@ static int force(struct kc_resolve *c, int f, bool on, const char *why)
  */
 static int apply_model_rules(struct kc_resolve *c)
 {
-	static const int pv_on[] = { KC_F_KVMCLOCK, KC_F_KVM_NOPIODELAY, KC_F_KVM_ASYNCPF,
-				     KC_F_KVM_STEAL_TIME, KC_F_KVM_PV_EOI, KC_F_KVMCLOCK_STABLE_BIT };
+	static const int pv_on[] = { KC_F_KVMCLOCK,    KC_F_KVM_NOPIODELAY,
+				     KC_F_KVM_ASYNCPF, KC_F_KVM_STEAL_TIME,
+				     KC_F_KVM_PV_EOI,  KC_F_KVMCLOCK_STABLE_BIT };
 	int r = 0;
 	for (size_t i = 0; i < KC_ARRAY_SIZE(pv_on); i++)
 		kc_words_set(c->want, pv_on[i], true);
 	kc_words_set(c->want, KC_F_KVM_MSI_EXT_DEST_ID, false);
-	r |= force(c, KC_F_X2APIC, true, "set: KVM's in-kernel APIC provides x2APIC on every model");
-	r |= force(c, KC_F_MONITOR, false, "cleared: KVM does not give guests MONITOR/MWAIT by default");
+	r |= force(c, KC_F_X2APIC, true,
+		   "set: KVM's in-kernel APIC provides x2APIC on every model");
+	r |= force(c, KC_F_MONITOR, false,
+		   "cleared: KVM does not give guests MONITOR/MWAIT by default");
 	r |= force(c, KC_F_ACPI, false, "cleared: the ACPI thermal MSRs are not emulated by KVM");
 	r |= force(c, KC_F_VME, true, "set: VME is a baseline bit of every x86-64 CPU");
 	r |= force(c, KC_F_HYPERVISOR, true, "set: the guest runs under a hypervisor");
 	bool nested = c->cfg->nested;
 	r |= force(c, KC_F_VMX, nested && c->intel_like,
-		   nested ? "set: nested_virt" : "cleared: vmx/svm are exposed only with nested_virt");
+		   nested ? "set: nested_virt"
+			  : "cleared: vmx/svm are exposed only with nested_virt");
 	r |= force(c, KC_F_SVM, nested && !c->intel_like,
-		   nested ? "set: nested_virt" : "cleared: vmx/svm are exposed only with nested_virt");
+		   nested ? "set: nested_virt"
+			  : "cleared: vmx/svm are exposed only with nested_virt");
 	return r ? -ENOMEM : clear_nested_words(c);
 }
 
@@ -120,14 +126,17 @@ static int apply_user_mods(struct kc_resolve *c)
 		const struct kc_cpu_mod *m = &c->cfg->mods[i];
 		const struct kvmcpu_feature_info *f = &kc_features[m->feature];
 		/* Rule 3: vmx/svm come with nested_virt, which also plans the VMX MSRs. */
-		if (m->enable && !c->cfg->nested && (m->feature == KC_F_VMX || m->feature == KC_F_SVM))
-			return kc_fail(c->err, -EINVAL, "add nested_virt (--nested) and drop the modifier",
-				       "'+%s' needs nested_virt: a guest hypervisor is enabled with "
-				       "nested_virt, which also gives it the VMX/SVM capabilities",
-				       f->name);
+		if (m->enable && !c->cfg->nested &&
+		    (m->feature == KC_F_VMX || m->feature == KC_F_SVM))
+			return kc_fail(
+				c->err, -EINVAL, "add nested_virt (--nested) and drop the modifier",
+				"'+%s' needs nested_virt: a guest hypervisor is enabled with "
+				"nested_virt, which also gives it the VMX/SVM capabilities",
+				f->name);
 		kc_words_set(c->want, m->feature, m->enable);
 		if (kc_result_notice_text(c->r, KVMCPU_NOTICE_USER, (int)f->word, f->mask, f->name,
-					  m->enable ? "enabled by the CPU spec" : "disabled by the CPU spec"))
+					  m->enable ? "enabled by the CPU spec"
+						    : "disabled by the CPU spec"))
 			return -ENOMEM;
 	}
 	return 0;
@@ -146,7 +155,8 @@ static int apply_topology_rules(struct kc_resolve *c)
 	kc_words_set(c->host_words, KC_F_HT, true);
 	int r = force(c, KC_F_HT, true, "set: the package has several logical processors (smp)");
 	bool intel_or_zhaoxin = !strcmp(c->vendor, "GenuineIntel") ||
-				!strcmp(c->vendor, "CentaurHauls") || !strcmp(c->vendor, "  Shanghai  ");
+				!strcmp(c->vendor, "CentaurHauls") ||
+				!strcmp(c->vendor, "  Shanghai  ");
 	if (!r && !intel_or_zhaoxin)
 		r = force(c, KC_F_CMP_LEGACY, true,
 			  "set: the package has several logical processors (smp)");
@@ -161,9 +171,10 @@ static int check_user_enables(struct kc_resolve *c)
 		if (!m->enable || kc_words_have(c->host_words, m->feature))
 			continue;
 		const struct kvmcpu_feature_info *f = &kc_features[m->feature];
-		return kc_fail(c->err, -ENOTSUP, "remove it from the spec, or run on a host that has it",
-			       "CPU feature '%s' was requested but this host (%s) does not support it",
-			       f->name, c->host->origin);
+		return kc_fail(
+			c->err, -ENOTSUP, "remove it from the spec, or run on a host that has it",
+			"CPU feature '%s' was requested but this host (%s) does not support it",
+			f->name, c->host->origin);
 	}
 	return 0;
 }
@@ -182,21 +193,27 @@ static int check_nested(struct kc_resolve *c)
 	/* The vendor may come from a recorded host: print it tamed. */
 	char vendor[13];
 	for (size_t i = 0; i < sizeof(vendor); i++)
-		vendor[i] = c->vendor[i] && (c->vendor[i] < 0x20 || c->vendor[i] > 0x7e) ? '?' : c->vendor[i];
+		vendor[i] = c->vendor[i] && (c->vendor[i] < 0x20 || c->vendor[i] > 0x7e)
+				    ? '?'
+				    : c->vendor[i];
 	vendor[12] = '\0';
 	/* Loading a module cannot give vmx to an AMD host, nor svm to an Intel one. */
 	bool host_intel = kc_vendor_is_intel_compatible(c->host->vendor);
-	const char *hint = host_intel != c->intel_like
-		? (host_intel ? "this Intel-compatible host nests with vmx: use an Intel model with "
-				"nested_virt, or drop it"
-			      : "this AMD-compatible host nests with svm: use an AMD model with "
-				"nested_virt, or drop it")
-		: (host_intel ? "drop nested_virt, or load kvm_intel with nested=1"
-			      : "drop nested_virt, or load kvm_amd with nested=1");
-	return kc_fail(c->err, -ENOTSUP, hint,
-		       "nested_virt needs '%s' for an %s guest (vendor %s), and this host (%s) does not "
-		       "support it", kc_features[f].name, c->intel_like ? "Intel-compatible" : "AMD-compatible",
-		       vendor, c->host->origin);
+	const char *hint =
+		host_intel != c->intel_like
+			? (host_intel
+				   ? "this Intel-compatible host nests with vmx: use an Intel model with "
+				     "nested_virt, or drop it"
+				   : "this AMD-compatible host nests with svm: use an AMD model with "
+				     "nested_virt, or drop it")
+			: (host_intel ? "drop nested_virt, or load kvm_intel with nested=1"
+				      : "drop nested_virt, or load kvm_amd with nested=1");
+	return kc_fail(
+		c->err, -ENOTSUP, hint,
+		"nested_virt needs '%s' for an %s guest (vendor %s), and this host (%s) does not "
+		"support it",
+		kc_features[f].name, c->intel_like ? "Intel-compatible" : "AMD-compatible", vendor,
+		c->host->origin);
 }
 
 /* Appends @text at @pos of @buf (always terminated); returns the new end. */
@@ -220,7 +237,8 @@ static int dep_notice(const struct kc_feature_dep *d, uint64_t gone, void *ctx)
 	char reason[208];
 	size_t n = append(reason, sizeof(reason), 0, "cleared: needs ");
 	unsigned named = 0;
-	for (unsigned i = kc_word_features[d->from_word]; i < kc_word_features[d->from_word + 1]; i++) {
+	for (unsigned i = kc_word_features[d->from_word]; i < kc_word_features[d->from_word + 1];
+	     i++) {
 		if (!(kc_features[i].mask & d->from_mask))
 			continue;
 		n = append(reason, sizeof(reason), n, named++ ? " or " : "");
@@ -231,7 +249,8 @@ static int dep_notice(const struct kc_feature_dep *d, uint64_t gone, void *ctx)
 	n = append(reason, sizeof(reason), n, ", which is off ");
 	append(reason, sizeof(reason), n, dc->where);
 	const char *kept = kc_result_keep(dc->r, reason);
-	return kept ? notice_word(dc->r, KVMCPU_NOTICE_DEPENDENCY, d->to_word, gone, kept) : -ENOMEM;
+	return kept ? notice_word(dc->r, KVMCPU_NOTICE_DEPENDENCY, d->to_word, gone, kept)
+		    : -ENOMEM;
 }
 
 /* Dependencies, host mask, dependencies again (a feature whose prerequisite the host lacks goes). */

@@ -28,7 +28,8 @@ static uint64_t host_mask(const struct kvmcpu_host *h, bool xss)
 {
 	uint32_t sub = xss ? 1 : 0;
 	int lo = xss ? KVMCPU_ECX : KVMCPU_EAX, hi = KVMCPU_EDX;
-	return (uint64_t)kc_host_cpuid_reg(h, 0xd, sub, hi) << 32 | kc_host_cpuid_reg(h, 0xd, sub, lo);
+	return (uint64_t)kc_host_cpuid_reg(h, 0xd, sub, hi) << 32 |
+	       kc_host_cpuid_reg(h, 0xd, sub, lo);
 }
 
 /* The components the guest gets: x87 and SSE with XSAVE, the rest as their features say. */
@@ -154,7 +155,8 @@ int kc_xsave_build(struct kc_resolve *c)
 		const struct kvmcpu_cpuid_entry *h = kvmcpu_host_cpuid_find(c->host, 0xd, i);
 		bool supervisor = xss & (1ull << i);
 		/* Supervisor components have no fixed offset (EBX 0); ECX bit 0 marks them. */
-		r = put(c, i, h->eax, supervisor ? 0 : h->ebx, component_ecx(h->ecx, supervisor), 0);
+		r = put(c, i, h->eax, supervisor ? 0 : h->ebx, component_ecx(h->ecx, supervisor),
+			0);
 	}
 	return r;
 }

@@ -24,7 +24,7 @@ struct kvmcpu_result {
 	size_t ncaps;
 	struct kvmcpu_notice *notices;
 	size_t nnotices, capnotices;
-	struct kc_text_chunk *texts;      /* formatted notice strings, freed with the result */
+	struct kc_text_chunk *texts; /* formatted notice strings, freed with the result */
 	const struct kvmcpu_model *model;
 	uint64_t words[KC_NWORDS]; /* guest feature words */
 	/*
@@ -43,9 +43,9 @@ void kc_result_vcpu_patch(const struct kvmcpu_result *r, unsigned vcpu,
  * Sets (adds or replaces) the entry (function, index). Returns a pointer to it
  * or NULL when the table is full. Keeps the table sorted.
  */
-struct kvmcpu_cpuid_entry *kc_result_set(struct kvmcpu_result *r, uint32_t function,
-					 uint32_t index, uint32_t flags, uint32_t eax,
-					 uint32_t ebx, uint32_t ecx, uint32_t edx);
+struct kvmcpu_cpuid_entry *kc_result_set(struct kvmcpu_result *r, uint32_t function, uint32_t index,
+					 uint32_t flags, uint32_t eax, uint32_t ebx, uint32_t ecx,
+					 uint32_t edx);
 /* The entry or NULL (mutable). */
 struct kvmcpu_cpuid_entry *kc_result_get(struct kvmcpu_result *r, uint32_t function,
 					 uint32_t index);
@@ -68,8 +68,8 @@ const char *kc_result_keep(struct kvmcpu_result *r, const char *text);
 /* Allocates an empty result. */
 struct kvmcpu_result *kc_result_new(void);
 /* Records an explained change; @subject and the formatted reason are copied. */
-int kc_result_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int word,
-		     uint64_t mask, const char *subject, const char *fmt, ...)
+int kc_result_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int word, uint64_t mask,
+		     const char *subject, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
 #endif

@@ -76,9 +76,9 @@ static size_t entry_pos(const struct kvmcpu_result *r, uint32_t fn, uint32_t idx
 	return lo;
 }
 
-struct kvmcpu_cpuid_entry *kc_result_set(struct kvmcpu_result *r, uint32_t function,
-					 uint32_t index, uint32_t flags, uint32_t eax,
-					 uint32_t ebx, uint32_t ecx, uint32_t edx)
+struct kvmcpu_cpuid_entry *kc_result_set(struct kvmcpu_result *r, uint32_t function, uint32_t index,
+					 uint32_t flags, uint32_t eax, uint32_t ebx, uint32_t ecx,
+					 uint32_t edx)
 {
 	bool found;
 	size_t pos = entry_pos(r, function, index, &found);
@@ -90,14 +90,18 @@ struct kvmcpu_cpuid_entry *kc_result_set(struct kvmcpu_result *r, uint32_t funct
 		r->nentries++;
 	}
 	r->entries[pos] = (struct kvmcpu_cpuid_entry){
-		.function = function, .index = index, .flags = flags,
-		.eax = eax, .ebx = ebx, .ecx = ecx, .edx = edx,
+		.function = function,
+		.index = index,
+		.flags = flags,
+		.eax = eax,
+		.ebx = ebx,
+		.ecx = ecx,
+		.edx = edx,
 	};
 	return &r->entries[pos];
 }
 
-struct kvmcpu_cpuid_entry *kc_result_get(struct kvmcpu_result *r, uint32_t function,
-					 uint32_t index)
+struct kvmcpu_cpuid_entry *kc_result_get(struct kvmcpu_result *r, uint32_t function, uint32_t index)
 {
 	bool found;
 	size_t pos = entry_pos(r, function, index, &found);
@@ -184,8 +188,8 @@ int kc_result_notice_text(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind,
 	return 0;
 }
 
-int kc_result_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int word,
-		     uint64_t mask, const char *subject, const char *fmt, ...)
+int kc_result_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int word, uint64_t mask,
+		     const char *subject, const char *fmt, ...)
 {
 	char reason[256];
 	va_list ap;
@@ -199,8 +203,7 @@ int kc_result_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind, int 
 	return kc_result_notice_text(r, kind, word, mask, kept_subject, kept_reason);
 }
 
-const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid(const struct kvmcpu_result *r,
-						     size_t *count)
+const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid(const struct kvmcpu_result *r, size_t *count)
 {
 	if (count)
 		*count = r ? r->nentries : 0;
@@ -254,7 +257,8 @@ int kvmcpu_result_cpuid_vcpu(const struct kvmcpu_result *r, unsigned vcpu,
 			     struct kvmcpu_error *err)
 {
 	if (!r || !out || !count)
-		return kc_fail(err, -EINVAL, NULL, "kvmcpu_result_cpuid_vcpu needs a result, "
+		return kc_fail(err, -EINVAL, NULL,
+			       "kvmcpu_result_cpuid_vcpu needs a result, "
 			       "an output table and a count");
 	if (vcpu >= r->topo.cpus)
 		return kc_fail(err, -EINVAL, "vCPU indexes run from 0 to the smp count - 1",

@@ -26,11 +26,11 @@ struct kc_json {
 	union {
 		bool boolean;
 		struct {
-			char *text;       /* as written */
+			char *text; /* as written */
 			uint64_t magnitude; /* |value| when integer && fits_u64 */
-			bool integer;     /* no fraction, no exponent */
+			bool integer; /* no fraction, no exponent */
 			bool negative;
-			bool fits_u64;    /* magnitude holds the exact |value| */
+			bool fits_u64; /* magnitude holds the exact |value| */
 		} num;
 		struct {
 			char *s;
@@ -58,10 +58,9 @@ struct kc_json_parser {
 
 /* ---- errors ---- */
 
-static int jp_fail_code(struct kc_json_parser *s, int code, const char *hint, const char *fmt,
-			...) __attribute__((format(printf, 4, 5)));
-static int jp_fail_code(struct kc_json_parser *s, int code, const char *hint, const char *fmt,
-			...)
+static int jp_fail_code(struct kc_json_parser *s, int code, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int jp_fail_code(struct kc_json_parser *s, int code, const char *hint, const char *fmt, ...)
 {
 	char what[256];
 	va_list ap;
@@ -300,8 +299,9 @@ static int jp_unicode_escape(struct kc_json_parser *s, struct jp_buf *b)
 				return jp_fail_eof(s);
 			s->line = line;
 			s->column = column;
-			return jp_fail(s, "high surrogate \\u%04X must be followed by a \\u low surrogate",
-				       hi);
+			return jp_fail(
+				s, "high surrogate \\u%04X must be followed by a \\u low surrogate",
+				hi);
 		}
 		jp_advance(s);
 		jp_advance(s);
@@ -311,8 +311,10 @@ static int jp_unicode_escape(struct kc_json_parser *s, struct jp_buf *b)
 		if (lo < 0xdc00 || lo > 0xdfff) {
 			s->line = line;
 			s->column = column;
-			return jp_fail(s, "high surrogate \\u%04X followed by \\u%04X, not a low surrogate",
-				       hi, lo);
+			return jp_fail(
+				s,
+				"high surrogate \\u%04X followed by \\u%04X, not a low surrogate",
+				hi, lo);
 		}
 		hi = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
 	}
@@ -406,7 +408,8 @@ static int jp_string(struct kc_json_parser *s, char **out, size_t *out_len)
 		if (c == '\\') {
 			r = jp_escape(s, &b);
 		} else if (c < 0x20) {
-			r = jp_fail(s, "control character 0x%02x in string (write it as an escape)", c);
+			r = jp_fail(s, "control character 0x%02x in string (write it as an escape)",
+				    c);
 		} else if (c < 0x80) {
 			/* A run of plain ASCII goes in at once: no line ends, one column each. */
 			const unsigned char *run = s->p;
@@ -495,9 +498,9 @@ static int jp_number(struct kc_json_parser *s, struct kc_json *v)
 	}
 	/* The digits are decimal by the grammar above; the library's number parser gives the value. */
 	if (v->u.num.integer)
-		v->u.num.fits_u64 = !kc_parse_number((const char *)int_start,
-						     (size_t)(int_end - int_start), KC_NUM_DEC_OR_0X,
-						     UINT64_MAX, &v->u.num.magnitude);
+		v->u.num.fits_u64 = !kc_parse_number(
+			(const char *)int_start, (size_t)(int_end - int_start), KC_NUM_DEC_OR_0X,
+			UINT64_MAX, &v->u.num.magnitude);
 	v->u.num.text = strndup((const char *)start, (size_t)(s->p - start));
 	if (!v->u.num.text)
 		return jp_fail_nomem(s);
@@ -569,7 +572,8 @@ static int jp_array(struct kc_json_parser *s, struct kc_json *v)
 		struct kc_json *item = NULL;
 
 		if (!jp_eof(s) && *s->p == ']')
-			return jp_fail(s, "expected a value after ',' (trailing commas are not allowed)");
+			return jp_fail(
+				s, "expected a value after ',' (trailing commas are not allowed)");
 		r = jp_value(s, &item);
 		if (r)
 			return r;
@@ -691,7 +695,9 @@ static int jp_object(struct kc_json_parser *s, struct kc_json *v)
 		if (jp_eof(s))
 			return jp_fail_eof(s);
 		if (*s->p == '}')
-			return jp_fail(s, "expected a string key after ',' (trailing commas are not allowed)");
+			return jp_fail(
+				s,
+				"expected a string key after ',' (trailing commas are not allowed)");
 		if (*s->p != '"')
 			return jp_fail(s, "expected a string key in double quotes");
 		r = jp_member(s, v, &cap);

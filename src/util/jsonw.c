@@ -11,8 +11,11 @@
 
 size_t kc_utf8_len(const unsigned char *p)
 {
-	size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-		 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	size_t n = p[0] < 0x80		   ? 1
+		   : (p[0] & 0xe0) == 0xc0 ? 2
+		   : (p[0] & 0xf0) == 0xe0 ? 3
+		   : (p[0] & 0xf8) == 0xf0 ? 4
+					   : 0;
 	if (n == 2 && p[0] < 0xc2)
 		return 0; /* overlong */
 	for (size_t i = 1; i < n; i++)
@@ -20,7 +23,8 @@ size_t kc_utf8_len(const unsigned char *p)
 			return 0;
 	if (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
 		return 0; /* overlong, or a UTF-16 surrogate */
-	if (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || p[0] > 0xf4 || (p[0] == 0xf4 && p[1] >= 0x90)))
+	if (n == 4 &&
+	    ((p[0] == 0xf0 && p[1] < 0x90) || p[0] > 0xf4 || (p[0] == 0xf4 && p[1] >= 0x90)))
 		return 0;
 	return n;
 }
@@ -33,7 +37,8 @@ void kc_jw_init(struct kc_jw *w, FILE *f)
 /* Output goes through the unlocked stdio calls: one thread writes each document. */
 static void indent(struct kc_jw *w)
 {
-	static const char spaces[] = "\n                                                                ";
+	static const char spaces[] =
+		"\n                                                                ";
 	size_t n = 1 + 2 * (size_t)w->depth;
 	fwrite_unlocked(spaces, 1, n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1, w->f);
 }
@@ -252,7 +257,8 @@ void kc_jw_word_list(struct kc_jw *w, const char *words)
 		if (!n)
 			break;
 		char word[128];
-		snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) - 1 ? n : sizeof(word) - 1), p);
+		snprintf(word, sizeof(word), "%.*s",
+			 (int)(n < sizeof(word) - 1 ? n : sizeof(word) - 1), p);
 		kc_jw_str(w, word);
 		p += n;
 	}

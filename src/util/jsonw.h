@@ -36,7 +36,7 @@ struct kc_jw {
 	int depth;
 	bool need_comma[32];
 	bool one_line[32]; /* containers written on one line */
-	bool spaced[32];   /* one-line objects: "{ "a": 1 }" */
+	bool spaced[32]; /* one-line objects: "{ "a": 1 }" */
 	bool after_key;
 };
 void kc_jw_init(struct kc_jw *w, FILE *f);

@@ -7,7 +7,10 @@
 #include "util/util.h"
 
 /* The name as <linux/kvm.h> spells it, and the number it gives. */
-#define CAP(name, recorded) { #name, name, recorded }
+#define CAP(name, recorded)                                                                        \
+	{                                                                                          \
+#name, name, recorded                                                              \
+	}
 
 const struct kc_kvm_cap kc_kvm_caps[] = {
 	/* Hyper-V emulation, recorded for the Hyper-V stage (docs/hyperv-enlightenments.md). */

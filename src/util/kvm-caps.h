@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 struct kc_kvm_cap {
-	const char *name;   /* "KVM_CAP_HYPERV" */
+	const char *name; /* "KVM_CAP_HYPERV" */
 	uint32_t number;
-	bool recorded;      /* a live host records its KVM_CHECK_EXTENSION answer */
+	bool recorded; /* a live host records its KVM_CHECK_EXTENSION answer */
 };
 
 extern const struct kc_kvm_cap kc_kvm_caps[];

@@ -35,7 +35,7 @@ void kc_kvm_sys_set(const struct kc_kvm_sys *sys);
 #define kc_open(path, flags) (kc_kvm_sys->open((path), (flags)))
 #define kc_close(fd) (kc_kvm_sys->close(fd))
 #define kc_ioctl(fd, request, arg) (kc_kvm_sys->ioctl((fd), (request), (uintptr_t)(arg)))
-#define kc_mmap(addr, len, prot, flags, fd, offset) \
+#define kc_mmap(addr, len, prot, flags, fd, offset)                                                \
 	(kc_kvm_sys->mmap((addr), (len), (prot), (flags), (fd), (offset)))
 #define kc_munmap(addr, len) (kc_kvm_sys->munmap((addr), (len)))
 

@@ -50,8 +50,7 @@ int kc_parse_number(const char *s, size_t len, enum kc_num_syntax syntax, uint64
 	return 0;
 }
 
-bool kc_parse_u64(const char *s, size_t len, enum kc_num_syntax syntax, uint64_t max,
-		  uint64_t *out)
+bool kc_parse_u64(const char *s, size_t len, enum kc_num_syntax syntax, uint64_t max, uint64_t *out)
 {
 	return kc_parse_number(s, len, syntax, max, out) == 0;
 }

@@ -17,8 +17,8 @@
  */
 enum kc_num_syntax {
 	KC_NUM_DEC_OR_0X = 0, /* decimal, or hex with a 0x prefix */
-	KC_NUM_HEX = 1,       /* hex, with or without a 0x prefix */
-	KC_NUM_0X_HEX = 2,    /* hex with a 0x prefix only */
+	KC_NUM_HEX = 1, /* hex, with or without a 0x prefix */
+	KC_NUM_0X_HEX = 2, /* hex with a 0x prefix only */
 };
 
 /*

@@ -12,11 +12,11 @@
 #include <stdint.h>
 
 struct kc_topology {
-	unsigned cpus;    /* vCPUs started (smp=N) */
+	unsigned cpus; /* vCPUs started (smp=N) */
 	unsigned sockets; /* packages */
-	unsigned dies;    /* dies per package */
+	unsigned dies; /* dies per package */
 	unsigned modules; /* modules per die */
-	unsigned cores;   /* cores per module */
+	unsigned cores; /* cores per module */
 	unsigned threads; /* threads per core */
 };
 
@@ -75,7 +75,8 @@ static inline struct kc_topo_ids kc_topo_ids_of(const struct kc_topology *t, uns
 static inline uint32_t kc_topo_apic_id(const struct kc_topology *t, unsigned index)
 {
 	struct kc_topo_ids id = kc_topo_ids_of(t, index);
-	return (uint32_t)id.pkg << kc_topo_pkg_offset(t) | (uint32_t)id.die << kc_topo_die_offset(t) |
+	return (uint32_t)id.pkg << kc_topo_pkg_offset(t) |
+	       (uint32_t)id.die << kc_topo_die_offset(t) |
 	       (uint32_t)id.module << kc_topo_module_offset(t) |
 	       (uint32_t)id.core << kc_topo_core_offset(t) | id.smt;
 }

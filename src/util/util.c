@@ -86,7 +86,8 @@ size_t kc_edit_distance(const char *a, const char *b)
 		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
 			size_t up = row[j];
-			size_t cost = fold((unsigned char)a[i - 1]) != fold((unsigned char)b[j - 1]);
+			size_t cost = fold((unsigned char)a[i - 1]) !=
+				      fold((unsigned char)b[j - 1]);
 			size_t best = diag + cost;
 			if (row[j] + 1 < best)
 				best = row[j] + 1;
@@ -131,7 +132,8 @@ void kc_suggest(const char *word, size_t n, kc_name_at_fn get, const void *ctx, 
 		for (size_t i = 0; i < n && max; i++) {
 			if (dist[i] != d)
 				continue;
-			int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", get(i, ctx));
+			int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 get(i, ctx));
 			if (w < 0 || (size_t)w >= len - used)
 				return;
 			used += (size_t)w;
@@ -189,7 +191,8 @@ int kc_read_fd(int fd, const char *what, size_t limit, char **data, size_t *len,
 			char *p = realloc(buf, ncap + 1);
 			if (!p) {
 				free(buf);
-				return kc_fail(err, -ENOMEM, NULL, "out of memory reading '%s'", what);
+				return kc_fail(err, -ENOMEM, NULL, "out of memory reading '%s'",
+					       what);
 			}
 			buf = p;
 			cap = ncap;
@@ -216,15 +219,14 @@ int kc_read_fd(int fd, const char *what, size_t limit, char **data, size_t *len,
 	return 0;
 }
 
-int kc_read_file(const char *path, size_t limit, char **data, size_t *len,
-		 struct kvmcpu_error *err)
+int kc_read_file(const char *path, size_t limit, char **data, size_t *len, struct kvmcpu_error *err)
 {
 	struct stat st;
 	/* The type is checked before opening: open() blocks on a FIFO and fails on a socket. */
 	if (stat(path, &st) < 0) {
 		int e = errno;
-		return kc_fail(err, -e, "check the path and its permissions", "cannot open '%s': %s",
-			       path, strerror(e));
+		return kc_fail(err, -e, "check the path and its permissions",
+			       "cannot open '%s': %s", path, strerror(e));
 	}
 	if (!S_ISREG(st.st_mode))
 		return refuse_kind(path, st.st_mode, err);
@@ -234,8 +236,8 @@ int kc_read_file(const char *path, size_t limit, char **data, size_t *len,
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
-		return kc_fail(err, -e, "check the path and its permissions", "cannot open '%s': %s",
-			       path, strerror(e));
+		return kc_fail(err, -e, "check the path and its permissions",
+			       "cannot open '%s': %s", path, strerror(e));
 	}
 	int r;
 	if (fstat(fd, &st) < 0) {
@@ -256,9 +258,27 @@ int kc_read_file(const char *path, size_t limit, char **data, size_t *len,
 bool kc_leaf_is_indexed(uint32_t function)
 {
 	switch (function) {
-	case 0x4: case 0x7: case 0xb: case 0xd: case 0xf: case 0x10: case 0x12: case 0x14:
-	case 0x17: case 0x18: case 0x1b: case 0x1d: case 0x1e: case 0x1f: case 0x20: case 0x23:
-	case 0x24: case 0x29: case 0x8000001d: case 0x80000020: case 0x80000026:
+	case 0x4:
+	case 0x7:
+	case 0xb:
+	case 0xd:
+	case 0xf:
+	case 0x10:
+	case 0x12:
+	case 0x14:
+	case 0x17:
+	case 0x18:
+	case 0x1b:
+	case 0x1d:
+	case 0x1e:
+	case 0x1f:
+	case 0x20:
+	case 0x23:
+	case 0x24:
+	case 0x29:
+	case 0x8000001d:
+	case 0x80000020:
+	case 0x80000026:
 		return true;
 	default:
 		return false;

@@ -43,7 +43,7 @@ struct msr_write {
 };
 
 struct vcpu_record {
-	unsigned long kvm_id;	/* KVM_CREATE_VCPU's argument */
+	unsigned long kvm_id; /* KVM_CREATE_VCPU's argument */
 	int fd;
 	unsigned cpuid_calls;
 	int cpuid_rc;
@@ -61,7 +61,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static ioctl_fn real_ioctl;
 static struct vcpu_record vcpus[MAX_VCPUS];
 static unsigned nvcpus;
-static unsigned short vcpu_of_fd[MAX_FDS];	/* vCPU slot + 1; 0: not a vCPU fd */
+static unsigned short vcpu_of_fd[MAX_FDS]; /* vCPU slot + 1; 0: not a vCPU fd */
 static unsigned char is_vm_fd[MAX_FDS];
 static struct cap_call vm_caps[MAX_CAPS];
 static unsigned nvm_caps;
@@ -78,13 +78,15 @@ static void write_caps(FILE *f, const struct cap_call *caps, unsigned n)
 
 static void write_vcpu(FILE *f, const struct vcpu_record *v)
 {
-	fprintf(f, "{\"kvm_id\":%lu,\"cpuid_calls\":%u,\"cpuid_rc\":%d,\"cpuid\":[",
-		v->kvm_id, v->cpuid_calls, v->cpuid_rc);
+	fprintf(f, "{\"kvm_id\":%lu,\"cpuid_calls\":%u,\"cpuid_rc\":%d,\"cpuid\":[", v->kvm_id,
+		v->cpuid_calls, v->cpuid_rc);
 	for (uint32_t i = 0; i < v->cpuid_nent; i++) {
 		const struct kvm_cpuid_entry2 *e = &v->cpuid[i];
-		fprintf(f, "%s{\"function\":%u,\"index\":%u,\"flags\":%u,\"eax\":%u,\"ebx\":%u,"
-			"\"ecx\":%u,\"edx\":%u}", i ? "," : "", e->function, e->index, e->flags,
-			e->eax, e->ebx, e->ecx, e->edx);
+		fprintf(f,
+			"%s{\"function\":%u,\"index\":%u,\"flags\":%u,\"eax\":%u,\"ebx\":%u,"
+			"\"ecx\":%u,\"edx\":%u}",
+			i ? "," : "", e->function, e->index, e->flags, e->eax, e->ebx, e->ecx,
+			e->edx);
 	}
 	fputs("],\"msrs\":[", f);
 	for (size_t i = 0; i < v->nmsrs; i++)
@@ -207,7 +209,8 @@ int ioctl(int fd, unsigned long request, ...)
 		pthread_mutex_lock(&lock);
 		if (rc >= 0 && rc < MAX_FDS && fd >= 0 && fd < MAX_FDS && is_vm_fd[fd] &&
 		    nvcpus < MAX_VCPUS) {
-			vcpus[nvcpus] = (struct vcpu_record){ .kvm_id = (unsigned long)arg, .fd = rc };
+			vcpus[nvcpus] = (struct vcpu_record){ .kvm_id = (unsigned long)arg,
+							      .fd = rc };
 			vcpu_of_fd[rc] = (unsigned short)(++nvcpus);
 			save();
 		}

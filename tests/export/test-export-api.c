@@ -49,7 +49,8 @@ int main(void)
 	CHECK(kvmcpu_export_format_name(KVMCPU_EXPORT_NFORMATS) == NULL);
 
 	struct kvmcpu_config *cfg = NULL;
-	struct kvmcpu_result *r = resolve("cpu=Skylake-Server+no_hle,hv=windows+tlbflush_ext", h, &cfg);
+	struct kvmcpu_result *r = resolve("cpu=Skylake-Server+no_hle,hv=windows+tlbflush_ext", h,
+					  &cfg);
 	struct kvmcpu_export_opts o = { .format = KVMCPU_EXPORT_QEMU };
 	char buf[8192], small[8], lost[512];
 	size_t needed = 0;
@@ -69,9 +70,11 @@ int main(void)
 	CHECK_EQ(needed, whole);
 
 	/* NULL arguments and formats out of range. */
-	CHECK_EQ(kvmcpu_result_export(NULL, cfg, &o, buf, sizeof(buf), NULL, NULL, 0, &err), -EINVAL);
+	CHECK_EQ(kvmcpu_result_export(NULL, cfg, &o, buf, sizeof(buf), NULL, NULL, 0, &err),
+		 -EINVAL);
 	CHECK_EQ(kvmcpu_result_export(r, NULL, &o, buf, sizeof(buf), NULL, NULL, 0, &err), -EINVAL);
-	CHECK_EQ(kvmcpu_result_export(r, cfg, NULL, buf, sizeof(buf), NULL, NULL, 0, &err), -EINVAL);
+	CHECK_EQ(kvmcpu_result_export(r, cfg, NULL, buf, sizeof(buf), NULL, NULL, 0, &err),
+		 -EINVAL);
 	o.format = KVMCPU_EXPORT_NFORMATS;
 	CHECK_EQ(kvmcpu_result_export(r, cfg, &o, buf, sizeof(buf), NULL, NULL, 0, &err), -EINVAL);
 

@@ -18,7 +18,7 @@ static const char *const host_files[NHOSTS] = {
 	"tests/hosts/hv-intel-noevmcs.txt",
 	"tests/hosts/hv-amd.txt",
 	"tests/hosts/hv-none-pvm.txt",
-	"tests/hosts/hv-intel-5.4-vcpu.txt",    /* vCPU ioctl only (5.0-5.10) */
+	"tests/hosts/hv-intel-5.4-vcpu.txt", /* vCPU ioctl only (5.0-5.10) */
 	"tests/hosts/hv-intel-4.19-legacy.txt", /* no HV-CPUID ioctl (before 5.0) */
 };
 static const bool host_intel[NHOSTS] = { true, true, false, false, true, true };
@@ -153,8 +153,7 @@ static const struct want table[] = {
 	/* Flags named on top of a preset. */
 	{ "windows+crash+xmm_input", false, H_AMD, 0x40000005, 0xAFF, 0, 0x80510, 0xE24, NEVER, 0,
 	  NULL },
-	{ "windows+no_stimer", false, H_EVMCS, 0x40000005, 0xAF7, 0, 0x100, 0xE24, NEVER, 0,
-	  NULL },
+	{ "windows+no_stimer", false, H_EVMCS, 0x40000005, 0xAF7, 0, 0x100, 0xE24, NEVER, 0, NULL },
 	{ "none+relaxed", false, H_EVMCS, 0x40000005, 0x60, 0, 0, 0x20, NEVER, 0, NULL },
 	{ "none+spinlocks=0x1fff", false, H_EVMCS, 0x40000005, 0x60, 0, 0, 0, 0x1FFF, 0, NULL },
 	{ "default+emsr_bitmap+tlbflush_direct", true, H_AMD, 0x4000000A, 0xA7F, 0, 0x100, 0x200,
@@ -177,8 +176,7 @@ static const struct want table[] = {
 	{ "default", false, H_L419, 0x40000005, 0xA7F, 0, 0x100, 0x8, NEVER, 0, "avic" },
 	{ "windows", false, H_L419, 0x40000005, 0xAFF, 0, 0x100, 0x82C, NEVER, 0, "ipi" },
 	{ "windows", true, H_L419, 0x40000005, 0x2AFF, 0, 0x100, 0x82C, NEVER, 0, "evmcs" },
-	{ "windows", true, H_L419, 0x40000005, 0x2AFF, 0, 0x100, 0x82C, NEVER, 0,
-	  "stimer_direct" },
+	{ "windows", true, H_L419, 0x40000005, 0x2AFF, 0, 0x100, 0x82C, NEVER, 0, "stimer_direct" },
 	/* Any spinlock count from 1 is taken as given (KVM and the TLFS set no minimum). */
 	{ "default+spinlocks=1", false, H_AMD, 0x40000005, 0xA7F, 0, 0x100, 0x200, 1, 0, NULL },
 	{ "default+spinlocks=0xFFE", false, H_AMD, 0x40000005, 0xA7F, 0, 0x100, 0x200, 0xFFE, 0,
@@ -199,21 +197,21 @@ static void check_case(const struct want *w)
 	const struct kvmcpu_cpuid_entry *e0 = leaf(r, 0x40000000);
 	if (!w->max) {
 		/* KVM's leaves stay where they are. */
-		CHECK_MSG(e0 && e0->ebx == 0x4B4D564B && e0->eax == 0x40000001, "%s: KVM leaf moved",
-		          what);
-		CHECK_MSG(!leaf(r, 0x40000003) && !leaf(r, 0x40000100), "%s: Hyper-V leaves present",
-		          what);
+		CHECK_MSG(e0 && e0->ebx == 0x4B4D564B && e0->eax == 0x40000001,
+			  "%s: KVM leaf moved", what);
+		CHECK_MSG(!leaf(r, 0x40000003) && !leaf(r, 0x40000100),
+			  "%s: Hyper-V leaves present", what);
 		kvmcpu_result_free(r);
 		return;
 	}
 	char buf[300];
-#define REG(l, reg, want)                                                              \
-	do {                                                                           \
-		const struct kvmcpu_cpuid_entry *e_ = leaf(r, l);                      \
-		snprintf(buf, sizeof(buf), "%s: 0x%08x.%s", what, (unsigned)(l), #reg); \
-		CHECK_MSG(e_ != NULL, "%s: leaf missing", buf);                            \
-		if (e_)                                                                \
-			CHECK_HEX(e_->reg, want, buf);                                 \
+#define REG(l, reg, want)                                                                          \
+	do {                                                                                       \
+		const struct kvmcpu_cpuid_entry *e_ = leaf(r, l);                                  \
+		snprintf(buf, sizeof(buf), "%s: 0x%08x.%s", what, (unsigned)(l), #reg);            \
+		CHECK_MSG(e_ != NULL, "%s: leaf missing", buf);                                    \
+		if (e_)                                                                            \
+			CHECK_HEX(e_->reg, want, buf);                                             \
 	} while (0)
 	REG(0x40000000, eax, w->max);
 	REG(0x40000000, ebx, 0x7263694D); /* "Micr" */
@@ -239,7 +237,7 @@ static void check_case(const struct want *w)
 		REG(0x4000000A, ebx, 0);
 	} else {
 		CHECK_MSG(!leaf(r, 0x4000000A) && !leaf(r, 0x40000006), "%s: nested leaves present",
-		          what);
+			  what);
 	}
 	/* Mandatory bits set, bit 12 ("nested within Hyper-V") never. */
 	const struct kvmcpu_cpuid_entry *e3 = leaf(r, 0x40000003), *e4 = leaf(r, 0x40000004);
@@ -251,28 +249,28 @@ static void check_case(const struct want *w)
 	REG(0x40000101, eax, 0x01007EFB);
 	if (w->dropped)
 		CHECK_MSG(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, w->dropped, NULL),
-		          "%s: no drop notice for %s", what, w->dropped);
+			  "%s: no drop notice for %s", what, w->dropped);
 	else if (!w->spec || strcmp(w->spec, "passthrough"))
 		CHECK_MSG(count_notices(r, KVMCPU_NOTICE_HV_DROPPED) == 0, "%s: unexpected drops",
-		          what);
+			  what);
 #undef REG
 	kvmcpu_result_free(r);
 }
 
-static void expect_error(const char *spec, bool nested, enum host_id hid, int code,
-			 const char *n1, const char *n2)
+static void expect_error(const char *spec, bool nested, enum host_id hid, int code, const char *n1,
+			 const char *n2)
 {
 	int rc;
 	struct kvmcpu_error err;
 	struct kvmcpu_result *r = run(spec, nested, hid, &rc, &err);
 	CHECK_MSG(r == NULL && rc == code, "hv=%s on %s: rc %d, want %d", spec, host_files[hid], rc,
-	          code);
+		  code);
 	if (n1)
 		CHECK_MSG(strstr(err.message, n1) || strstr(err.hint, n1),
-		          "hv=%s: '%s' / '%s' lacks '%s'", spec, err.message, err.hint, n1);
+			  "hv=%s: '%s' / '%s' lacks '%s'", spec, err.message, err.hint, n1);
 	if (n2)
 		CHECK_MSG(strstr(err.message, n2) || strstr(err.hint, n2),
-		          "hv=%s: '%s' / '%s' lacks '%s'", spec, err.message, err.hint, n2);
+			  "hv=%s: '%s' / '%s' lacks '%s'", spec, err.message, err.hint, n2);
 	kvmcpu_result_free(r);
 }
 
@@ -290,7 +288,8 @@ static void test_errors(void)
 	expect_error("default+no_nonarch_coresharing", false, H_EVMCS, -EOPNOTSUPP,
 		     "no_nonarch_coresharing", "bit 18");
 	/* Nested-only flags without nested_virt. */
-	expect_error("windows+evmcs", false, H_EVMCS, -EINVAL, "evmcs (from token 2)", "nested_virt");
+	expect_error("windows+evmcs", false, H_EVMCS, -EINVAL, "evmcs (from token 2)",
+		     "nested_virt");
 	expect_error("none+emsr_bitmap", false, H_AMD, -EINVAL, "emsr_bitmap", "nested_virt");
 }
 
@@ -307,8 +306,8 @@ static void test_implicit_no_hyperv(void)
 	/* One notice for the implied preset, not one per flag the user never named. */
 	CHECK_MSG(count_notices(r, KVMCPU_NOTICE_HV_DROPPED) == 0, "no per-flag drop notices");
 	CHECK_MSG(count_notices(r, KVMCPU_NOTICE_WARNING) == 1 &&
-		      has_notice(r, KVMCPU_NOTICE_WARNING, "hv", "KVM_CAP_HYPERV is 0"),
-	          "one notice says nested_virt implied hv=windows and why nothing came of it");
+			  has_notice(r, KVMCPU_NOTICE_WARNING, "hv", "KVM_CAP_HYPERV is 0"),
+		  "one notice says nested_virt implied hv=windows and why nothing came of it");
 	kvmcpu_result_free(r);
 }
 
@@ -334,10 +333,10 @@ static void test_plan(void)
 	CHECK_MSG(kvmcpu_result_cap_count(r) == 3, "cap count %zu", kvmcpu_result_cap_count(r));
 	for (size_t i = 0; i < 3 && i < kvmcpu_result_cap_count(r); i++) {
 		const struct kvmcpu_cap *c = kvmcpu_result_cap_at(r, i);
-		CHECK_MSG(c->cap == caps[i].nr && !strcmp(c->name, caps[i].name), "cap %zu is %s", i,
-		          c->name);
+		CHECK_MSG(c->cap == caps[i].nr && !strcmp(c->name, caps[i].name), "cap %zu is %s",
+			  i, c->name);
 		CHECK_MSG(c->args[0] == caps[i].arg0 && c->args0_is_out_u16 == caps[i].out,
-		          "cap %s args", c->name);
+			  "cap %s args", c->name);
 		CHECK_MSG(c->before_cpuid, "cap %s before KVM_SET_CPUID2", c->name);
 	}
 	CHECK_MSG(kvmcpu_result_msr_count(r) == 2, "msr count %zu", kvmcpu_result_msr_count(r));
@@ -348,19 +347,18 @@ static void test_plan(void)
 		const struct kvmcpu_msr *sc = m0->index == 0x40000080 ? m0 : m1;
 		CHECK_MSG(vp->index == 0x40000002 && vp->per_vcpu_index, "VP_INDEX per vCPU");
 		CHECK_MSG(sc->index == 0x40000080 && sc->value == 1 && !sc->per_vcpu_index,
-		          "SCONTROL = 1");
+			  "SCONTROL = 1");
 	}
 	kvmcpu_result_free(r);
 
 	/* AMD nested windows: no eVMCS cap; default: SynIC2 only; none: nothing. */
 	r = run("windows", true, H_AMD, &rc, &err);
-	CHECK_MSG(r && kvmcpu_result_cap_count(r) == 1 &&
-		      kvmcpu_result_cap_at(r, 0)->cap == 148,
-	          "AMD windows nested: only SYNIC2");
+	CHECK_MSG(r && kvmcpu_result_cap_count(r) == 1 && kvmcpu_result_cap_at(r, 0)->cap == 148,
+		  "AMD windows nested: only SYNIC2");
 	kvmcpu_result_free(r);
 	r = run("none", false, H_EVMCS, &rc, &err);
 	CHECK_MSG(r && kvmcpu_result_cap_count(r) == 0 && kvmcpu_result_msr_count(r) == 0,
-	          "none: empty plan");
+		  "none: empty plan");
 	kvmcpu_result_free(r);
 }
 
@@ -375,17 +373,20 @@ static void test_kvm_leaves_and_vendor(void)
 		return;
 	CHECK_MSG(!leaf(r, 0x40000100) && !leaf(r, 0x40000101), "KVM leaves hidden");
 	const struct kvmcpu_cpuid_entry *e = leaf(r, 0x40000000);
-	CHECK_MSG(e && e->ebx == 0x7648794D && e->ecx == 0 && e->edx == 0, "vendor MyHv zero-padded");
-	CHECK_MSG(has_notice(r, KVMCPU_NOTICE_WARNING, "vendor_id", "Microsoft Hv"), "vendor warning");
+	CHECK_MSG(e && e->ebx == 0x7648794D && e->ecx == 0 && e->edx == 0,
+		  "vendor MyHv zero-padded");
+	CHECK_MSG(has_notice(r, KVMCPU_NOTICE_WARNING, "vendor_id", "Microsoft Hv"),
+		  "vendor warning");
 	kvmcpu_result_free(r);
 
 	r = run("none+no_kvm_leaves", false, H_EVMCS, &rc, &err);
-	CHECK_MSG(r && !leaf(r, 0x40000000) && !leaf(r, 0x40000001), "none+no_kvm_leaves hides KVM");
+	CHECK_MSG(r && !leaf(r, 0x40000000) && !leaf(r, 0x40000001),
+		  "none+no_kvm_leaves hides KVM");
 	kvmcpu_result_free(r);
 
 	r = run("passthrough", false, H_AMD, &rc, &err);
 	CHECK_MSG(r && has_notice(r, KVMCPU_NOTICE_WARNING, "passthrough", "migration"),
-	          "passthrough warns about migration");
+		  "passthrough warns about migration");
 	kvmcpu_result_free(r);
 }
 
@@ -435,18 +436,20 @@ static void test_synthetic_hosts(void)
 	if (r) {
 		CHECK_HEX(leaf(r, 0x40000003)->eax, 0xAF3, "no SynIC2: 3.EAX");
 		CHECK_HEX(leaf(r, 0x40000003)->edx, 0x100, "no SynIC2: 3.EDX");
-		CHECK_MSG(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "synic", "KVM_CAP_HYPERV_SYNIC2 is 0"),
-		          "synic drop reason");
+		CHECK_MSG(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "synic",
+				     "KVM_CAP_HYPERV_SYNIC2 is 0"),
+			  "synic drop reason");
 		CHECK_MSG(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "stimer", "requires synic"),
-		          "stimer drop reason");
-		CHECK_MSG(has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "stimer_direct", "requires synic"),
-		          "stimer_direct drop reason");
+			  "stimer drop reason");
+		CHECK_MSG(
+			has_notice(r, KVMCPU_NOTICE_HV_DROPPED, "stimer_direct", "requires synic"),
+			"stimer_direct drop reason");
 		CHECK_MSG(kvmcpu_result_cap_count(r) == 0, "no SYNIC2 in the plan");
 		kvmcpu_result_free(r);
 	}
 	r = run_on("windows+stimer", h, &rc, &err);
 	CHECK_MSG(!r && rc == -EOPNOTSUPP && strstr(err.message, "stimer (token 2) requires synic"),
-	          "named stimer on a host without SynIC2: %s", err.message);
+		  "named stimer on a host without SynIC2: %s", err.message);
 	kvmcpu_result_free(r);
 	kvmcpu_host_free(h);
 
@@ -455,8 +458,8 @@ static void test_synthetic_hosts(void)
 	h = host_from(H_EVMCS, NULL, false);
 	r = run_on("none+relaxed", h, &rc, &err);
 	CHECK_MSG(!r && rc == -EOPNOTSUPP && strstr(err.message, "no Hyper-V CPUID answer") &&
-		      strstr(err.message, "kvmcpu host --json"),
-	          "no answer: %s", err.message);
+			  strstr(err.message, "kvmcpu host --json"),
+		  "no answer: %s", err.message);
 	kvmcpu_result_free(r);
 	kvmcpu_host_free(h);
 }
@@ -507,7 +510,6 @@ static void test_qemu_example(void)
 	}
 }
 
-
 /*
  * The eVMCS version range KVM writes back through args[0] of KVM_ENABLE_CAP
  * (KVM_CAP_HYPERV_ENLIGHTENED_VMCS): low byte the lowest, high byte the highest version.
@@ -519,24 +521,23 @@ static void test_evmcs_range(void)
 		uint16_t range;
 		bool ok;
 	} cases[] = {
-		{ 0x0101, true },  /* what KVM reports today */
-		{ 0x0201, true },  /* a future 1..2 */
-		{ 0x0100, true },  /* 0..1 still holds 1 */
+		{ 0x0101, true }, /* what KVM reports today */
+		{ 0x0201, true }, /* a future 1..2 */
+		{ 0x0100, true }, /* 0..1 still holds 1 */
 		{ 0x0000, false }, /* no eVMCS */
 		{ 0x0202, false }, /* 2..2: version 1 dropped */
-		{ 0x0002, false },
-		{ 0xFF02, false },
+		{ 0x0002, false }, { 0xFF02, false },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct kvmcpu_error err;
 		kvmcpu_error_clear(&err);
 		int rc = kc_hv_evmcs_range_check(cases[i].range, "KVM_ENABLE_CAP", &err);
-		CHECK_MSG(rc == (cases[i].ok ? 0 : -EOPNOTSUPP), "range 0x%04x: rc %d", cases[i].range,
-		          rc);
+		CHECK_MSG(rc == (cases[i].ok ? 0 : -EOPNOTSUPP), "range 0x%04x: rc %d",
+			  cases[i].range, rc);
 		if (!cases[i].ok)
-			CHECK_MSG(strstr(err.message, "version 1") && strstr(err.message, "KVM_ENABLE_CAP") &&
-				      err.hint[0],
-			          "range 0x%04x: message '%s'", cases[i].range, err.message);
+			CHECK_MSG(strstr(err.message, "version 1") &&
+					  strstr(err.message, "KVM_ENABLE_CAP") && err.hint[0],
+				  "range 0x%04x: message '%s'", cases[i].range, err.message);
 	}
 }
 
@@ -552,7 +553,7 @@ static void test_legacy_answer(void)
 	kc_hv_legacy_answer(caps, NULL, 0, e);
 	CHECK_MSG(e[0].function == 0x40000003 && e[1].function == 0x40000004, "legacy leaves");
 	CHECK_MSG(!e[0].eax && !e[0].ebx && !e[0].edx && !e[1].eax && !e[1].ebx,
-	          "no evidence, no bits");
+		  "no evidence, no bits");
 	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV", 1, NULL);
 	kc_hv_legacy_answer(caps, NULL, 0, e);
 	CHECK_HEX(e[0].eax, 0x30, "KVM_CAP_HYPERV: hypercall and APIC MSRs");
@@ -566,13 +567,13 @@ static void test_legacy_answer(void)
 	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_TIME", 1, NULL);
 	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_SEND_IPI", 1, NULL);
 	kvmcpu_host_add_cap(caps, "KVM_CAP_HYPERV_ENLIGHTENED_VMCS", 1, NULL);
-	static const uint32_t all[] = { 0x40000002, 0x40000003, 0x40000010, 0x40000022,
-					0x40000080, 0x400000B0, 0x40000105, 0x40000106,
-					0x400000FF };
+	static const uint32_t all[] = { 0x40000002, 0x40000003, 0x40000010, 0x40000022, 0x40000080,
+					0x400000B0, 0x40000105, 0x40000106, 0x400000FF };
 	kc_hv_legacy_answer(caps, all, sizeof(all) / sizeof(all[0]), e);
 	CHECK_HEX(e[0].eax, 0x2AFF, "every MSR: 3.EAX");
 	CHECK_HEX(e[0].ebx, 0x800, "SYNDBG_OPTIONS: debugging privilege");
-	CHECK_HEX(e[0].edx, 0xD0A, "3.EDX: partitioning, debugging, frequencies, crash, debug MSRs");
+	CHECK_HEX(e[0].edx, 0xD0A,
+		  "3.EDX: partitioning, debugging, frequencies, crash, debug MSRs");
 	CHECK_HEX(e[1].eax, 0x4C28, "4.EAX: relaxed, APIC hint, IPI, ex masks, eVMCS");
 	CHECK_HEX(e[1].ebx, 0, "no spinlock suggestion");
 	kvmcpu_host_free(caps);
@@ -595,7 +596,7 @@ static void test_legacy_answer(void)
 	for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++) {
 		const char *got = kvmcpu_hv_flag_legacy_cap(kvmcpu_hv_flag_find(ev[i].flag));
 		CHECK_MSG(ev[i].evidence ? got && !strcmp(got, ev[i].evidence) : !got,
-		          "%s legacy evidence '%s'", ev[i].flag, got ? got : "(none)");
+			  "%s legacy evidence '%s'", ev[i].flag, got ? got : "(none)");
 	}
 }
 
@@ -605,23 +606,24 @@ static void test_public_host_queries(void)
 	struct kvmcpu_error err;
 	const struct kvmcpu_hv_flag *st = kvmcpu_hv_flag_find("stimer");
 	CHECK_MSG(kvmcpu_hv_host_available(NULL, &err) == -EINVAL && err.code == -EINVAL,
-	          "host_available(NULL)");
+		  "host_available(NULL)");
 	CHECK_MSG(kvmcpu_hv_host_available(NULL, NULL) == -EINVAL, "host_available(NULL, NULL)");
 	CHECK_MSG(kvmcpu_hv_flag_host_support(NULL, hosts[H_AMD], NULL) == -EINVAL,
-	          "host_support(NULL flag)");
-	CHECK_MSG(kvmcpu_hv_flag_host_support(st, NULL, &err) == -EINVAL, "host_support(NULL host)");
+		  "host_support(NULL flag)");
+	CHECK_MSG(kvmcpu_hv_flag_host_support(st, NULL, &err) == -EINVAL,
+		  "host_support(NULL host)");
 	CHECK_MSG(kvmcpu_hv_host_available(hosts[H_AMD], NULL) == 1, "AMD host has Hyper-V");
 	CHECK_MSG(kvmcpu_hv_host_available(hosts[H_NONE], &err) == -EOPNOTSUPP &&
-		      strstr(err.message, "KVM_CAP_HYPERV is 0"),
-	          "no-Hyper-V host: %s", err.message);
+			  strstr(err.message, "KVM_CAP_HYPERV is 0"),
+		  "no-Hyper-V host: %s", err.message);
 	CHECK_MSG(kvmcpu_hv_flag_host_support(st, hosts[H_AMD], &err) == 1 && err.code == 0,
-	          "stimer on AMD");
+		  "stimer on AMD");
 	CHECK_MSG(kvmcpu_hv_flag_host_support(kvmcpu_hv_flag_find("evmcs"), hosts[H_AMD], &err) ==
-			  -EOPNOTSUPP &&
-		      strstr(err.message, "Intel VMX"),
-	          "evmcs on AMD: %s", err.message);
+				  -EOPNOTSUPP &&
+			  strstr(err.message, "Intel VMX"),
+		  "evmcs on AMD: %s", err.message);
 	CHECK_MSG(kvmcpu_hv_flag_host_support(st, hosts[H_NONE], NULL) == -EOPNOTSUPP,
-	          "stimer without Hyper-V, NULL err");
+		  "stimer without Hyper-V, NULL err");
 }
 
 /* hv=none+stimer: synic, time, vpindex and hypercall come in as prerequisites, each said. */
@@ -636,14 +638,15 @@ static void test_prerequisite_notices(void)
 	static const char *const pulled[] = { "synic", "time", "vpindex", "hypercall" };
 	for (size_t i = 0; i < 4; i++)
 		CHECK_MSG(has_notice(r, KVMCPU_NOTICE_FORCED, pulled[i], "stimer requires it"),
-		          "prerequisite %s listed", pulled[i]);
+			  "prerequisite %s listed", pulled[i]);
 	CHECK_MSG(!has_notice(r, KVMCPU_NOTICE_FORCED, "stimer", NULL), "stimer was named");
 	CHECK_MSG(!has_notice(r, KVMCPU_NOTICE_FORCED, "reference_tsc_page", NULL),
-	          "no notice for what nothing required");
+		  "no notice for what nothing required");
 	kvmcpu_result_free(r);
 	/* A preset alone names nothing, so it pulls nothing in. */
 	r = run("windows", false, H_EVMCS, &rc, &err);
-	CHECK_MSG(r && !has_notice(r, KVMCPU_NOTICE_FORCED, "synic", NULL), "windows: no prerequisites");
+	CHECK_MSG(r && !has_notice(r, KVMCPU_NOTICE_FORCED, "synic", NULL),
+		  "windows: no prerequisites");
 	kvmcpu_result_free(r);
 }
 
@@ -654,11 +657,12 @@ static void test_implicit_notice(void)
 	struct kvmcpu_error err;
 	struct kvmcpu_result *r = run(NULL, true, H_EVMCS, &rc, &err);
 	CHECK_MSG(r && has_notice(r, KVMCPU_NOTICE_WARNING, "hv", "implies hv=windows") &&
-		      has_notice(r, KVMCPU_NOTICE_WARNING, "hv", "hv=none"),
-	          "implicit windows is announced");
+			  has_notice(r, KVMCPU_NOTICE_WARNING, "hv", "hv=none"),
+		  "implicit windows is announced");
 	kvmcpu_result_free(r);
 	r = run("windows", true, H_EVMCS, &rc, &err);
-	CHECK_MSG(r && !has_notice(r, KVMCPU_NOTICE_WARNING, "hv", NULL), "explicit hv=: no notice");
+	CHECK_MSG(r && !has_notice(r, KVMCPU_NOTICE_WARNING, "hv", NULL),
+		  "explicit hv=: no notice");
 	kvmcpu_result_free(r);
 }
 
@@ -670,13 +674,15 @@ static void test_spinlock_warning(void)
 	struct kvmcpu_result *r = run("default+spinlocks=100", false, H_AMD, &rc, &err);
 	CHECK_MSG(r && leaf(r, 0x40000004)->ebx == 100, "spinlocks=100 used");
 	CHECK_MSG(r && has_notice(r, KVMCPU_NOTICE_WARNING, "spinlocks", "below 0xFFF"),
-	          "spinlocks=100 warns");
+		  "spinlocks=100 warns");
 	kvmcpu_result_free(r);
 	r = run("default+spinlocks=0xFFF", false, H_AMD, &rc, &err);
-	CHECK_MSG(r && !has_notice(r, KVMCPU_NOTICE_WARNING, "spinlocks", NULL), "0xFFF: no warning");
+	CHECK_MSG(r && !has_notice(r, KVMCPU_NOTICE_WARNING, "spinlocks", NULL),
+		  "0xFFF: no warning");
 	kvmcpu_result_free(r);
 	r = run("default", false, H_AMD, &rc, &err);
-	CHECK_MSG(r && !has_notice(r, KVMCPU_NOTICE_WARNING, "spinlocks", NULL), "never: no warning");
+	CHECK_MSG(r && !has_notice(r, KVMCPU_NOTICE_WARNING, "spinlocks", NULL),
+		  "never: no warning");
 	kvmcpu_result_free(r);
 }
 

@@ -23,15 +23,17 @@ static void parse_fails(const char *text, int code, const char *n1, const char *
 	struct kvmcpu_error err = { 0 };
 	int rc = kc_hv_spec_parse(text, &s, &err);
 	CHECK_MSG(rc == code, "'%s': rc %d, want %d (%s)", text ? text : "(null)", rc, code,
-	          err.message);
+		  err.message);
 	CHECK_MSG(s == NULL, "'%s': out must stay NULL on failure", text ? text : "(null)");
 	CHECK_MSG(err.code == code, "'%s': err.code %d", text ? text : "(null)", err.code);
 	if (n1)
 		CHECK_MSG(strstr(err.message, n1) || strstr(err.hint, n1),
-		          "'%s': message '%s' / hint '%s' lacks '%s'", text, err.message, err.hint, n1);
+			  "'%s': message '%s' / hint '%s' lacks '%s'", text, err.message, err.hint,
+			  n1);
 	if (n2)
 		CHECK_MSG(strstr(err.message, n2) || strstr(err.hint, n2),
-		          "'%s': message '%s' / hint '%s' lacks '%s'", text, err.message, err.hint, n2);
+			  "'%s': message '%s' / hint '%s' lacks '%s'", text, err.message, err.hint,
+			  n2);
 }
 
 static void test_presets(void)
@@ -83,7 +85,8 @@ static void test_names_and_aliases(void)
 		{ "none+relaxed=on", F(RELAXED) | F(HYPERCALL) },
 		{ "none+hv-relaxed=off", 0 },
 		/* later wins: re-enabling after a disable */
-		{ "none+no_synic+stimer", F(STIMER) | F(SYNIC) | F(TIME) | F(VPINDEX) | F(HYPERCALL) },
+		{ "none+no_synic+stimer",
+		  F(STIMER) | F(SYNIC) | F(TIME) | F(VPINDEX) | F(HYPERCALL) },
 		{ "none+relaxed+no_relaxed", 0 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -144,7 +147,7 @@ static void test_values(void)
 	 * below 0xFFF). */
 	static const uint32_t small[] = { 1, 100, 0xFFE };
 	static const char *const small_text[] = { "default+spinlocks=1", "default+spinlocks=100",
-						   "default+spinlocks=0xffe" };
+						  "default+spinlocks=0xffe" };
 	for (size_t i = 0; i < 3; i++) {
 		s = parse_ok(small_text[i]);
 		if (s) {
@@ -159,7 +162,8 @@ static void test_values(void)
 	}
 	s = parse_ok("windows+vendor_id=KVMKVMKVM+no_kvm_leaves");
 	if (s) {
-		CHECK_MSG(s->vendor_given && !strcmp(s->vendor, "KVMKVMKVM"), "vendor '%s'", s->vendor);
+		CHECK_MSG(s->vendor_given && !strcmp(s->vendor, "KVMKVMKVM"), "vendor '%s'",
+			  s->vendor);
 		CHECK_MSG(s->no_kvm_leaves, "no_kvm_leaves");
 		kc_hv_spec_free(s);
 	}
@@ -245,35 +249,45 @@ static void test_table_is_tlfs_exact(void)
 		{ "enforce_cpuid", 0, 0, 0, 0, 0, "hypercall" },
 	};
 	size_t n = sizeof(want) / sizeof(want[0]);
-	CHECK_MSG(kvmcpu_hv_flag_count() == n, "flag count %zu, want %zu", kvmcpu_hv_flag_count(), n);
+	CHECK_MSG(kvmcpu_hv_flag_count() == n, "flag count %zu, want %zu", kvmcpu_hv_flag_count(),
+		  n);
 	for (size_t i = 0; i < n; i++) {
 		const struct kvmcpu_hv_flag *f = kvmcpu_hv_flag_find(want[i].name);
-		CHECK_MSG(f && !strcmp(kvmcpu_hv_flag_name(f), want[i].name), "find %s", want[i].name);
+		CHECK_MSG(f && !strcmp(kvmcpu_hv_flag_name(f), want[i].name), "find %s",
+			  want[i].name);
 		if (!f)
 			continue;
-		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000003, KVMCPU_EAX), want[i].eax3, want[i].name);
-		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000003, KVMCPU_EBX), want[i].ebx3, want[i].name);
-		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000003, KVMCPU_EDX), want[i].edx3, want[i].name);
-		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000004, KVMCPU_EAX), want[i].eax4, want[i].name);
-		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x4000000A, KVMCPU_EAX), want[i].eaxA, want[i].name);
+		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000003, KVMCPU_EAX), want[i].eax3,
+			  want[i].name);
+		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000003, KVMCPU_EBX), want[i].ebx3,
+			  want[i].name);
+		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000003, KVMCPU_EDX), want[i].edx3,
+			  want[i].name);
+		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000004, KVMCPU_EAX), want[i].eax4,
+			  want[i].name);
+		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x4000000A, KVMCPU_EAX), want[i].eaxA,
+			  want[i].name);
 		CHECK_HEX(kvmcpu_hv_flag_bits(f, 0x40000004, KVMCPU_EBX), 0, want[i].name);
 		char deps[96] = "";
 		for (size_t d = 0; d < kvmcpu_hv_flag_dep_count(f); d++)
-			snprintf(deps + strlen(deps), sizeof(deps) - strlen(deps), "%s%s", d ? "," : "",
-				 kvmcpu_hv_flag_name(kvmcpu_hv_flag_dep_at(f, d)));
-		CHECK_MSG(!strcmp(deps, want[i].deps), "%s requires '%s', want '%s'", want[i].name, deps,
-		          want[i].deps);
+			snprintf(deps + strlen(deps), sizeof(deps) - strlen(deps), "%s%s",
+				 d ? "," : "", kvmcpu_hv_flag_name(kvmcpu_hv_flag_dep_at(f, d)));
+		CHECK_MSG(!strcmp(deps, want[i].deps), "%s requires '%s', want '%s'", want[i].name,
+			  deps, want[i].deps);
 		for (size_t a = 0; a < kvmcpu_hv_flag_alias_count(f); a++)
-			CHECK_MSG(kvmcpu_hv_flag_find(kvmcpu_hv_flag_alias_at(f, a)) == f, "alias %s",
-			          kvmcpu_hv_flag_alias_at(f, a));
+			CHECK_MSG(kvmcpu_hv_flag_find(kvmcpu_hv_flag_alias_at(f, a)) == f,
+				  "alias %s", kvmcpu_hv_flag_alias_at(f, a));
 	}
 	/* Capabilities: host evidence and per-vCPU enables. */
 	CHECK_MSG(!strcmp(kvmcpu_hv_flag_vcpu_cap(kvmcpu_hv_flag_find("synic")),
-		      "KVM_CAP_HYPERV_SYNIC2"), "synic enables SYNIC2");
+			  "KVM_CAP_HYPERV_SYNIC2"),
+		  "synic enables SYNIC2");
 	CHECK_MSG(!strcmp(kvmcpu_hv_flag_host_cap(kvmcpu_hv_flag_find("evmcs")),
-		      "KVM_CAP_HYPERV_ENLIGHTENED_VMCS"), "evmcs needs the eVMCS cap");
+			  "KVM_CAP_HYPERV_ENLIGHTENED_VMCS"),
+		  "evmcs needs the eVMCS cap");
 	CHECK_MSG(!strcmp(kvmcpu_hv_flag_vcpu_cap(kvmcpu_hv_flag_find("enforce_cpuid")),
-		      "KVM_CAP_HYPERV_ENFORCE_CPUID"), "enforce_cpuid enables its cap");
+			  "KVM_CAP_HYPERV_ENFORCE_CPUID"),
+		  "enforce_cpuid enables its cap");
 	CHECK_MSG(kvmcpu_hv_flag_intel_only(kvmcpu_hv_flag_find("evmcs")), "evmcs Intel only");
 	/* QEMU sets 0x40000004 EAX bit 3 only for vapic without avic, and checks only
 	 * 0x40000003 EAX bit 4 on the host for vapic. */
@@ -284,8 +298,8 @@ static void test_table_is_tlfs_exact(void)
 			CHECK_HEX(kvmcpu_hv_flag_clear_bits(kvmcpu_hv_flag_find(want[i].name),
 							    0x40000004, KVMCPU_EAX),
 				  0, want[i].name);
-	CHECK_HEX(kvmcpu_hv_flag_host_bits(kvmcpu_hv_flag_find("vapic"), 0x40000004, KVMCPU_EAX),
-		  0, "vapic host evidence: 3.EAX bit 4 only");
+	CHECK_HEX(kvmcpu_hv_flag_host_bits(kvmcpu_hv_flag_find("vapic"), 0x40000004, KVMCPU_EAX), 0,
+		  "vapic host evidence: 3.EAX bit 4 only");
 	CHECK_HEX(kvmcpu_hv_flag_host_bits(kvmcpu_hv_flag_find("vapic"), 0x40000003, KVMCPU_EAX),
 		  0x10, "vapic host evidence: 3.EAX bit 4");
 	CHECK_MSG(kvmcpu_hv_flag_clear_bits(NULL, 0x40000004, KVMCPU_EAX) == 0, "clear_bits(NULL)");
@@ -293,7 +307,7 @@ static void test_table_is_tlfs_exact(void)
 	CHECK_MSG(kvmcpu_hv_flag_find("nonsense") == NULL, "unknown flag");
 	CHECK_MSG(kvmcpu_hv_flag_at(n) == NULL, "flag_at out of range");
 	CHECK_MSG(kvmcpu_hv_preset_count() == 4 && !strcmp(kvmcpu_hv_preset_name(2), "windows"),
-	          "presets");
+		  "presets");
 }
 
 int main(void)

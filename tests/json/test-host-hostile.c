@@ -39,7 +39,8 @@ static char *save(const struct kvmcpu_host *h, enum kvmcpu_host_format format)
 	size_t size = 0;
 	kvmcpu_host_save_mem(h, format, NULL, 0, &size, &err);
 	char *buf = malloc(size + 1);
-	CHECK_MSG(buf && !kvmcpu_host_save_mem(h, format, buf, size + 1, NULL, &err), "save failed");
+	CHECK_MSG(buf && !kvmcpu_host_save_mem(h, format, buf, size + 1, NULL, &err),
+		  "save failed");
 	return buf;
 }
 
@@ -146,12 +147,14 @@ static void test_descending_tables(void)
 	struct kvmcpu_error err;
 	n += (size_t)snprintf(buf + n, cap - n, "{\"schema\": \"kvmcpu-host/1\", \"cpuid\": [\n");
 	for (int i = KC_HOST_MAX_CPUID - 1; i >= 0; i--)
-		n += (size_t)snprintf(buf + n, cap - n,
-				      "{\"function\": %d, \"eax\": %d, \"ebx\": 0, \"ecx\": 0, \"edx\": 0}%s\n",
-				      i, i + 1, i ? "," : "");
+		n += (size_t)snprintf(
+			buf + n, cap - n,
+			"{\"function\": %d, \"eax\": %d, \"ebx\": 0, \"ecx\": 0, \"edx\": 0}%s\n",
+			i, i + 1, i ? "," : "");
 	n += (size_t)snprintf(buf + n, cap - n, "], \"caps\": {");
 	for (int i = KC_HOST_MAX_CAPS - 1; i >= 0; i--)
-		n += (size_t)snprintf(buf + n, cap - n, "\"KVM_CAP_%04d\": %d%s", i, i, i ? ", " : "");
+		n += (size_t)snprintf(buf + n, cap - n, "\"KVM_CAP_%04d\": %d%s", i, i,
+				      i ? ", " : "");
 	n += (size_t)snprintf(buf + n, cap - n, "}, \"msrs\": [");
 	for (int i = KC_HOST_MAX_MSRS - 1; i >= 0; i--)
 		n += (size_t)snprintf(buf + n, cap - n, "{\"index\": %d, \"value\": %d}%s", i * 3,
@@ -182,11 +185,14 @@ static void test_descending_tables(void)
 	/* One entry over each limit: one message naming the member. */
 	n = (size_t)snprintf(buf, cap, "{\"schema\": \"kvmcpu-host/1\", \"cpuid\": [");
 	for (int i = 0; i <= KC_HOST_MAX_CPUID; i++)
-		n += (size_t)snprintf(buf + n, cap - n, "%s{\"function\": %d, \"eax\": 0, \"ebx\": 0, "
-				      "\"ecx\": 0, \"edx\": 0}", i ? "," : "", i);
+		n += (size_t)snprintf(buf + n, cap - n,
+				      "%s{\"function\": %d, \"eax\": 0, \"ebx\": 0, "
+				      "\"ecx\": 0, \"edx\": 0}",
+				      i ? "," : "", i);
 	n += (size_t)snprintf(buf + n, cap - n, "]}");
 	CHECK(load(buf, n, "over.json", &err) == NULL);
-	CHECK_STR_CONTAINS(err.message, "over.json: cpuid (line 1, column 38): 257 CPUID entries, "
+	CHECK_STR_CONTAINS(err.message,
+			   "over.json: cpuid (line 1, column 38): 257 CPUID entries, "
 			   "more than 256; KVM reports at most 256 (KVM_MAX_CPUID_ENTRIES)");
 	free(buf);
 }
@@ -195,7 +201,7 @@ static void test_duplicates_named(void)
 {
 	struct kvmcpu_error err;
 	static const char text[] = LEAF0 LEAF1 "msr 10a 1\nmsr 10b 1\ncap KVM_CAP_A 1\n"
-				   "msr 10a 2\ncap KVM_CAP_A 2\n";
+					       "msr 10a 2\ncap KVM_CAP_A 2\n";
 	CHECK(load(text, sizeof(text) - 1, "dup.txt", &err) == NULL);
 	/* The capability repeats first in table order, but MSR... : caps are checked before MSRs. */
 	CHECK_STR_CONTAINS(err.message, "dup.txt:7: duplicate capability (also line 5)");
@@ -240,7 +246,8 @@ static void test_both_formats_hold_it(void)
 	CHECK_MSG(hj != NULL, "odd.json: %s", err.message);
 	struct kvmcpu_host *ht = load(txt, strlen(txt), "odd2.txt", &err);
 	CHECK_MSG(ht != NULL, "odd2.txt: %s", err.message);
-	char *json2 = hj ? save(hj, KVMCPU_HOST_JSON) : NULL, *json3 = ht ? save(ht, KVMCPU_HOST_JSON) : NULL;
+	char *json2 = hj ? save(hj, KVMCPU_HOST_JSON) : NULL,
+	     *json3 = ht ? save(ht, KVMCPU_HOST_JSON) : NULL;
 	/* Same bytes after the origin line. */
 	CHECK(json2 && json3 && !strcmp(strstr(json, "\"kernel\""), strstr(json2, "\"kernel\"")) &&
 	      !strcmp(strstr(json, "\"kernel\""), strstr(json3, "\"kernel\"")));
@@ -258,7 +265,8 @@ static void expect_refused(const char *data, const char *message)
 	struct kvmcpu_error err;
 	struct kvmcpu_host *h = load(data, strlen(data), "x", &err);
 	CHECK(h == NULL);
-	CHECK_MSG(strstr(err.message, message) != NULL, "got '%s', want '%s'", err.message, message);
+	CHECK_MSG(strstr(err.message, message) != NULL, "got '%s', want '%s'", err.message,
+		  message);
 	kvmcpu_host_free(h);
 }
 
@@ -266,9 +274,12 @@ static void test_refusals(void)
 {
 	expect_refused(LEAF0 LEAF1 "cpuid 2 0 0 0 0 0", "x:3: the last line has no line end");
 	expect_refused(LEAF0 LEAF1 "# a comment cut", "x:3: the last line has no line end");
-	expect_refused(LEAF0 "00000001 00 000306c3\n", "x:2: a cpuid line needs exactly six hex numbers");
-	expect_refused("00000000 00 0000000d 756e6547 6c65746e 49656e69", "x:1: the last line has no line end");
-	expect_refused(LEAF0 LEAF1 "cpuid 2 0 0 0 0 0 flags\n", "x:3: a cpuid line has six hex numbers "
+	expect_refused(LEAF0 "00000001 00 000306c3\n",
+		       "x:2: a cpuid line needs exactly six hex numbers");
+	expect_refused("00000000 00 0000000d 756e6547 6c65746e 49656e69",
+		       "x:1: the last line has no line end");
+	expect_refused(LEAF0 LEAF1 "cpuid 2 0 0 0 0 0 flags\n",
+		       "x:3: a cpuid line has six hex numbers "
 		       "and at most a flags=<hex> field");
 	expect_refused(LEAF0 LEAF1 "cpuid 2 0 0 0 0 0 flags=100000000\n",
 		       "x:3: field 8 'flags=100000000' is not a hex number of at most 32 bits");
@@ -278,12 +289,14 @@ static void test_refusals(void)
 		       "x:3: a capability value is a hex number");
 	expect_refused(LEAF0 LEAF1 "cap KVM_CAP_x 1\n", "x:3: a capability name is KVM_CAP_");
 	expect_refused(LEAF0 LEAF1 "kernel a\nkernel b\n", "x:4: a second kernel line");
-	expect_refused(LEAF0 LEAF1 "module kvm\xc3\xa9\n", "x:3: kernel and module names are printable ASCII");
+	expect_refused(LEAF0 LEAF1 "module kvm\xc3\xa9\n",
+		       "x:3: kernel and module names are printable ASCII");
 	expect_refused(" \n[{\"schema\": \"kvmcpu-host/1\"}]", "x: not a kvmcpu recording");
 	expect_refused("{\"schema\": \"kvmcpu-host/1\", \"module\": \"kvm\\u00e9\", \"cpuid\": []}",
 		       "module (line 1, column 39): a module name is printable ASCII");
-	expect_refused("{\"schema\": \"kvmcpu-host/1\", \"cpuid\": [], \"caps\": {\"KVM_CAP_A B\": 1}}",
-		       "caps.KVM_CAP_A B (line 1, column 66): a capability name is KVM_CAP_");
+	expect_refused(
+		"{\"schema\": \"kvmcpu-host/1\", \"cpuid\": [], \"caps\": {\"KVM_CAP_A B\": 1}}",
+		"caps.KVM_CAP_A B (line 1, column 66): a capability name is KVM_CAP_");
 }
 
 int main(void)

@@ -66,7 +66,8 @@ static bool same_host(const struct kvmcpu_host *a, const struct kvmcpu_host *b, 
 		diff = "missing host";
 	else if (!same_entries(a->cpuid, a->ncpuid, b->cpuid, b->ncpuid))
 		diff = "cpuid";
-	else if (a->hv_cpuid_known != b->hv_cpuid_known || !same_entries(a->hv, a->nhv, b->hv, b->nhv))
+	else if (a->hv_cpuid_known != b->hv_cpuid_known ||
+		 !same_entries(a->hv, a->nhv, b->hv, b->nhv))
 		diff = "hv_cpuid";
 	else if (a->ncaps != b->ncaps)
 		diff = "number of caps";
@@ -169,8 +170,9 @@ static struct kvmcpu_host *small_host(bool with_hv)
 {
 	struct kvmcpu_host *h = NULL;
 	kvmcpu_host_new(&h, NULL);
-	struct kvmcpu_cpuid_entry e0 = { .function = 0, .eax = 0xd, .ebx = 0x756e6547,
-					 .ecx = 0x6c65746e, .edx = 0x49656e69 };
+	struct kvmcpu_cpuid_entry e0 = {
+		.function = 0, .eax = 0xd, .ebx = 0x756e6547, .ecx = 0x6c65746e, .edx = 0x49656e69
+	};
 	/* Leaf 1 of a Haswell (family 6, model 0x3c, stepping 3), as the SDM encodes it. */
 	struct kvmcpu_cpuid_entry e1 = { .function = 1, .eax = 0x000306c3 };
 	struct kvmcpu_cpuid_entry e7 = { .function = 7, .index = 1, .flags = 1, .eax = 0x10 };
@@ -233,17 +235,16 @@ static void test_exact_output(void)
 		"cap KVM_CAP_X86_SMM 0\n"
 		"msr 0000010a fffffffffffffffe\n"
 		"msr c0000123 0000000000000005\n";
-	static const char expected_empty[] =
-		"{\n"
-		"  \"schema\": \"kvmcpu-host/1\",\n"
-		"  \"origin\": \"\",\n"
-		"  \"kernel\": \"\",\n"
-		"  \"module\": \"\",\n"
-		"  \"cpuid\": [],\n"
-		"  \"hv_cpuid\": null,\n"
-		"  \"caps\": {},\n"
-		"  \"msrs\": []\n"
-		"}\n";
+	static const char expected_empty[] = "{\n"
+					     "  \"schema\": \"kvmcpu-host/1\",\n"
+					     "  \"origin\": \"\",\n"
+					     "  \"kernel\": \"\",\n"
+					     "  \"module\": \"\",\n"
+					     "  \"cpuid\": [],\n"
+					     "  \"hv_cpuid\": null,\n"
+					     "  \"caps\": {},\n"
+					     "  \"msrs\": []\n"
+					     "}\n";
 	struct kvmcpu_host *h = small_host(true), *empty = NULL;
 	kvmcpu_host_new(&empty, NULL);
 	char *json = save(h, KVMCPU_HOST_JSON), *text = save(h, KVMCPU_HOST_TEXT);
@@ -320,13 +321,21 @@ static void test_recorded_flags(void)
 	e = kvmcpu_host_cpuid_find(h, 4, 2);
 	CHECK(e && e->flags == 0);
 	json = save(h, KVMCPU_HOST_JSON);
-	CHECK(strstr(json, "\"function\": \"0x00000004\", \"index\": \"0x00000002\", \"flags\": \"0x00000000\"") != NULL);
-	CHECK(strstr(json, "\"function\": \"0x80000001\", \"index\": \"0x00000000\", \"flags\": \"0x00000001\"") != NULL);
+	CHECK(strstr(json,
+		     "\"function\": \"0x00000004\", \"index\": \"0x00000002\", \"flags\": \"0x00000000\"") !=
+	      NULL);
+	CHECK(strstr(json,
+		     "\"function\": \"0x80000001\", \"index\": \"0x00000000\", \"flags\": \"0x00000001\"") !=
+	      NULL);
 	free(json);
 	/* The text format writes a flags= field where they differ from the leaf's usual ones. */
 	json = save(h, KVMCPU_HOST_TEXT);
-	CHECK(strstr(json, "cpuid 00000004 00000002 00000000 00000000 00000000 00000000 flags=0\n") != NULL);
-	CHECK(strstr(json, "cpuid 80000001 00000000 00000000 00000000 00000000 00000000 flags=1\n") != NULL);
+	CHECK(strstr(json,
+		     "cpuid 00000004 00000002 00000000 00000000 00000000 00000000 flags=0\n") !=
+	      NULL);
+	CHECK(strstr(json,
+		     "cpuid 80000001 00000000 00000000 00000000 00000000 00000000 flags=1\n") !=
+	      NULL);
 	free(json);
 	round_trip(h, "flags.json");
 	kvmcpu_host_free(h);
@@ -346,7 +355,8 @@ static void test_real_recording(void)
 	bool loaded;
 
 	snprintf(path, sizeof(path), "%s/tests/json/data/kvm-pvm-amd.json", src ? src : ".");
-	loaded = !kvmcpu_host_load(path, &h, &err) && !kc_read_file(path, (size_t)64 << 20, &file, &len, &err);
+	loaded = !kvmcpu_host_load(path, &h, &err) &&
+		 !kc_read_file(path, (size_t)64 << 20, &file, &len, &err);
 	CHECK_MSG(loaded, "%s: %s", path, err.message);
 	if (!loaded) {
 		kvmcpu_host_free(h);
@@ -386,7 +396,8 @@ static void expect_error(const char *doc, const char *message, int line)
 	kvmcpu_error_clear(&err);
 	r = kc_host_parse_json(h, doc, strlen(doc), "t.json", &err);
 	CHECK_MSG(r == -EINVAL && !strcmp(err.message, message),
-		  "from line %d:\n  got      (%d) %s\n  expected %s", line, r, err.message, message);
+		  "from line %d:\n  got      (%d) %s\n  expected %s", line, r, err.message,
+		  message);
 	kvmcpu_host_free(h);
 }
 
@@ -395,8 +406,9 @@ static void expect_error(const char *doc, const char *message, int line)
 /* Schema line, one good entry, then the second entry with "eax": VALUE at line 5, column 8. */
 #define L1 "{\"schema\": \"kvmcpu-host/1\",\n"
 #define GOOD "{\"function\": 0, \"eax\": 0, \"ebx\": 0, \"ecx\": 0, \"edx\": 0}"
-#define EAX_DOC(value) \
-	L1 "\"cpuid\": [\n" GOOD ",\n{\"function\": 2,\n\"eax\": " value ", \"ebx\": 0, \"ecx\": 0, \"edx\": 0}]}"
+#define EAX_DOC(value)                                                                             \
+	L1 "\"cpuid\": [\n" GOOD ",\n{\"function\": 2,\n\"eax\": " value                           \
+	   ", \"ebx\": 0, \"ecx\": 0, \"edx\": 0}]}"
 /* caps: the value of the one capability at line 4, column 14 for the name "KVM_CAP_X". */
 #define CAPS_DOC(member) L1 "\"cpuid\": [" GOOD "],\n\"caps\": {\n" member "}}"
 /* msrs: the one entry starts at line 4, column 1. */
@@ -412,25 +424,32 @@ static void test_errors(void)
 		     "t.json: line 2, column 66: unexpected end of input (truncated JSON?)");
 
 	/* The schema and the top-level members. */
-	EXPECT_ERROR("{\"cpuid\": []}",
-		     "t.json: missing member \"schema\"; this version of kvmcpu reads \"kvmcpu-host/1\"");
-	EXPECT_ERROR("{\"schema\": \"kvmcpu-host/3\", \"cpuid\": []}",
-		     "t.json: schema (line 1, column 12): schema \"kvmcpu-host/3\" is not understood; "
-		     "this version of kvmcpu reads \"kvmcpu-host/1\" and \"kvmcpu-host/2\"");
-	EXPECT_ERROR("{\"schema\": \"kvmcpu-host/1.1\"}",
-		     "t.json: schema (line 1, column 12): schema \"kvmcpu-host/1.1\" is not understood; "
-		     "this version of kvmcpu reads \"kvmcpu-host/1\" and \"kvmcpu-host/2\"");
-	EXPECT_ERROR("{\"schema\": 1}",
-		     "t.json: schema (line 1, column 12): expected the string \"kvmcpu-host/1\", got number");
-	EXPECT_ERROR(L1 "\"cpuids\": []}",
-		     "t.json: cpuids (line 2, column 11): unknown member (did you mean \"cpuid\"?)");
+	EXPECT_ERROR(
+		"{\"cpuid\": []}",
+		"t.json: missing member \"schema\"; this version of kvmcpu reads \"kvmcpu-host/1\"");
+	EXPECT_ERROR(
+		"{\"schema\": \"kvmcpu-host/3\", \"cpuid\": []}",
+		"t.json: schema (line 1, column 12): schema \"kvmcpu-host/3\" is not understood; "
+		"this version of kvmcpu reads \"kvmcpu-host/1\" and \"kvmcpu-host/2\"");
+	EXPECT_ERROR(
+		"{\"schema\": \"kvmcpu-host/1.1\"}",
+		"t.json: schema (line 1, column 12): schema \"kvmcpu-host/1.1\" is not understood; "
+		"this version of kvmcpu reads \"kvmcpu-host/1\" and \"kvmcpu-host/2\"");
+	EXPECT_ERROR(
+		"{\"schema\": 1}",
+		"t.json: schema (line 1, column 12): expected the string \"kvmcpu-host/1\", got number");
+	EXPECT_ERROR(
+		L1 "\"cpuids\": []}",
+		"t.json: cpuids (line 2, column 11): unknown member (did you mean \"cpuid\"?)");
 	EXPECT_ERROR(L1 "\"zzzzzzzzzzzz\": []}",
 		     "t.json: zzzzzzzzzzzz (line 2, column 17): unknown member");
 	EXPECT_ERROR(L1 "\"kernel\": \"6.1\"}", "t.json: missing member \"cpuid\"");
-	EXPECT_ERROR(L1 "\"cpuid\": {}}",
-		     "t.json: cpuid (line 2, column 10): expected an array of CPUID entries, got object");
-	EXPECT_ERROR(L1 "\"cpuid\": null}",
-		     "t.json: cpuid (line 2, column 10): expected an array of CPUID entries, got null");
+	EXPECT_ERROR(
+		L1 "\"cpuid\": {}}",
+		"t.json: cpuid (line 2, column 10): expected an array of CPUID entries, got object");
+	EXPECT_ERROR(
+		L1 "\"cpuid\": null}",
+		"t.json: cpuid (line 2, column 10): expected an array of CPUID entries, got null");
 	EXPECT_ERROR(L1 "\"kernel\": 6, \"cpuid\": []}",
 		     "t.json: kernel (line 2, column 11): expected a string, got number");
 	EXPECT_ERROR(L1 "\"module\": \"kvm\\u0000intel\", \"cpuid\": []}",
@@ -441,27 +460,36 @@ static void test_errors(void)
 		     "t.json: origin (line 2, column 11): expected a string, got array");
 
 	/* CPUID entries. */
-	EXPECT_ERROR(L1 "\"cpuid\": [\n" GOOD ",\n 7]}",
-		     "t.json: cpuid[1] (line 4, column 2): expected an object {function, index, flags, "
-		     "eax, ebx, ecx, edx}, got number");
-	EXPECT_ERROR(L1 "\"cpuid\": [\n" GOOD ",\n{\"function\": 1, \"eax\": 0, \"ebx\": 0, \"edx\": 0}]}",
+	EXPECT_ERROR(
+		L1 "\"cpuid\": [\n" GOOD ",\n 7]}",
+		"t.json: cpuid[1] (line 4, column 2): expected an object {function, index, flags, "
+		"eax, ebx, ecx, edx}, got number");
+	EXPECT_ERROR(L1 "\"cpuid\": [\n" GOOD
+			",\n{\"function\": 1, \"eax\": 0, \"ebx\": 0, \"edx\": 0}]}",
 		     "t.json: cpuid[1] (line 4, column 1): missing member \"ecx\"");
 	EXPECT_ERROR(L1 "\"cpuid\": [\n{\"eax\": 0, \"ebx\": 0, \"ecx\": 0, \"edx\": 0}]}",
 		     "t.json: cpuid[0] (line 3, column 1): missing member \"function\"");
-	EXPECT_ERROR(L1 "\"cpuid\": [\n" GOOD ",\n{\"function\": 1, \"eaxx\": 0}]}",
-		     "t.json: cpuid[1].eaxx (line 4, column 25): unknown member (did you mean \"eax\"?)");
-	EXPECT_ERROR(EAX_DOC("\"0x100000000\""),
-		     "t.json: cpuid[1].eax (line 5, column 8): \"0x100000000\" does not fit in 32 bits");
+	EXPECT_ERROR(
+		L1 "\"cpuid\": [\n" GOOD ",\n{\"function\": 1, \"eaxx\": 0}]}",
+		"t.json: cpuid[1].eaxx (line 4, column 25): unknown member (did you mean \"eax\"?)");
+	EXPECT_ERROR(
+		EAX_DOC("\"0x100000000\""),
+		"t.json: cpuid[1].eax (line 5, column 8): \"0x100000000\" does not fit in 32 bits");
 	EXPECT_ERROR(EAX_DOC("4294967296"),
 		     "t.json: cpuid[1].eax (line 5, column 8): 4294967296 does not fit in 32 bits");
-	EXPECT_ERROR(EAX_DOC("18446744073709551616"),
-		     "t.json: cpuid[1].eax (line 5, column 8): 18446744073709551616 does not fit in 32 bits");
-	EXPECT_ERROR(EAX_DOC("\"0x10000000000000000\""),
-		     "t.json: cpuid[1].eax (line 5, column 8): \"0x10000000000000000\" does not fit in 32 bits");
-	EXPECT_ERROR(EAX_DOC("-1"),
-		     "t.json: cpuid[1].eax (line 5, column 8): -1 is negative; expected an unsigned 32-bit value");
-	EXPECT_ERROR(EAX_DOC("1.5"), "t.json: cpuid[1].eax (line 5, column 8): 1.5 is not an integer");
-	EXPECT_ERROR(EAX_DOC("1e2"), "t.json: cpuid[1].eax (line 5, column 8): 1e2 is not an integer");
+	EXPECT_ERROR(
+		EAX_DOC("18446744073709551616"),
+		"t.json: cpuid[1].eax (line 5, column 8): 18446744073709551616 does not fit in 32 bits");
+	EXPECT_ERROR(
+		EAX_DOC("\"0x10000000000000000\""),
+		"t.json: cpuid[1].eax (line 5, column 8): \"0x10000000000000000\" does not fit in 32 bits");
+	EXPECT_ERROR(
+		EAX_DOC("-1"),
+		"t.json: cpuid[1].eax (line 5, column 8): -1 is negative; expected an unsigned 32-bit value");
+	EXPECT_ERROR(EAX_DOC("1.5"),
+		     "t.json: cpuid[1].eax (line 5, column 8): 1.5 is not an integer");
+	EXPECT_ERROR(EAX_DOC("1e2"),
+		     "t.json: cpuid[1].eax (line 5, column 8): 1e2 is not an integer");
 	EXPECT_ERROR(EAX_DOC("\"12\""),
 		     "t.json: cpuid[1].eax (line 5, column 8): \"12\" is not a hex number");
 	EXPECT_ERROR(EAX_DOC("\"0x\""),
@@ -470,26 +498,32 @@ static void test_errors(void)
 		     "t.json: cpuid[1].eax (line 5, column 8): \"0x0x1\" is not a hex number");
 	EXPECT_ERROR(EAX_DOC("\" 0x1\""),
 		     "t.json: cpuid[1].eax (line 5, column 8): \" 0x1\" is not a hex number");
-	EXPECT_ERROR(EAX_DOC("true"),
-		     "t.json: cpuid[1].eax (line 5, column 8): expected a hex string such as \"0x1f\" or an "
-		     "integer, got boolean");
-	EXPECT_ERROR(EAX_DOC("null"),
-		     "t.json: cpuid[1].eax (line 5, column 8): expected a hex string such as \"0x1f\" or an "
-		     "integer, got null");
-	EXPECT_ERROR(L1 "\"cpuid\": [\n" GOOD ",\n{\"function\": 1, \"index\": \"0x100000000\"}]}",
-		     "t.json: cpuid[1].index (line 4, column 26): \"0x100000000\" does not fit in 32 bits");
-	EXPECT_ERROR(L1 "\"cpuid\": [\n" GOOD ",\n" GOOD "]}",
-		     "t.json: cpuid[1] (line 4, column 1): duplicate entry for function 0x00000000 index 0x0 "
-		     "(also cpuid[0])");
-	EXPECT_ERROR(L1 "\"cpuid\": [\n" GOOD ",\n{\"function\": 0, \"index\": \"0x0\", \"eax\": 1,"
-		     " \"ebx\": 0, \"ecx\": 0, \"edx\": 0}]}",
-		     "t.json: cpuid[1] (line 4, column 1): duplicate entry for function 0x00000000 index 0x0 "
-		     "(also cpuid[0])");
+	EXPECT_ERROR(
+		EAX_DOC("true"),
+		"t.json: cpuid[1].eax (line 5, column 8): expected a hex string such as \"0x1f\" or an "
+		"integer, got boolean");
+	EXPECT_ERROR(
+		EAX_DOC("null"),
+		"t.json: cpuid[1].eax (line 5, column 8): expected a hex string such as \"0x1f\" or an "
+		"integer, got null");
+	EXPECT_ERROR(
+		L1 "\"cpuid\": [\n" GOOD ",\n{\"function\": 1, \"index\": \"0x100000000\"}]}",
+		"t.json: cpuid[1].index (line 4, column 26): \"0x100000000\" does not fit in 32 bits");
+	EXPECT_ERROR(
+		L1 "\"cpuid\": [\n" GOOD ",\n" GOOD "]}",
+		"t.json: cpuid[1] (line 4, column 1): duplicate entry for function 0x00000000 index 0x0 "
+		"(also cpuid[0])");
+	EXPECT_ERROR(
+		L1 "\"cpuid\": [\n" GOOD ",\n{\"function\": 0, \"index\": \"0x0\", \"eax\": 1,"
+		   " \"ebx\": 0, \"ecx\": 0, \"edx\": 0}]}",
+		"t.json: cpuid[1] (line 4, column 1): duplicate entry for function 0x00000000 index 0x0 "
+		"(also cpuid[0])");
 	/* The same leaf with another index is a different entry. */
 	{
-		static const char ok[] = L1 "\"cpuid\": [" GOOD ",\n{\"function\": 0, \"index\": 1,"
-					 " \"eax\": 0, \"ebx\": 0, \"ecx\": 0, \"edx\": 0},\n"
-					 "{\"function\": 1, \"eax\": 0, \"ebx\": 0, \"ecx\": 0, \"edx\": 0}]}";
+		static const char ok[] = L1
+			"\"cpuid\": [" GOOD ",\n{\"function\": 0, \"index\": 1,"
+			" \"eax\": 0, \"ebx\": 0, \"ecx\": 0, \"edx\": 0},\n"
+			"{\"function\": 1, \"eax\": 0, \"ebx\": 0, \"ecx\": 0, \"edx\": 0}]}";
 		struct kvmcpu_host *h = load(ok, "ok.json");
 
 		CHECK(h && kvmcpu_host_cpuid_count(h) == 3);
@@ -497,56 +531,69 @@ static void test_errors(void)
 	}
 
 	/* Hyper-V CPUID. */
-	EXPECT_ERROR(L1 "\"cpuid\": [],\n\"hv_cpuid\": \"none\"}",
-		     "t.json: hv_cpuid (line 3, column 13): expected an array of CPUID entries or null, "
-		     "got string");
-	EXPECT_ERROR(L1 "\"cpuid\": [],\n\"hv_cpuid\": [\n" GOOD ",\n" GOOD "]}",
-		     "t.json: hv_cpuid[1] (line 5, column 1): duplicate entry for function 0x00000000 "
-		     "index 0x0 (also hv_cpuid[0])");
+	EXPECT_ERROR(
+		L1 "\"cpuid\": [],\n\"hv_cpuid\": \"none\"}",
+		"t.json: hv_cpuid (line 3, column 13): expected an array of CPUID entries or null, "
+		"got string");
+	EXPECT_ERROR(
+		L1 "\"cpuid\": [],\n\"hv_cpuid\": [\n" GOOD ",\n" GOOD "]}",
+		"t.json: hv_cpuid[1] (line 5, column 1): duplicate entry for function 0x00000000 "
+		"index 0x0 (also hv_cpuid[0])");
 	EXPECT_ERROR(L1 "\"cpuid\": [],\n\"hv_cpuid\": [{\"function\": \"0x40000001\"}]}",
 		     "t.json: hv_cpuid[0] (line 3, column 14): missing member \"eax\"");
 
 	/* Capabilities. */
-	EXPECT_ERROR(L1 "\"cpuid\": [" GOOD "],\n\"caps\": []}",
-		     "t.json: caps (line 3, column 9): expected an object mapping KVM_CAP_* names to "
-		     "integers, got array");
-	EXPECT_ERROR(CAPS_DOC("\"HYPERV\": 1"),
-		     "t.json: caps.HYPERV (line 4, column 11): a capability name is KVM_CAP_ and up to 39 "
-		     "of A-Z, 0-9 and _");
-	EXPECT_ERROR(CAPS_DOC("\"KVM_CAP_\": 1"),
-		     "t.json: caps.KVM_CAP_ (line 4, column 13): a capability name is KVM_CAP_ and up to 39 "
-		     "of A-Z, 0-9 and _");
+	EXPECT_ERROR(
+		L1 "\"cpuid\": [" GOOD "],\n\"caps\": []}",
+		"t.json: caps (line 3, column 9): expected an object mapping KVM_CAP_* names to "
+		"integers, got array");
+	EXPECT_ERROR(
+		CAPS_DOC("\"HYPERV\": 1"),
+		"t.json: caps.HYPERV (line 4, column 11): a capability name is KVM_CAP_ and up to 39 "
+		"of A-Z, 0-9 and _");
+	EXPECT_ERROR(
+		CAPS_DOC("\"KVM_CAP_\": 1"),
+		"t.json: caps.KVM_CAP_ (line 4, column 13): a capability name is KVM_CAP_ and up to 39 "
+		"of A-Z, 0-9 and _");
 	EXPECT_ERROR(CAPS_DOC("\"KVM_CAP_X\": \"yes\""),
 		     "t.json: caps.KVM_CAP_X (line 4, column 14): \"yes\" is not a hex number");
 	EXPECT_ERROR(CAPS_DOC("\"KVM_CAP_X\": 0.5"),
 		     "t.json: caps.KVM_CAP_X (line 4, column 14): 0.5 is not an integer");
-	EXPECT_ERROR(CAPS_DOC("\"KVM_CAP_X\": 9223372036854775808"),
-		     "t.json: caps.KVM_CAP_X (line 4, column 14): 9223372036854775808 does not fit in 64 bits");
-	EXPECT_ERROR(CAPS_DOC("\"KVM_CAP_X\": \"0x8000000000000000\""),
-		     "t.json: caps.KVM_CAP_X (line 4, column 14): \"0x8000000000000000\" does not fit in 63 bits");
-	EXPECT_ERROR(CAPS_DOC("\"KVM_CAP_X\": false"),
-		     "t.json: caps.KVM_CAP_X (line 4, column 14): expected a hex string such as \"0x1f\" or "
-		     "an integer, got boolean");
+	EXPECT_ERROR(
+		CAPS_DOC("\"KVM_CAP_X\": 9223372036854775808"),
+		"t.json: caps.KVM_CAP_X (line 4, column 14): 9223372036854775808 does not fit in 64 bits");
+	EXPECT_ERROR(
+		CAPS_DOC("\"KVM_CAP_X\": \"0x8000000000000000\""),
+		"t.json: caps.KVM_CAP_X (line 4, column 14): \"0x8000000000000000\" does not fit in 63 bits");
+	EXPECT_ERROR(
+		CAPS_DOC("\"KVM_CAP_X\": false"),
+		"t.json: caps.KVM_CAP_X (line 4, column 14): expected a hex string such as \"0x1f\" or "
+		"an integer, got boolean");
 	EXPECT_ERROR(CAPS_DOC("\"KVM_CAP_X\": 1, \"KVM_CAP_X\": 2"),
 		     "t.json: line 4, column 17: duplicate key \"KVM_CAP_X\" in object");
 
 	/* MSRs. */
-	EXPECT_ERROR(L1 "\"cpuid\": [" GOOD "],\n\"msrs\": {}}",
-		     "t.json: msrs (line 3, column 9): expected an array of {index, name, value}, got object");
-	EXPECT_ERROR(MSRS_DOC("\"0x10a\""),
-		     "t.json: msrs[0] (line 4, column 1): expected an object {index, name, value}, got string");
+	EXPECT_ERROR(
+		L1 "\"cpuid\": [" GOOD "],\n\"msrs\": {}}",
+		"t.json: msrs (line 3, column 9): expected an array of {index, name, value}, got object");
+	EXPECT_ERROR(
+		MSRS_DOC("\"0x10a\""),
+		"t.json: msrs[0] (line 4, column 1): expected an object {index, name, value}, got string");
 	EXPECT_ERROR(MSRS_DOC("{\"index\": \"0x10a\"}"),
 		     "t.json: msrs[0] (line 4, column 1): missing member \"value\"");
 	EXPECT_ERROR(MSRS_DOC("{\"value\": 0}"),
 		     "t.json: msrs[0] (line 4, column 1): missing member \"index\"");
-	EXPECT_ERROR(MSRS_DOC("{\"index\": \"0x1c0000000\", \"value\": 0}"),
-		     "t.json: msrs[0].index (line 4, column 11): \"0x1c0000000\" does not fit in 32 bits");
-	EXPECT_ERROR(MSRS_DOC("{\"index\": 266, \"value\": \"0x1ffffffffffffffff\"}"),
-		     "t.json: msrs[0].value (line 4, column 25): \"0x1ffffffffffffffff\" does not fit in 64 bits");
+	EXPECT_ERROR(
+		MSRS_DOC("{\"index\": \"0x1c0000000\", \"value\": 0}"),
+		"t.json: msrs[0].index (line 4, column 11): \"0x1c0000000\" does not fit in 32 bits");
+	EXPECT_ERROR(
+		MSRS_DOC("{\"index\": 266, \"value\": \"0x1ffffffffffffffff\"}"),
+		"t.json: msrs[0].value (line 4, column 25): \"0x1ffffffffffffffff\" does not fit in 64 bits");
 	EXPECT_ERROR(MSRS_DOC("{\"index\": 266, \"value\": 0, \"name\": 7}"),
 		     "t.json: msrs[0].name (line 4, column 36): expected a string, got number");
-	EXPECT_ERROR(MSRS_DOC("{\"index\": 266, \"value\": 0, \"nmae\": \"x\"}"),
-		     "t.json: msrs[0].nmae (line 4, column 36): unknown member (did you mean \"name\"?)");
+	EXPECT_ERROR(
+		MSRS_DOC("{\"index\": 266, \"value\": 0, \"nmae\": \"x\"}"),
+		"t.json: msrs[0].nmae (line 4, column 36): unknown member (did you mean \"name\"?)");
 	EXPECT_ERROR(MSRS_DOC("{\"index\": 266, \"value\": 0},\n{\"index\": 1, \"value\": 0},\n"
 			      "{\"index\": \"0x10a\", \"value\": 1}"),
 		     "t.json: msrs[2] (line 6, column 1): duplicate MSR 0x0000010a (also msrs[0])");

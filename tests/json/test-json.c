@@ -59,8 +59,7 @@ static const struct bad_case bad[] = {
 	  "t.json: line 1, column 4: invalid escape '\\x' in string (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)" },
 	{ "\"\\\x01\"", 0,
 	  "t.json: line 1, column 3: invalid escape in string: byte 0x01 after '\\'" },
-	{ "\"\\u12G4\"", 0,
-	  "t.json: line 1, column 6: invalid \\u escape: expected 4 hex digits" },
+	{ "\"\\u12G4\"", 0, "t.json: line 1, column 6: invalid \\u escape: expected 4 hex digits" },
 	{ "\"\\uDC00\"", 0, "t.json: line 1, column 2: lone low surrogate \\uDC00 in string" },
 	{ "\"x\\uD800\"", 0,
 	  "t.json: line 1, column 3: high surrogate \\uD800 must be followed by a \\u low surrogate" },
@@ -199,8 +198,8 @@ static void test_strings(void)
 	/* U+10FFFF, the last code point. */
 	check_string("\"\\uDBFF\\uDFFF\"", "\xf4\x8f\xbf\xbf", 4);
 	check_string("\"a\\u0000b\"", "a\0b", 3);
-	check_string("\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
-		     9);
+	check_string("\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"",
+		     "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9);
 	check_string("\"\x7f\"", "\x7f", 1);
 }
 
@@ -369,7 +368,8 @@ static void test_nesting(void)
 	}
 	v = parse(doc, 2 * n, &err);
 	CHECK(v == NULL);
-	CHECK(!strcmp(err.message, "t.json: line 1, column 129: nesting deeper than 128 arrays/objects"));
+	CHECK(!strcmp(err.message,
+		      "t.json: line 1, column 129: nesting deeper than 128 arrays/objects"));
 	free(doc);
 
 	/* Objects count too, and a huge unclosed input stops at the limit, not the stack. */
@@ -381,8 +381,9 @@ static void test_nesting(void)
 			memcpy(deep + 5 * i, "{\"a\":", 5);
 		v = parse(deep, big * 5, &err);
 		CHECK(v == NULL);
-		CHECK(!strcmp(err.message,
-			      "t.json: line 1, column 641: nesting deeper than 128 arrays/objects"));
+		CHECK(!strcmp(
+			err.message,
+			"t.json: line 1, column 641: nesting deeper than 128 arrays/objects"));
 		free(deep);
 	}
 }
@@ -431,7 +432,9 @@ static void test_write_string(void)
 
 	kc_json_put_string(f, raw);
 	fclose(f);
-	CHECK(!strcmp(buf, "\"q\\\"b\\\\n\\nt\\u0009c\\u0001\\u001f\x7f\xc3\xa9/\\u0008\\u000c\\u000d\""));
+	CHECK(!strcmp(
+		buf,
+		"\"q\\\"b\\\\n\\nt\\u0009c\\u0001\\u001f\x7f\xc3\xa9/\\u0008\\u000c\\u000d\""));
 	v = parse(buf, 0, &err);
 	s = kc_json_str(v, &len);
 	CHECK(s && len == sizeof(raw) - 1 && !memcmp(s, raw, len));
@@ -443,7 +446,10 @@ static void test_write_string(void)
 static void test_write_invalid_utf8(void)
 {
 	/* a stray continuation byte, an overlong '/', a surrogate, a cut sequence at the end */
-	static const char raw[] = "a\x80" "b\xc0\xaf" "c\xed\xa0\x80" "d\xe2\x82";
+	static const char raw[] = "a\x80"
+				  "b\xc0\xaf"
+				  "c\xed\xa0\x80"
+				  "d\xe2\x82";
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);

@@ -24,7 +24,8 @@ static unsigned calibration_bits(const struct kvmcpu_probe_calibration *cal)
 {
 	unsigned bits = 0;
 	for (size_t i = 0; i < kvmcpu_probe_calibration_count(cal); i++)
-		bits += (unsigned)__builtin_popcount(kvmcpu_probe_calibration_at(cal, i)->unhonoured);
+		bits += (unsigned)__builtin_popcount(
+			kvmcpu_probe_calibration_at(cal, i)->unhonoured);
 	return bits;
 }
 
@@ -87,9 +88,10 @@ static void cross_check(const struct kvmcpu_host *host, const char *name,
 				    ra->reg != rb->reg || !rb->in_table)
 					continue;
 				if (rb->forced & ~ra->unhonoured)
-					fprintf(stderr, "%s 0x%x.%u reg %d: forced 0x%x, own calibration 0x%x\n",
-						name, rb->function, rb->index, (int)rb->reg, rb->forced,
-						ra->unhonoured);
+					fprintf(stderr,
+						"%s 0x%x.%u reg %d: forced 0x%x, own calibration 0x%x\n",
+						name, rb->function, rb->index, (int)rb->reg,
+						rb->forced, ra->unhonoured);
 				CHECK_EQ(rb->forced & ~ra->unhonoured, 0);
 			}
 		}

@@ -9,8 +9,8 @@
 #include "probe/probe-priv.h"
 #include "result/result-priv.h"
 
-static const struct kvmcpu_probe_row *find_row(const struct kvmcpu_probe_report *rep,
-					       uint32_t leaf, uint32_t subleaf, enum kvmcpu_reg reg)
+static const struct kvmcpu_probe_row *find_row(const struct kvmcpu_probe_report *rep, uint32_t leaf,
+					       uint32_t subleaf, enum kvmcpu_reg reg)
 {
 	for (size_t i = 0; i < kvmcpu_probe_row_count(rep); i++) {
 		const struct kvmcpu_probe_row *row = kvmcpu_probe_row_at(rep, i);

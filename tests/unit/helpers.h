@@ -56,7 +56,7 @@ static inline struct kvmcpu_host *all_ones_host(void)
 		struct kvmcpu_cpuid_entry e = { fn, 0, 0, ones, ones, ones, ones, { 0 } };
 		kvmcpu_host_add_cpuid(h, &e, NULL);
 	}
-	static const uint32_t msrs[] = { 0x10a, 0xcf, 0x345, 0x480, 0x481, 0x482, 0x483, 0x484,
+	static const uint32_t msrs[] = { 0x10a, 0xcf,  0x345, 0x480, 0x481, 0x482, 0x483, 0x484,
 					 0x485, 0x48b, 0x48c, 0x48d, 0x48e, 0x48f, 0x490, 0x491 };
 	for (size_t i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
 		kvmcpu_host_add_msr(h, msrs[i], ~0ull, NULL);

@@ -19,29 +19,29 @@
 /* What fake_kvm_run does when the vCPU runs. */
 enum fake_guest {
 	FAKE_GUEST_ANSWER = 0, /* answers the probe mailbox from the CPUID table set, then reports */
-	FAKE_GUEST_HLT,        /* stops with KVM_EXIT_HLT */
-	FAKE_GUEST_FAULT,      /* reports exception vector 13 on the fault port */
-	FAKE_GUEST_SPIN,       /* runs until a signal is pending (the watchdog's), then EINTR */
+	FAKE_GUEST_HLT, /* stops with KVM_EXIT_HLT */
+	FAKE_GUEST_FAULT, /* reports exception vector 13 on the fault port */
+	FAKE_GUEST_SPIN, /* runs until a signal is pending (the watchdog's), then EINTR */
 };
 
 struct fake_call {
-	char what[8];          /* "open", "close", "ioctl", "mmap", "munmap" */
+	char what[8]; /* "open", "close", "ioctl", "mmap", "munmap" */
 	unsigned long request; /* ioctl request */
-	uint64_t arg;          /* KVM_ENABLE_CAP: the capability; KVM_SET_MSRS: the MSR */
-	uint64_t value;        /* KVM_SET_MSRS: the value */
+	uint64_t arg; /* KVM_ENABLE_CAP: the capability; KVM_SET_MSRS: the MSR */
+	uint64_t value; /* KVM_SET_MSRS: the value */
 };
 
 struct fake_kvm {
 	struct fake_call calls[FAKE_MAX_CALLS];
 	size_t ncalls;
-	size_t fail_at;        /* 1-based index of the call that fails; 0: none */
+	size_t fail_at; /* 1-based index of the call that fails; 0: none */
 	int fail_errno;
-	int open_fds;          /* fds handed out and not closed */
-	int live_maps;         /* mappings handed out and not unmapped */
+	int open_fds; /* fds handed out and not closed */
+	int live_maps; /* mappings handed out and not unmapped */
 	enum fake_guest guest;
 	struct kvmcpu_cpuid_entry table[256]; /* the last KVM_SET_CPUID2 */
 	size_t ntable;
-	long missing_cap;      /* KVM_CHECK_EXTENSION answers 0 for this capability (-1: none) */
+	long missing_cap; /* KVM_CHECK_EXTENSION answers 0 for this capability (-1: none) */
 };
 
 extern struct fake_kvm fake;

@@ -19,7 +19,8 @@
 
 /* A copy of @src with some CPUID register bits cleared and a phys-bits / TSC of its own. */
 static struct kvmcpu_host *variant(const struct kvmcpu_host *src, uint32_t leaf, int reg,
-				   uint32_t clear, unsigned phys_bits, uint32_t tsc_khz, int64_t tsc_control)
+				   uint32_t clear, unsigned phys_bits, uint32_t tsc_khz,
+				   int64_t tsc_control)
 {
 	struct kvmcpu_host *h = NULL;
 	kvmcpu_host_new(&h, NULL);
@@ -86,7 +87,8 @@ static void test_every_model_has_a_generation(void)
 		bool is_generic = kvmcpu_model_is_psabi_level(m);
 		for (size_t g = 0; g < sizeof(generic) / sizeof(generic[0]); g++)
 			is_generic |= !strncmp(name, generic[g], strlen(generic[g])) &&
-				      (name[strlen(generic[g])] == '-' || !name[strlen(generic[g])]);
+				      (name[strlen(generic[g])] == '-' ||
+				       !name[strlen(generic[g])]);
 		CHECK_MSG((kvmcpu_model_generation(m) == 0) == is_generic, "%s: generation %u",
 			  kvmcpu_model_name(m), kvmcpu_model_generation(m));
 	}
@@ -137,7 +139,8 @@ static void test_baseline_streaming(void)
 	CHECK_EQ(kvmcpu_baseline_new(NULL, &b, &err), 0);
 	for (int i = 0; i < 10; i++) {
 		/* Every other host lacks AVX-512F (CPUID.7.0:EBX[16]). */
-		struct kvmcpu_host *h = variant(skx, 7, 1, i % 2 ? 1u << 16 : 0, 40 + (unsigned)i, 0, 0);
+		struct kvmcpu_host *h = variant(skx, 7, 1, i % 2 ? 1u << 16 : 0, 40 + (unsigned)i,
+						0, 0);
 		CHECK_EQ(kvmcpu_baseline_add(b, h, &err), 0);
 		kvmcpu_host_free(h);
 	}
@@ -158,7 +161,8 @@ static void test_baseline_streaming(void)
 	CHECK(skylake_rung);
 	CHECK_EQ(kvmcpu_baseline_proven(b, &err), -EPROTO); /* nothing proven yet */
 	for (int i = 0; i < 10; i++) {
-		struct kvmcpu_host *h = variant(skx, 7, 1, i % 2 ? 1u << 16 : 0, 40 + (unsigned)i, 0, 0);
+		struct kvmcpu_host *h = variant(skx, 7, 1, i % 2 ? 1u << 16 : 0, 40 + (unsigned)i,
+						0, 0);
 		CHECK_EQ(kvmcpu_baseline_prove(b, h, &err), 0);
 		kvmcpu_host_free(h);
 	}
@@ -182,7 +186,8 @@ static void test_baseline_prove_all(void)
 	CHECK_EQ(kvmcpu_baseline_new(NULL, &b, &err), 0);
 	CHECK_EQ(kvmcpu_baseline_prove_all(b, &err), -EINVAL); /* not solved */
 	for (int i = 0; i < 10; i++) {
-		struct kvmcpu_host *h = variant(skx, 7, 1, i % 2 ? 1u << 16 : 0, 40 + (unsigned)i, 0, 0);
+		struct kvmcpu_host *h = variant(skx, 7, 1, i % 2 ? 1u << 16 : 0, 40 + (unsigned)i,
+						0, 0);
 		CHECK_EQ(kvmcpu_baseline_add(b, h, &err), 0);
 		kvmcpu_host_free(h);
 	}
@@ -246,7 +251,8 @@ static void test_fit_and_migration(void)
 	d = find_diff(l, "avx512f");
 	CHECK(d && d->blocking && d->kind == KVMCPU_DIFF_FEATURE && strstr(d->fix, "+no_avx512f"));
 	d = find_diff(l, "phys-bits");
-	CHECK(d && d->blocking && !strcmp(d->a, "46") && !strcmp(d->b, "39") && strstr(d->fix, "phys-bits=39"));
+	CHECK(d && d->blocking && !strcmp(d->a, "46") && !strcmp(d->b, "39") &&
+	      strstr(d->fix, "phys-bits=39"));
 	kvmcpu_diff_list_free(l);
 	/* Host diff of the same: nothing; of the narrow one: avx512f by name. */
 	CHECK_EQ(kvmcpu_host_diff(skx, skx, &l, &err), 0);

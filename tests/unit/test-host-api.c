@@ -15,8 +15,9 @@
 #include "kvmcpu/kvmcpu.h"
 
 /* Leaf 0 of a GenuineIntel CPU with max basic leaf 0xd (SDM Vol. 2A CPUID leaf 0). */
-static const struct kvmcpu_cpuid_entry leaf0 = { .function = 0, .eax = 0xd, .ebx = 0x756e6547,
-						  .ecx = 0x6c65746e, .edx = 0x49656e69 };
+static const struct kvmcpu_cpuid_entry leaf0 = {
+	.function = 0, .eax = 0xd, .ebx = 0x756e6547, .ecx = 0x6c65746e, .edx = 0x49656e69
+};
 /* Leaf 1 of a Haswell (family 6, model 0x3c, stepping 3): every recording needs leaves 0 and 1. */
 static const struct kvmcpu_cpuid_entry leaf1 = { .function = 1, .eax = 0x000306c3 };
 
@@ -80,13 +81,15 @@ static void test_save(void)
 		char *fd_text = saved_to_fd(h, (enum kvmcpu_host_format)format);
 		size_t len = 0;
 		char small[8] = "unset";
-		CHECK_EQ(kvmcpu_host_save_mem(h, (enum kvmcpu_host_format)format, small, sizeof(small),
-					      &len, &err), -ENOBUFS);
+		CHECK_EQ(kvmcpu_host_save_mem(h, (enum kvmcpu_host_format)format, small,
+					      sizeof(small), &len, &err),
+			 -ENOBUFS);
 		CHECK(!strcmp(small, "unset"));
 		CHECK(fd_text && strlen(fd_text) == len);
 		char *buf = malloc(len + 1);
-		CHECK_EQ(kvmcpu_host_save_mem(h, (enum kvmcpu_host_format)format, buf, len + 1, NULL,
-					      &err), 0);
+		CHECK_EQ(kvmcpu_host_save_mem(h, (enum kvmcpu_host_format)format, buf, len + 1,
+					      NULL, &err),
+			 0);
 		CHECK(fd_text && buf && !strcmp(fd_text, buf));
 		struct kvmcpu_host *back = NULL;
 		CHECK_EQ(kvmcpu_host_load_mem(buf, len, "saved", &back, &err), 0);

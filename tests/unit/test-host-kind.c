@@ -108,7 +108,8 @@ static void test_json_kind(void)
 	struct kvmcpu_error err;
 	char buf[512];
 
-	snprintf(buf, sizeof(buf), "{\"schema\": \"kvmcpu-host/2\", \"kind\": \"raw-cpuid\", %s}", cpuid);
+	snprintf(buf, sizeof(buf), "{\"schema\": \"kvmcpu-host/2\", \"kind\": \"raw-cpuid\", %s}",
+		 cpuid);
 	struct kvmcpu_host *h = load(buf, &err);
 	CHECK_MSG(h && kvmcpu_host_kind(h) == KVMCPU_HOST_RAW_CPUID, "%s", err.message);
 	kvmcpu_host_free(h);
@@ -117,13 +118,16 @@ static void test_json_kind(void)
 	CHECK(h && kvmcpu_host_kind(h) == KVMCPU_HOST_KVM);
 	kvmcpu_host_free(h);
 	/* Schema 1 has no kind: a reader of version 1 would take the dump for KVM's report. */
-	snprintf(buf, sizeof(buf), "{\"schema\": \"kvmcpu-host/1\", \"kind\": \"raw-cpuid\", %s}", cpuid);
+	snprintf(buf, sizeof(buf), "{\"schema\": \"kvmcpu-host/1\", \"kind\": \"raw-cpuid\", %s}",
+		 cpuid);
 	CHECK(!load(buf, &err));
 	CHECK_STR_CONTAINS(err.message, "kind");
 	CHECK_STR_CONTAINS(err.message, "unknown member");
-	snprintf(buf, sizeof(buf), "{\"schema\": \"kvmcpu-host/2\", \"kind\": \"bare\", %s}", cpuid);
+	snprintf(buf, sizeof(buf), "{\"schema\": \"kvmcpu-host/2\", \"kind\": \"bare\", %s}",
+		 cpuid);
 	CHECK(!load(buf, &err));
-	CHECK_STR_CONTAINS(err.message, "\"bare\" is not a kind; expected \"kvm\" or \"raw-cpuid\"");
+	CHECK_STR_CONTAINS(err.message,
+			   "\"bare\" is not a kind; expected \"kvm\" or \"raw-cpuid\"");
 	snprintf(buf, sizeof(buf), "{\"schema\": \"kvmcpu-host/2\", \"kind\": 1, %s}", cpuid);
 	CHECK(!load(buf, &err));
 	CHECK_STR_CONTAINS(err.message, "expected a string");
@@ -173,22 +177,25 @@ static bool dropped(const struct kvmcpu_result *r, const char *feature)
 static void test_raw_dump_gains_kvm_bits(void)
 {
 	struct kvmcpu_error err;
-	char *genoa = read_fixture("amd-epyc-genoa.txt"), *genoa_kvm = with_kind(genoa, "kind kvm\n");
+	char *genoa = read_fixture("amd-epyc-genoa.txt"),
+	     *genoa_kvm = with_kind(genoa, "kind kvm\n");
 	struct kvmcpu_host *raw = load(genoa, &err), *kvm = load(genoa_kvm, &err);
 	CHECK(raw && kvm);
-	static const char *const kept[] = { "tsc-deadline", "spec-ctrl", "ssbd", "arch-capabilities" };
+	static const char *const kept[] = { "tsc-deadline", "spec-ctrl", "ssbd",
+					    "arch-capabilities" };
 	struct kvmcpu_result *r = resolve("cpu=Cascadelake-Server-v2", raw, &err);
 	struct kvmcpu_result *k = resolve("cpu=Cascadelake-Server-v2", kvm, &err);
 	CHECK(r && k);
 	for (size_t i = 0; r && k && i < sizeof(kept) / sizeof(kept[0]); i++) {
 		CHECK_MSG(!dropped(r, kept[i]), "%s dropped on the raw Genoa dump", kept[i]);
-		CHECK_MSG(dropped(k, kept[i]), "%s kept on the Genoa data read as KVM's report", kept[i]);
+		CHECK_MSG(dropped(k, kept[i]), "%s kept on the Genoa data read as KVM's report",
+			  kept[i]);
 	}
 	if (r) {
-		CHECK_EQ((reg_of(r, 1, 0, ECX) >> 24) & 1, 1);     /* tsc-deadline */
-		CHECK_EQ((reg_of(r, 7, 0, EDX) >> 26) & 1, 1);     /* spec-ctrl */
-		CHECK_EQ((reg_of(r, 7, 0, EDX) >> 29) & 1, 1);     /* arch-capabilities */
-		CHECK_EQ((reg_of(r, 7, 0, EDX) >> 31) & 1, 1);     /* ssbd */
+		CHECK_EQ((reg_of(r, 1, 0, ECX) >> 24) & 1, 1); /* tsc-deadline */
+		CHECK_EQ((reg_of(r, 7, 0, EDX) >> 26) & 1, 1); /* spec-ctrl */
+		CHECK_EQ((reg_of(r, 7, 0, EDX) >> 29) & 1, 1); /* arch-capabilities */
+		CHECK_EQ((reg_of(r, 7, 0, EDX) >> 31) & 1, 1); /* ssbd */
 		CHECK_EQ(reg_of(r, 0x40000001, 0, EAX) & 0x9, 0x9); /* kvmclock */
 		/* ARCH_CAPABILITIES exists under KVM on every processor: model 0x2b (rdctl-no
 		 * ibrs-all skip-l1dfl-vmentry mds-no) AND what KVM gives on AMD (rdctl-no,
@@ -212,7 +219,7 @@ static void test_raw_dump_gains_kvm_bits(void)
 		CHECK(!dropped(r, "x2apic"));
 		CHECK(!dropped(r, "arat"));
 		CHECK_EQ((reg_of(r, 1, 0, ECX) >> 21) & 1, 1); /* x2apic */
-		CHECK_EQ(reg_of(r, 6, 0, EAX) & 4, 4);         /* arat */
+		CHECK_EQ(reg_of(r, 6, 0, EAX) & 4, 4); /* arat */
 	}
 	kvmcpu_result_free(r);
 	kvmcpu_host_free(raw);
@@ -254,7 +261,8 @@ static void test_raw_arch_capabilities_match_live_kvm(void)
 	CHECK(r);
 	if (r) {
 		bool found;
-		CHECK_HEX(msr_of(r, 0x10a, &found), live_value, "ARCH_CAPABILITIES of host on Genoa");
+		CHECK_HEX(msr_of(r, 0x10a, &found), live_value,
+			  "ARCH_CAPABILITIES of host on Genoa");
 		CHECK(found);
 	}
 	kvmcpu_result_free(r);

@@ -16,16 +16,17 @@ static struct kvmcpu_host *load(const char *text, struct kvmcpu_error *err)
 static void test_accepts(void)
 {
 	struct kvmcpu_error err;
-	struct kvmcpu_host *h = load("# a comment\n"
-				     "00000000 00 0000000d 756e6547 6c65746e 49656e69\n"
-				     "00000001 00 000306c3 00100800 7ffafbff bfebfbff\n"
-				     "cpuid 0x7 0x0 0 0xd19ffffb 0x8 0x9c002400  # trailing comment\n"
-				     "cpuid 4 1 7c004122 01c0003f 0000003f 0\n"
-				     "hv-cpuid 40000003 0 00003fff 002bb9ff 00000002 00f7fbfe\n"
-				     "cap KVM_CAP_HYPERV 1\n"
-				     "msr 10a 00000000000000eb\n"
-				     "kernel 6.1.0-18-amd64\nmodule kvm_intel\n\n",
-				     &err);
+	struct kvmcpu_host *h = load(
+		"# a comment\n"
+		"00000000 00 0000000d 756e6547 6c65746e 49656e69\n"
+		"00000001 00 000306c3 00100800 7ffafbff bfebfbff\n"
+		"cpuid 0x7 0x0 0 0xd19ffffb 0x8 0x9c002400  # trailing comment\n"
+		"cpuid 4 1 7c004122 01c0003f 0000003f 0\n"
+		"hv-cpuid 40000003 0 00003fff 002bb9ff 00000002 00f7fbfe\n"
+		"cap KVM_CAP_HYPERV 1\n"
+		"msr 10a 00000000000000eb\n"
+		"kernel 6.1.0-18-amd64\nmodule kvm_intel\n\n",
+		&err);
 	CHECK(h);
 	if (!h) {
 		fprintf(stderr, "%s\n", err.message);
@@ -65,16 +66,21 @@ static void expect_error(const char *text, const char *message)
 static void test_errors(void)
 {
 	expect_error("cpuid 1 2 3\n", "host.txt:1: a cpuid line needs exactly six hex numbers");
-	expect_error("0 0 d 0 0 0\ncpuid 1 0 zz 0 0 0\n", "host.txt:2: field 4 'zz' is not a hex number");
-	expect_error("cpuid 1 0 100000000 0 0 0\n", "field 4 '100000000' is not a hex number of at most 32 bits");
+	expect_error("0 0 d 0 0 0\ncpuid 1 0 zz 0 0 0\n",
+		     "host.txt:2: field 4 'zz' is not a hex number");
+	expect_error("cpuid 1 0 100000000 0 0 0\n",
+		     "field 4 '100000000' is not a hex number of at most 32 bits");
 	expect_error("cpuidx 1 0 0 0 0 0\n", "host.txt:1: unknown keyword 'cpuidx'");
 	expect_error("1 0 0 0 0 0\n1 0 0 0 0 0\n", "host.txt:2: duplicate CPUID leaf/subleaf");
-	expect_error("0 0 1 0 0 0\ncap HYPERV 1\n", "host.txt:2: capability name must start with KVM_CAP_");
+	expect_error("0 0 1 0 0 0\ncap HYPERV 1\n",
+		     "host.txt:2: capability name must start with KVM_CAP_");
 	expect_error("0 0 1 0 0 0\ncap KVM_CAP_HYPERV\n", "a cap line needs a name and a value");
-	expect_error("0 0 1 0 0 0\nmsr 10a 10000000000000000\n", "is not a hex number of at most 64 bits");
+	expect_error("0 0 1 0 0 0\nmsr 10a 10000000000000000\n",
+		     "is not a hex number of at most 64 bits");
 	expect_error("# only a comment\n", "host.txt: no CPUID entries");
 	expect_error("0 0 1 0 0 0\nkernel\n", "kernel and module lines take one word");
-	expect_error("0 0 1 0 0 0\nmodule kvm\x1b[31m\n", "kernel and module names are printable ASCII");
+	expect_error("0 0 1 0 0 0\nmodule kvm\x1b[31m\n",
+		     "kernel and module names are printable ASCII");
 }
 
 static void test_truncated_json(void)
@@ -90,11 +96,11 @@ static void test_truncated_json(void)
 static void test_fixtures_load(void)
 {
 	static const char *const files[] = {
-		"amd-epyc-genoa.txt", "amd-epyc-rome.txt", "amd-epyc-turin-dense.txt",
-		"amd-opteron-g2.txt", "amd-opteron-g3.txt", "amd-opteron-g5.txt", "hygon-dhyana.txt",
-		"intel-conroe.txt", "intel-haswell.txt", "intel-icelake-server.txt",
-		"intel-nehalem.txt", "intel-sandybridge.txt", "intel-sapphirerapids.txt",
-		"intel-skylake-server.txt", "zhaoxin-yongfeng.txt",
+		"amd-epyc-genoa.txt",	    "amd-epyc-rome.txt",	"amd-epyc-turin-dense.txt",
+		"amd-opteron-g2.txt",	    "amd-opteron-g3.txt",	"amd-opteron-g5.txt",
+		"hygon-dhyana.txt",	    "intel-conroe.txt",		"intel-haswell.txt",
+		"intel-icelake-server.txt", "intel-nehalem.txt",	"intel-sandybridge.txt",
+		"intel-sapphirerapids.txt", "intel-skylake-server.txt", "zhaoxin-yongfeng.txt",
 	};
 	/* Vendors as the fixture README lists them. */
 	static const char *const vendors[] = {

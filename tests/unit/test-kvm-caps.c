@@ -15,7 +15,8 @@
 /* Every KVM_CAP_ name in @text (a capability, or a sentence naming the evidence) is known. */
 static void check_known(const char *text, const char *where)
 {
-	for (const char *p = text ? strstr(text, "KVM_CAP_") : NULL; p; p = strstr(p + 1, "KVM_CAP_")) {
+	for (const char *p = text ? strstr(text, "KVM_CAP_") : NULL; p;
+	     p = strstr(p + 1, "KVM_CAP_")) {
 		char name[64];
 		size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 		snprintf(name, sizeof(name), "%.*s", (int)n, p);

@@ -20,7 +20,7 @@
 #include "result/result-priv.h"
 
 #define CAP_BEFORE 199 /* KVM_CAP_HYPERV_ENFORCE_CPUID: checked by KVM_SET_CPUID2 */
-#define CAP_AFTER 148  /* KVM_CAP_HYPERV_SYNIC2 */
+#define CAP_AFTER 148 /* KVM_CAP_HYPERV_SYNIC2 */
 
 /* A plan with one capability of each kind and two MSRs, one of them per vCPU. */
 static struct kvmcpu_result *small_plan(void)
@@ -30,14 +30,17 @@ static struct kvmcpu_result *small_plan(void)
 	if (!r)
 		return NULL;
 	/* Four vCPUs in one package, so that vCPU 3 exists. */
-	r->topo = (struct kc_topology){ .cpus = 4, .sockets = 1, .dies = 1, .modules = 1,
-					.cores = 4, .threads = 1 };
+	r->topo = (struct kc_topology){
+		.cpus = 4, .sockets = 1, .dies = 1, .modules = 1, .cores = 4, .threads = 1
+	};
 	/* "GenuineIntel", max basic leaf 1 (SDM Vol. 2A CPUID leaf 0). */
 	kc_result_set(r, 0, 0, 0, 1, 0x756e6547, 0x6c65746e, 0x49656e69);
 	kc_result_set(r, 1, 0, 0, 0x000306c3, 0, 0x80000000, 0x078bfbff);
 	struct kvmcpu_cap after = { .cap = CAP_AFTER, .name = "KVM_CAP_HYPERV_SYNIC2" };
-	struct kvmcpu_cap before = { .cap = CAP_BEFORE, .name = "KVM_CAP_HYPERV_ENFORCE_CPUID",
-				     .before_cpuid = true, .args = { 1 } };
+	struct kvmcpu_cap before = { .cap = CAP_BEFORE,
+				     .name = "KVM_CAP_HYPERV_ENFORCE_CPUID",
+				     .before_cpuid = true,
+				     .args = { 1 } };
 	/* Plan order is not apply order: the after-cap comes first on purpose. */
 	CHECK_EQ(kc_result_add_cap(r, &after), 0);
 	CHECK_EQ(kc_result_add_cap(r, &before), 0);
@@ -71,7 +74,8 @@ static void test_apply_order(void)
 static void test_apply_failures(void)
 {
 	static const char *const named[] = {
-		"KVM_ENABLE_CAP KVM_CAP_HYPERV_ENFORCE_CPUID (199)", "KVM_SET_CPUID2 (2 entries",
+		"KVM_ENABLE_CAP KVM_CAP_HYPERV_ENFORCE_CPUID (199)",
+		"KVM_SET_CPUID2 (2 entries",
 		"KVM_ENABLE_CAP KVM_CAP_HYPERV_SYNIC2 (148)",
 		"KVM_SET_MSRS IA32_ARCH_CAPABILITIES (0x10a) = 0xeb",
 		"KVM_SET_MSRS HV_X64_MSR_VP_INDEX (0x40000002) = 0x3",
@@ -105,12 +109,18 @@ static const char *vm_step_text(const struct fake_call *c, bool first_mmap)
 	if (!strcmp(c->what, "mmap"))
 		return first_mmap ? "guest memory" : "kvm_run area";
 	switch (c->request) {
-	case KVM_GET_API_VERSION: return "KVM_GET_API_VERSION";
-	case KVM_CHECK_EXTENSION: return "lacks KVM_CAP_";
-	case KVM_GET_VCPU_MMAP_SIZE: return "KVM_GET_VCPU_MMAP_SIZE";
-	case KVM_CREATE_VM: return "KVM_CREATE_VM";
-	case KVM_SET_USER_MEMORY_REGION: return "KVM_SET_USER_MEMORY_REGION";
-	case KVM_CREATE_VCPU: return "KVM_CREATE_VCPU";
+	case KVM_GET_API_VERSION:
+		return "KVM_GET_API_VERSION";
+	case KVM_CHECK_EXTENSION:
+		return "lacks KVM_CAP_";
+	case KVM_GET_VCPU_MMAP_SIZE:
+		return "KVM_GET_VCPU_MMAP_SIZE";
+	case KVM_CREATE_VM:
+		return "KVM_CREATE_VM";
+	case KVM_SET_USER_MEMORY_REGION:
+		return "KVM_SET_USER_MEMORY_REGION";
+	case KVM_CREATE_VCPU:
+		return "KVM_CREATE_VCPU";
 	}
 	return "?";
 }
@@ -182,15 +192,24 @@ static const char *probe_step_text(const struct fake_call *c)
 	if (strcmp(c->what, "ioctl"))
 		return NULL;
 	switch (c->request) {
-	case KVM_GET_SREGS: return "KVM_GET_SREGS";
-	case KVM_SET_SREGS: return "KVM_SET_SREGS";
-	case KVM_SET_REGS: return "KVM_SET_REGS";
-	case KVM_SET_CPUID2: return "KVM_SET_CPUID2";
-	case KVM_ENABLE_CAP: return "KVM_ENABLE_CAP";
-	case KVM_SET_SIGNAL_MASK: return "KVM_SET_SIGNAL_MASK";
-	case KVM_RUN: return "KVM_RUN failed";
-	case KVM_CREATE_VCPU: return "KVM_CREATE_VCPU";
-	case KVM_CREATE_IRQCHIP: return "KVM_CREATE_IRQCHIP";
+	case KVM_GET_SREGS:
+		return "KVM_GET_SREGS";
+	case KVM_SET_SREGS:
+		return "KVM_SET_SREGS";
+	case KVM_SET_REGS:
+		return "KVM_SET_REGS";
+	case KVM_SET_CPUID2:
+		return "KVM_SET_CPUID2";
+	case KVM_ENABLE_CAP:
+		return "KVM_ENABLE_CAP";
+	case KVM_SET_SIGNAL_MASK:
+		return "KVM_SET_SIGNAL_MASK";
+	case KVM_RUN:
+		return "KVM_RUN failed";
+	case KVM_CREATE_VCPU:
+		return "KVM_CREATE_VCPU";
+	case KVM_CREATE_IRQCHIP:
+		return "KVM_CREATE_IRQCHIP";
 	}
 	return NULL;
 }
@@ -254,7 +273,8 @@ static void test_probe_flow(void)
 		 */
 		bool msr = ioctl && c->request == KVM_SET_MSRS;
 		bool fatal = strcmp(c->what, "close") && strcmp(c->what, "munmap") && !msr &&
-			     !(ioctl && c->request == KVM_CHECK_EXTENSION && c->arg == KVM_CAP_IRQCHIP);
+			     !(ioctl && c->request == KVM_CHECK_EXTENSION &&
+			       c->arg == KVM_CAP_IRQCHIP);
 		if (fatal) {
 			CHECK_MSG(rc < 0 && err.message[0], "call %zu (%s 0x%lx) failed, rc %d", k,
 				  c->what, c->request, rc);

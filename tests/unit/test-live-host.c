@@ -75,7 +75,8 @@ static void test_live_amx(void)
 	uint64_t supported = 0, guest_perm = 0;
 	if (access("/dev/kvm", R_OK | W_OK))
 		return;
-	if (syscall(SYS_arch_prctl, ARCH_GET_XCOMP_SUPP, &supported) || !(supported & (1ull << 18))) {
+	if (syscall(SYS_arch_prctl, ARCH_GET_XCOMP_SUPP, &supported) ||
+	    !(supported & (1ull << 18))) {
 		printf("NOT TESTED (loudly): this machine has no AMX (ARCH_GET_XCOMP_SUPP 0x%llx): the "
 		       "guest-permission request before KVM_GET_SUPPORTED_CPUID is not exercised here; "
 		       "the recorded Sapphire Rapids host covers the XFD flag (test-host-kind)\n",
@@ -85,7 +86,8 @@ static void test_live_amx(void)
 	/* What KVM would let a guest enable with permission (QEMU reads the same attribute). */
 	uint64_t kvm_xcomp = 0;
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	struct kvm_device_attr attr = { .group = 0, .attr = KVM_X86_XCOMP_GUEST_SUPP,
+	struct kvm_device_attr attr = { .group = 0,
+					.attr = KVM_X86_XCOMP_GUEST_SUPP,
 					.addr = (uint64_t)(uintptr_t)&kvm_xcomp };
 	int attr_rc = fd >= 0 ? ioctl(fd, KVM_GET_DEVICE_ATTR, &attr) : -1;
 	if (fd >= 0)

@@ -39,7 +39,8 @@ static void test_counts_and_aliases(void)
 	CHECK(kvmcpu_model_find("Skylake-Server-v99") == NULL);
 	/* Versions apply cumulatively: Haswell-v4 = table + v2 (no hle/rtm) + v3 + v4. */
 	CHECK_EQ(word("Haswell-v4", "FEAT_7_0_EBX") & ((1u << 4) | (1u << 11)), 0);
-	CHECK_EQ(word("Haswell-v1", "FEAT_7_0_EBX") & ((1u << 4) | (1u << 11)), (1u << 4) | (1u << 11));
+	CHECK_EQ(word("Haswell-v1", "FEAT_7_0_EBX") & ((1u << 4) | (1u << 11)),
+		 (1u << 4) | (1u << 11));
 }
 
 /* Additive psABI levels (x86-64 psABI), bits from the SDM leaf layouts. */

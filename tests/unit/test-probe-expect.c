@@ -12,20 +12,28 @@
 #define SIG KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX
 
 /* Vendor strings as leaf 0 returns them: EBX, EDX, ECX (SDM Vol. 2A CPUID leaf 0). */
-static const uint32_t intel[3] = { 0x756e6547, 0x49656e69, 0x6c65746e };      /* GenuineIntel */
-static const uint32_t amd[3] = { 0x68747541, 0x69746e65, 0x444d4163 };        /* AuthenticAMD */
-static const uint32_t hygon[3] = { 0x6f677948, 0x6e65476e, 0x656e6975 };      /* HygonGenuine */
-static const uint32_t zhaoxin[3] = { 0x68532020, 0x68676e61, 0x20206961 };    /* "  Shanghai  " */
+static const uint32_t intel[3] = { 0x756e6547, 0x49656e69, 0x6c65746e }; /* GenuineIntel */
+static const uint32_t amd[3] = { 0x68747541, 0x69746e65, 0x444d4163 }; /* AuthenticAMD */
+static const uint32_t hygon[3] = { 0x6f677948, 0x6e65476e, 0x656e6975 }; /* HygonGenuine */
+static const uint32_t zhaoxin[3] = { 0x68532020, 0x68676e61, 0x20206961 }; /* "  Shanghai  " */
 
 static size_t table(struct kvmcpu_cpuid_entry *t, const uint32_t vendor[3])
 {
 	const struct kvmcpu_cpuid_entry v[] = {
 		{ .function = 0, .eax = 0xd, .ebx = vendor[0], .edx = vendor[1], .ecx = vendor[2] },
-		{ .function = 1, .eax = 0x000306c3, .ebx = 0x00000800, .ecx = 0x80000000,
+		{ .function = 1,
+		  .eax = 0x000306c3,
+		  .ebx = 0x00000800,
+		  .ecx = 0x80000000,
 		  .edx = 0x078bfbff },
 		{ .function = 7, .index = 0, .flags = SIG, .ebx = 0x00000209 },
 		{ .function = 0xb, .index = 0, .flags = SIG, .eax = 1, .ebx = 1, .ecx = 0x100 },
-		{ .function = 0xb, .index = 1, .flags = SIG, .eax = 4, .ebx = 2, .ecx = 0x201,
+		{ .function = 0xb,
+		  .index = 1,
+		  .flags = SIG,
+		  .eax = 4,
+		  .ebx = 2,
+		  .ecx = 0x201,
 		  .edx = 0x2a },
 		{ .function = 0xd, .index = 0, .flags = SIG, .eax = 0x7, .ebx = 0x340, .ecx = 0x340 },
 		{ .function = 0x80000000, .eax = 0x80000008 },

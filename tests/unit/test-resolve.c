@@ -91,7 +91,8 @@ static void test_vme_baseline(void)
 		/* qemu64: AuthenticAMD family 15 model 107 stepping 1 -> 0x00060fb1. */
 		CHECK_EQ(reg_of(r, 1, 0, EAX), 0x00060fb1);
 		/* AMD: 0x80000001 EDX mirrors the alias bits of leaf 1 EDX (mask 0x0183f3ff). */
-		CHECK_EQ(reg_of(r, 0x80000001, 0, EDX) & 0x0183f3ff, reg_of(r, 1, 0, EDX) & 0x0183f3ff);
+		CHECK_EQ(reg_of(r, 0x80000001, 0, EDX) & 0x0183f3ff,
+			 reg_of(r, 1, 0, EDX) & 0x0183f3ff);
 		kvmcpu_result_free(r);
 	}
 	kvmcpu_host_free(h);
@@ -104,13 +105,13 @@ static void test_family_model_stepping(void)
 		const char *model;
 		uint32_t eax;
 	} cases[] = {
-		{ "EPYC-Rome", 0x00830f10 },   /* 0x17/0x31/0, as the EPYC 7742 dump */
-		{ "EPYC-Genoa", 0x00a10f10 },  /* 0x19/0x11/0 */
-		{ "EPYC-Turin", 0x00b00f00 },  /* 0x1a/0x00/0 */
-		{ "Dhyana", 0x00900f01 },      /* 0x18/0x00/1 */
-		{ "YongFeng", 0x000007b3 },    /* 7/0x0b/3 */
+		{ "EPYC-Rome", 0x00830f10 }, /* 0x17/0x31/0, as the EPYC 7742 dump */
+		{ "EPYC-Genoa", 0x00a10f10 }, /* 0x19/0x11/0 */
+		{ "EPYC-Turin", 0x00b00f00 }, /* 0x1a/0x00/0 */
+		{ "Dhyana", 0x00900f01 }, /* 0x18/0x00/1 */
+		{ "YongFeng", 0x000007b3 }, /* 7/0x0b/3 */
 		{ "YongFeng-v2", 0x000507b3 }, /* 7/0x5b/3, as the KH-40000 dump */
-		{ "486", 0x00000480 },         /* 4/8/0 */
+		{ "486", 0x00000480 }, /* 4/8/0 */
 		{ "SapphireRapids", 0x000806f4 }, /* 6/0x8f/4 */
 	};
 	struct kvmcpu_host *h = all_ones_host();
@@ -294,7 +295,8 @@ static void test_cache_leaves(void)
 static void test_arch_capabilities(void)
 {
 	struct kvmcpu_host *h = fixture_host("intel-icelake-server.txt");
-	kvmcpu_host_add_msr(h, 0x10a, 0xeb, NULL); /* rdctl-no ibrs-all skip-l1dfl ssb-no mds-no (0xeb) */
+	kvmcpu_host_add_msr(h, 0x10a, 0xeb,
+			    NULL); /* rdctl-no ibrs-all skip-l1dfl ssb-no mds-no (0xeb) */
 	struct kvmcpu_error err;
 	struct kvmcpu_result *r = resolve("cpu=Cascadelake-Server-v2", h, &err);
 	CHECK(r);
@@ -472,7 +474,8 @@ static void test_parameter_string(void)
 {
 	struct kvmcpu_config *cfg;
 	struct kvmcpu_error err;
-	int r = kvmcpu_config_parse("hv=windows+no_evmcs,cpu=Skylake-Server,nested_virt", &cfg, &err);
+	int r = kvmcpu_config_parse("hv=windows+no_evmcs,cpu=Skylake-Server,nested_virt", &cfg,
+				    &err);
 	CHECK_EQ(r, 0);
 	if (!r) {
 		CHECK(!strcmp(kvmcpu_config_cpu(cfg), "Skylake-Server"));

@@ -14,7 +14,7 @@
 enum { EAX, EBX, ECX, EDX };
 
 static struct kvmcpu_result *resolve_on(const char *host_file, const char *params,
-					 struct kvmcpu_error *err)
+					struct kvmcpu_error *err)
 {
 	struct kvmcpu_host *h = fixture_host(host_file);
 	struct kvmcpu_result *r = resolve(params, h, err);
@@ -55,8 +55,9 @@ static void test_smp_grammar(void)
 	CHECK_EQ(vcpus_of("cpus=4,threads=2"), 4);
 	CHECK_EQ(vcpus_of("8,sockets=2,cores=2,threads=2"), 8);
 	CHECK_EQ(vcpus_of("4,dies=2,cores=2"), 4);
-	static const char *const bad[] = { "0", "4,cores=0", "6,sockets=4", "5,cores=2",
-					   "4,bogus=1", "4,threads=2,threads=2", "x", "" };
+	static const char *const bad[] = { "0",		"4,cores=0", "6,sockets=4",
+					   "5,cores=2", "4,bogus=1", "4,threads=2,threads=2",
+					   "x",		"" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct kvmcpu_config *cfg = NULL;
 		struct kvmcpu_error err;
@@ -82,9 +83,9 @@ static void test_smp_grammar(void)
 static void test_intel_topology(void)
 {
 	struct kvmcpu_error err;
-	struct kvmcpu_result *r =
-		resolve_on("intel-skylake-server.txt",
-			   "cpu=Skylake-Server,smp=8,sockets=2,cores=2,threads=2", &err);
+	struct kvmcpu_result *r = resolve_on("intel-skylake-server.txt",
+					     "cpu=Skylake-Server,smp=8,sockets=2,cores=2,threads=2",
+					     &err);
 	CHECK(r);
 	if (!r)
 		return;
@@ -134,7 +135,10 @@ static void test_dies(void)
 		return;
 	CHECK_EQ(vreg(r, 3, 0, 0, EAX), 0x1f);
 	static const uint32_t want[4][3] = {
-		{ 0, 1, 0x100 }, { 1, 2, 0x201 }, { 2, 4, 0x502 }, { 0, 0, 0x3 },
+		{ 0, 1, 0x100 },
+		{ 1, 2, 0x201 },
+		{ 2, 4, 0x502 },
+		{ 0, 0, 0x3 },
 	};
 	for (uint32_t i = 0; i < 4; i++) {
 		CHECK_EQ(vreg(r, 3, 0x1f, i, EAX), want[i][0]);
@@ -184,20 +188,22 @@ static void test_address_sizes(void)
 	} cases[] = {
 		{ "cpu=Skylake-Server", 0x3028 },
 		{ "cpu=Skylake-Server,phys-bits=39", 0x3027 },
-		{ "cpu=Skylake-Server,host-phys-bits", 0x302e },              /* the dump: 46 */
+		{ "cpu=Skylake-Server,host-phys-bits", 0x302e }, /* the dump: 46 */
 		{ "cpu=Skylake-Server,host-phys-bits,host-phys-bits-limit=42", 0x302a },
-		{ "cpu=coreduo", 0x24 },                                       /* 32-bit, PAE: 36 */
+		{ "cpu=coreduo", 0x24 }, /* 32-bit, PAE: 36 */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct kvmcpu_error err;
-		struct kvmcpu_result *r = resolve_on("intel-skylake-server.txt", cases[i].params, &err);
+		struct kvmcpu_result *r = resolve_on("intel-skylake-server.txt", cases[i].params,
+						     &err);
 		CHECK(r);
 		if (r)
 			CHECK_EQ(vreg(r, 0, 0x80000008, 0, EAX), cases[i].eax);
 		kvmcpu_result_free(r);
 	}
 	struct kvmcpu_error err;
-	CHECK(resolve_on("intel-skylake-server.txt", "cpu=Skylake-Server,phys-bits=48", &err) == NULL);
+	CHECK(resolve_on("intel-skylake-server.txt", "cpu=Skylake-Server,phys-bits=48", &err) ==
+	      NULL);
 	CHECK_STR_CONTAINS(err.message, "phys-bits=48 is wider than this host's 46");
 	CHECK(resolve_on("intel-skylake-server.txt", "cpu=coreduo,phys-bits=40", &err) == NULL);
 	CHECK_STR_CONTAINS(err.message, "32-bit model");
@@ -213,7 +219,8 @@ static void test_pmu(void)
 	struct kvmcpu_host *h = fixture_host("intel-skylake-server.txt");
 	const struct kvmcpu_cpuid_entry *ha = kvmcpu_host_cpuid_find(h, 0xa, 0);
 	for (int pmu = 0; pmu < 2; pmu++) {
-		struct kvmcpu_result *r = resolve(pmu ? "cpu=Skylake-Server-v4+pdcm,pmu" : "cpu=Skylake-Server-v4+pdcm",
+		struct kvmcpu_result *r = resolve(pmu ? "cpu=Skylake-Server-v4+pdcm,pmu"
+						      : "cpu=Skylake-Server-v4+pdcm",
 						  h, &err);
 		CHECK(r);
 		if (!r)
@@ -289,7 +296,8 @@ static void test_levels_and_fixed_leaves(void)
 static void test_intel_pt(void)
 {
 	struct kvmcpu_error err;
-	struct kvmcpu_result *r = resolve_on("intel-icelake-server.txt", "cpu=Icelake-Server+intel-pt", &err);
+	struct kvmcpu_result *r = resolve_on("intel-icelake-server.txt",
+					     "cpu=Icelake-Server+intel-pt", &err);
 	CHECK(r);
 	if (r) {
 		CHECK_EQ(vreg(r, 0, 0, 0, EAX), 0x14);
@@ -329,8 +337,8 @@ static void test_max_vcpus(void)
 	struct kvmcpu_error err;
 	CHECK(resolve_on("intel-skylake-server.txt", "cpu=Skylake-Server,smp=2048", &err) == NULL);
 	CHECK_STR_CONTAINS(err.message, "smp=2048 is more than the 1024 vCPUs");
-	struct kvmcpu_result *r = resolve_on("intel-skylake-server.txt", "cpu=Skylake-Server,smp=1024",
-					      &err);
+	struct kvmcpu_result *r = resolve_on("intel-skylake-server.txt",
+					     "cpu=Skylake-Server,smp=1024", &err);
 	CHECK(r);
 	kvmcpu_result_free(r);
 }
