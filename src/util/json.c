@@ -449,6 +449,14 @@ static size_t utf8_seq_length(const unsigned char *p, size_t avail)
 	return n;
 }
 
+/* End of the run of plain ASCII (no escape, no quote, no control) starting at @p. */
+static const unsigned char *jp_plain_run(const unsigned char *p, const unsigned char *end)
+{
+	while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
 /* Decodes a string into s->scratch; the cursor is on the opening quote. */
 static int jp_decode_string(struct kc_json_parser *s)
 {
@@ -478,10 +486,8 @@ static int jp_decode_string(struct kc_json_parser *s)
 				    c);
 		} else if (c < 0x80) {
 			/* A run of plain ASCII goes in at once: no line ends, one column each. */
-			const unsigned char *run = s->p;
-			while (run < s->end && *run >= 0x20 && *run < 0x80 && *run != '"' &&
-			       *run != '\\')
-				run++;
+			const unsigned char *run = jp_plain_run(s->p, s->end);
+
 			if (!jp_buf_put(b, s->p, (size_t)(run - s->p))) {
 				r = jp_fail_nomem(s);
 			} else {
@@ -506,10 +512,26 @@ static int jp_decode_string(struct kc_json_parser *s)
 	return r;
 }
 
-/* Reads a string into the arena; the cursor is on the opening quote. */
+/*
+ * Reads a string into the arena; the cursor is on the opening quote. Most
+ * strings are plain ASCII: those are copied straight from the input, and only
+ * the others go through the decoder.
+ */
 static int jp_string(struct kc_json_parser *s, char **out, size_t *out_len)
 {
-	int r = jp_decode_string(s);
+	const unsigned char *text = s->p + 1, *run = jp_plain_run(text, s->end);
+	int r;
+
+	if (run < s->end && *run == '"') {
+		*out_len = (size_t)(run - text);
+		*out = jp_strdup(s, text, *out_len);
+		if (!*out)
+			return jp_fail_nomem(s);
+		s->column += (unsigned)(*out_len + 2);
+		s->p = run + 1;
+		return 0;
+	}
+	r = jp_decode_string(s);
 
 	if (r)
 		return r;
@@ -696,33 +718,68 @@ static int jp_compare_members(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static bool jp_same_key(const struct kc_json_member *a, const struct kc_json_member *b)
+{
+	return a->key_len == b->key_len && !memcmp(a->key, b->key, a->key_len);
+}
+
+/* Objects up to this size are checked pair by pair: cheaper than sorting a few keys. */
+#define JP_DUPLICATES_BY_PAIRS 16
+
+/* The first member whose key an earlier member already has, or NULL. */
+static const struct kc_json_member *jp_first_duplicate_by_pairs(const struct kc_json *v)
+{
+	const struct kc_json_member *m = v->u.obj.members;
+	size_t i, j;
+
+	for (j = 1; j < v->u.obj.n; j++)
+		for (i = 0; i < j; i++)
+			if (jp_same_key(&m[i], &m[j]))
+				return &m[j];
+	return NULL;
+}
+
 /*
- * RFC 8259 leaves duplicate keys to the implementation; a recorded file with
- * two values for one key is ambiguous, so it is an error. Sorting keeps this
- * O(n log n) on large objects.
+ * The same by sorting, O(n log n) on large objects; equal keys sort in input
+ * order, so the later of each pair is the candidate. -ENOMEM or 0.
  */
-static int jp_check_duplicates(struct kc_json_parser *s, const struct kc_json *v)
+static int jp_first_duplicate_sorted(const struct kc_json *v, const struct kc_json_member **dup)
 {
 	const struct kc_json_member **sorted;
-	const struct kc_json_member *dup = NULL;
 	size_t i, n = v->u.obj.n;
 
-	if (n < 2)
-		return 0;
+	*dup = NULL;
 	sorted = malloc(n * sizeof(*sorted));
 	if (!sorted)
-		return jp_fail_nomem(s);
+		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		sorted[i] = &v->u.obj.members[i];
 	qsort(sorted, n, sizeof(*sorted), jp_compare_members);
 	for (i = 1; i < n; i++) {
 		const struct kc_json_member *a = sorted[i - 1], *b = sorted[i];
 
-		if (a->key_len == b->key_len && !memcmp(a->key, b->key, a->key_len) &&
-		    (!dup || b < dup))
-			dup = b;
+		if (jp_same_key(a, b) && (!*dup || b < *dup))
+			*dup = b;
 	}
 	free(sorted);
+	return 0;
+}
+
+/*
+ * RFC 8259 leaves duplicate keys to the implementation; a recorded file with
+ * two values for one key is ambiguous, so it is an error. Either way of
+ * finding it reports the first member whose key came before.
+ */
+static int jp_check_duplicates(struct kc_json_parser *s, const struct kc_json *v)
+{
+	const struct kc_json_member *dup;
+
+	if (v->u.obj.n < 2)
+		return 0;
+	if (v->u.obj.n <= JP_DUPLICATES_BY_PAIRS)
+		dup = jp_first_duplicate_by_pairs(v);
+	else if (jp_first_duplicate_sorted(v, &dup))
+		return jp_fail_nomem(s);
 	if (!dup)
 		return 0;
 	s->line = dup->line;
