@@ -266,6 +266,25 @@ static int hj_cpuid_entry(const struct hj_ctx *c, const struct kc_json *v, const
 }
 
 /*
+ * Position of @key in cpuid_members, or HJ_CPUID_MEMBERS. The first letter,
+ * or the second for the registers, picks the one name to compare.
+ */
+static size_t hj_cpuid_member(const char *key)
+{
+	size_t k;
+
+	if (key[0] == 'f')
+		k = key[1] == 'u' ? HJ_FUNCTION : HJ_FLAGS;
+	else if (key[0] == 'i')
+		k = HJ_INDEX;
+	else if (key[0] == 'e' && key[1] >= 'a' && key[1] <= 'd')
+		k = HJ_EAX + (size_t)(key[1] - 'a');
+	else
+		return HJ_CPUID_MEMBERS;
+	return strcmp(key, cpuid_members[k]) ? HJ_CPUID_MEMBERS : k;
+}
+
+/*
  * The usual entry, an object of known members written as hex strings, read in
  * one pass over its members. It builds no JSON path: that is only for
  * messages. False for anything else (integers, a missing member, an error),
@@ -287,8 +306,7 @@ static bool hj_cpuid_entry_plain(const struct kc_json *v, struct kvmcpu_cpuid_en
 
 		if (!strncmp(key, "x-", 2))
 			continue;
-		for (k = 0; k < HJ_CPUID_MEMBERS && strcmp(key, cpuid_members[k]); k++)
-			;
+		k = hj_cpuid_member(key);
 		s = kc_json_str(kc_json_at(v, i), &len);
 		if (k == HJ_CPUID_MEMBERS || !s ||
 		    kc_parse_number(s, len, KC_NUM_0X_HEX, UINT32_MAX, &u))

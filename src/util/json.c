@@ -149,10 +149,25 @@ static void jp_advance(struct kc_json_parser *s)
 	}
 }
 
+/* Whitespace is all ASCII, so this keeps the count of jp_advance without its per-byte call. */
 static void jp_skip_space(struct kc_json_parser *s)
 {
-	while (!jp_eof(s) && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
-		jp_advance(s);
+	const unsigned char *p = s->p;
+	unsigned line = s->line, column = s->column;
+
+	for (; p < s->end; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\r') {
+			column++;
+		} else if (*p == '\n') {
+			line++;
+			column = 1;
+		} else {
+			break;
+		}
+	}
+	s->p = p;
+	s->line = line;
+	s->column = column;
 }
 
 static bool jp_is_digit(unsigned char c)
@@ -449,9 +464,37 @@ static size_t utf8_seq_length(const unsigned char *p, size_t avail)
 	return n;
 }
 
-/* End of the run of plain ASCII (no escape, no quote, no control) starting at @p. */
+#define JP_ONES UINT64_C(0x0101010101010101)
+#define JP_HIGHS UINT64_C(0x8080808080808080)
+
+/* Whether a byte of @w is below @n (n <= 0x80); exact for words without high bytes. */
+static uint64_t jp_bytes_below(uint64_t w, unsigned n)
+{
+	return (w - JP_ONES * n) & ~w & JP_HIGHS;
+}
+
+/* Whether a byte of @w is not plain ASCII: control, non-ASCII, quote or backslash. */
+static bool jp_word_has_special(uint64_t w)
+{
+	return (w & JP_HIGHS) || jp_bytes_below(w, 0x20) ||
+	       jp_bytes_below(w ^ (JP_ONES * '"'), 1) || jp_bytes_below(w ^ (JP_ONES * '\\'), 1);
+}
+
+/*
+ * End of the run of plain ASCII (no escape, no quote, no control) starting at
+ * @p. Eight bytes are tested at once while they are all plain: strings are
+ * most of a recording.
+ */
 static const unsigned char *jp_plain_run(const unsigned char *p, const unsigned char *end)
 {
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, sizeof(w));
+		if (jp_word_has_special(w))
+			break;
+		p += 8;
+	}
 	while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
 		p++;
 	return p;
