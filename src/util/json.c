@@ -150,7 +150,7 @@ static void jp_advance(struct kc_json_parser *s)
 }
 
 /* Whitespace is all ASCII, so this keeps the count of jp_advance without its per-byte call. */
-static void jp_skip_space(struct kc_json_parser *s)
+static void jp_skip_space_run(struct kc_json_parser *s)
 {
 	const unsigned char *p = s->p;
 	unsigned line = s->line, column = s->column;
@@ -170,6 +170,13 @@ static void jp_skip_space(struct kc_json_parser *s)
 	s->column = column;
 }
 
+/* Inline: most calls, between tokens written without space, have nothing to skip. */
+static inline void jp_skip_space(struct kc_json_parser *s)
+{
+	if (!jp_eof(s) && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+		jp_skip_space_run(s);
+}
+
 static bool jp_is_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
@@ -180,8 +187,31 @@ static bool jp_is_digit(unsigned char c)
 /* Small recordings fit one block; a bigger input gets blocks of growing size. */
 #define JP_BLOCK_MIN 16384
 
-/* @size bytes, aligned for any node, from the arena; NULL when out of memory. */
-static void *jp_alloc(struct kc_json_parser *s, size_t size)
+/* Starts a new block with room for at least @need bytes; false when out of memory. */
+static bool jp_new_block(struct kc_json_parser *s, size_t need)
+{
+	struct jp_block *b = *s->arena;
+	size_t cap = b ? b->cap * 2 : JP_BLOCK_MIN;
+
+	if (cap < need)
+		cap = need;
+	if (cap > SIZE_MAX - sizeof(*b))
+		return false;
+	b = malloc(sizeof(*b) + cap);
+	if (!b)
+		return false;
+	b->next = *s->arena;
+	b->used = 0;
+	b->cap = cap;
+	*s->arena = b;
+	return true;
+}
+
+/*
+ * @size bytes, aligned for any node, from the arena; NULL when out of memory.
+ * Inline: every value takes one or two of these.
+ */
+static inline void *jp_alloc(struct kc_json_parser *s, size_t size)
 {
 	struct jp_block *b = *s->arena;
 	size_t need = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
@@ -190,19 +220,9 @@ static void *jp_alloc(struct kc_json_parser *s, size_t size)
 	if (need < size)
 		return NULL;
 	if (!b || b->cap - b->used < need) {
-		size_t cap = b ? b->cap * 2 : JP_BLOCK_MIN;
-
-		if (cap < need)
-			cap = need;
-		if (cap > SIZE_MAX - sizeof(*b))
+		if (!jp_new_block(s, need))
 			return NULL;
-		b = malloc(sizeof(*b) + cap);
-		if (!b)
-			return NULL;
-		b->next = *s->arena;
-		b->used = 0;
-		b->cap = cap;
-		*s->arena = b;
+		b = *s->arena;
 	}
 	p = (char *)b->data + b->used;
 	b->used += need;
