@@ -230,7 +230,7 @@ static inline void *jp_alloc(struct kc_json_parser *s, size_t size)
 }
 
 /* A copy of @len bytes of @data in the arena, NUL-terminated. */
-static char *jp_strdup(struct kc_json_parser *s, const void *data, size_t len)
+static inline char *jp_strdup(struct kc_json_parser *s, const void *data, size_t len)
 {
 	char *p = len < SIZE_MAX ? jp_alloc(s, len + 1) : NULL;
 
