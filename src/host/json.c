@@ -324,7 +324,8 @@ static bool hj_cpuid_entry_plain(const struct kc_json *v, struct kvmcpu_cpuid_en
 	if (seen & 1u << HJ_FLAGS)
 		e->flags = value[HJ_FLAGS];
 	else
-		e->flags = kc_leaf_is_indexed(e->function) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX : 0;
+		e->flags = kc_leaf_is_indexed(e->function) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX
+							   : 0;
 	for (k = 0; k < 4; k++)
 		(&e->eax)[k] = value[HJ_EAX + k];
 	return true;

@@ -381,7 +381,7 @@ static int jp_read_hex4(struct kc_json_parser *s, uint32_t *out)
 static int jp_unicode_escape(struct kc_json_parser *s, struct jp_buf *b)
 {
 	unsigned line = s->line, column = s->column - 1; /* the backslash */
-	uint32_t hi, lo;
+	uint32_t hi = 0, lo = 0; /* set by jp_read_hex4 on success; zero keeps analyzers sure */
 	int r;
 
 	jp_advance(s);
@@ -911,8 +911,7 @@ static int jp_object(struct kc_json_parser *s, struct kc_json *v)
 	}
 	jp_advance(s);
 	s->depth--;
-	v->u.obj.members =
-		jp_pop_children(s, &s->members, v->u.obj.n, sizeof(*v->u.obj.members));
+	v->u.obj.members = jp_pop_children(s, &s->members, v->u.obj.n, sizeof(*v->u.obj.members));
 	if (!v->u.obj.members)
 		return jp_fail_nomem(s);
 	return jp_check_duplicates(s, v);
