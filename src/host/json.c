@@ -221,6 +221,9 @@ static int hj_member_str(const struct hj_ctx *c, const struct kc_json *obj, cons
 static const char *const cpuid_members[] = {
 	"function", "index", "flags", "eax", "ebx", "ecx", "edx", NULL,
 };
+/* Positions in cpuid_members; the registers follow each other from HJ_EAX. */
+enum { HJ_FUNCTION, HJ_INDEX, HJ_FLAGS, HJ_EAX, HJ_CPUID_MEMBERS = HJ_EAX + 4 };
+_Static_assert(KC_ARRAY_SIZE(cpuid_members) == HJ_CPUID_MEMBERS + 1, "cpuid_members");
 
 static int hj_cpuid_entry(const struct hj_ctx *c, const struct kc_json *v, const char *path,
 			  struct kvmcpu_cpuid_entry *e)
@@ -262,6 +265,84 @@ static int hj_cpuid_entry(const struct hj_ctx *c, const struct kc_json *v, const
 	return 0;
 }
 
+/*
+ * Position of @key in cpuid_members, or HJ_CPUID_MEMBERS. The first letter,
+ * or the second for the registers, picks the one name to compare.
+ */
+static size_t hj_cpuid_member(const char *key)
+{
+	size_t k;
+
+	if (key[0] == 'f')
+		k = key[1] == 'u' ? HJ_FUNCTION : HJ_FLAGS;
+	else if (key[0] == 'i')
+		k = HJ_INDEX;
+	else if (key[0] == 'e' && key[1] >= 'a' && key[1] <= 'd')
+		k = HJ_EAX + (size_t)(key[1] - 'a');
+	else
+		return HJ_CPUID_MEMBERS;
+	return strcmp(key, cpuid_members[k]) ? HJ_CPUID_MEMBERS : k;
+}
+
+/*
+ * The usual entry, an object of known members written as hex strings, read in
+ * one pass over its members. It builds no JSON path: that is only for
+ * messages. False for anything else (integers, a missing member, an error),
+ * which hj_cpuid_entry then reads with every check and its message.
+ */
+static bool hj_cpuid_entry_plain(const struct kc_json *v, struct kvmcpu_cpuid_entry *e)
+{
+	const unsigned required = 1u << HJ_FUNCTION | 0xfu << HJ_EAX;
+	uint32_t value[HJ_CPUID_MEMBERS];
+	unsigned seen = 0;
+	size_t i, k;
+
+	if (kc_json_type(v) != KC_JSON_OBJECT)
+		return false;
+	for (i = 0; i < kc_json_count(v); i++) {
+		const char *key = kc_json_key_at(v, i), *s;
+		size_t len;
+		uint64_t u;
+
+		if (!strncmp(key, "x-", 2))
+			continue;
+		k = hj_cpuid_member(key);
+		s = kc_json_str(kc_json_at(v, i), &len);
+		if (k == HJ_CPUID_MEMBERS || !s ||
+		    kc_parse_number(s, len, KC_NUM_0X_HEX, UINT32_MAX, &u))
+			return false;
+		value[k] = (uint32_t)u;
+		seen |= 1u << k;
+	}
+	if ((seen & required) != required)
+		return false;
+	memset(e, 0, sizeof(*e));
+	e->function = value[HJ_FUNCTION];
+	if (seen & 1u << HJ_INDEX)
+		e->index = value[HJ_INDEX];
+	/* As in hj_cpuid_entry: without flags, the entry gets what KVM gives that leaf. */
+	if (seen & 1u << HJ_FLAGS)
+		e->flags = value[HJ_FLAGS];
+	else
+		e->flags = kc_leaf_is_indexed(e->function) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX
+							   : 0;
+	for (k = 0; k < 4; k++)
+		(&e->eax)[k] = value[HJ_EAX + k];
+	return true;
+}
+
+/* Entry @i of the CPUID array @name; its path is formatted only when it is not plain. */
+static int hj_cpuid_entry_at(const struct hj_ctx *c, const struct kc_json *arr, const char *name,
+			     size_t i, struct kvmcpu_cpuid_entry *e)
+{
+	char path[48];
+
+	if (hj_cpuid_entry_plain(kc_json_at(arr, i), e))
+		return 0;
+	snprintf(path, sizeof(path), "%s[%zu]", name, i);
+	return hj_cpuid_entry(c, kc_json_at(arr, i), path, e);
+}
+
 /* An array or object longer than a host can hold: one message naming the member. */
 static int hj_too_many(const struct hj_ctx *c, const struct kc_json *v, const char *name,
 		       size_t max, const char *what, const char *why)
@@ -292,10 +373,7 @@ static int hj_cpuid_array(const struct hj_ctx *c, const struct kc_json *arr, con
 	if (!in)
 		return kc_fail(c->err, -ENOMEM, NULL, "out of memory");
 	for (i = 0; i < n && !r; i++) {
-		char path[48];
-
-		snprintf(path, sizeof(path), "%s[%zu]", name, i);
-		r = hj_cpuid_entry(c, kc_json_at(arr, i), path, &in[i].e);
+		r = hj_cpuid_entry_at(c, arr, name, i, &in[i].e);
 		in[i].where = i;
 	}
 	if (!r)

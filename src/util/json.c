@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Strict JSON reader (RFC 8259). A recursive-descent parser over a byte
- * buffer that tracks line and column for messages and builds a small tree of
- * heap nodes. Recursion depth is bounded by KC_JSON_MAX_DEPTH, both here and
- * in kc_json_free.
+ * buffer that tracks line and column for messages and builds a small tree.
+ * Recursion depth is bounded by KC_JSON_MAX_DEPTH.
+ *
+ * The tree lives in an arena owned by its root (struct kc_json_doc): a
+ * recording holds thousands of values, and one malloc and one free per value
+ * cost more than the parse itself. Strings are decoded into one reused scratch
+ * buffer, and the children of an array or object are gathered on a stack
+ * shared by all nesting levels, so each lands in the arena once, at its final
+ * size.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +54,25 @@ struct kc_json {
 	} u;
 };
 
+/* One block of the arena; blocks are chained and freed together. */
+struct jp_block {
+	struct jp_block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+/* What kc_json_parse hands out: the root, and the arena every other node lives in. */
+struct kc_json_doc {
+	struct jp_block *blocks;
+	struct kc_json root;
+};
+
+/* A growable byte buffer (decoded strings) or array (the children stacks). */
+struct jp_buf {
+	char *s;
+	size_t len, cap;
+};
+
 struct kc_json_parser {
 	const unsigned char *p, *end;
 	unsigned line, column;
@@ -54,6 +80,10 @@ struct kc_json_parser {
 	size_t values, max_values;
 	const char *origin;
 	struct kvmcpu_error *err;
+	struct jp_block **arena;
+	struct jp_buf scratch; /* the string being decoded */
+	struct jp_buf items; /* struct kc_json * of the open arrays, innermost last */
+	struct jp_buf members; /* struct kc_json_member of the open objects, innermost last */
 };
 
 /* ---- errors ---- */
@@ -119,10 +149,32 @@ static void jp_advance(struct kc_json_parser *s)
 	}
 }
 
-static void jp_skip_space(struct kc_json_parser *s)
+/* Whitespace is all ASCII, so this keeps the count of jp_advance without its per-byte call. */
+static void jp_skip_space_run(struct kc_json_parser *s)
 {
-	while (!jp_eof(s) && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
-		jp_advance(s);
+	const unsigned char *p = s->p;
+	unsigned line = s->line, column = s->column;
+
+	for (; p < s->end; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\r') {
+			column++;
+		} else if (*p == '\n') {
+			line++;
+			column = 1;
+		} else {
+			break;
+		}
+	}
+	s->p = p;
+	s->line = line;
+	s->column = column;
+}
+
+/* Inline: most calls, between tokens written without space, have nothing to skip. */
+static inline void jp_skip_space(struct kc_json_parser *s)
+{
+	if (!jp_eof(s) && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+		jp_skip_space_run(s);
 }
 
 static bool jp_is_digit(unsigned char c)
@@ -130,92 +182,140 @@ static bool jp_is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* ---- nodes ---- */
+/* ---- arena ---- */
 
-static struct kc_json *jp_node(struct kc_json_parser *s, enum kc_json_type type)
+/* Small recordings fit one block; a bigger input gets blocks of growing size. */
+#define JP_BLOCK_MIN 16384
+
+/* Starts a new block with room for at least @need bytes; false when out of memory. */
+static bool jp_new_block(struct kc_json_parser *s, size_t need)
 {
-	struct kc_json *v = calloc(1, sizeof(*v));
+	struct jp_block *b = *s->arena;
+	size_t cap = b ? b->cap * 2 : JP_BLOCK_MIN;
 
-	if (!v)
+	if (cap < need)
+		cap = need;
+	if (cap > SIZE_MAX - sizeof(*b))
+		return false;
+	b = malloc(sizeof(*b) + cap);
+	if (!b)
+		return false;
+	b->next = *s->arena;
+	b->used = 0;
+	b->cap = cap;
+	*s->arena = b;
+	return true;
+}
+
+/*
+ * @size bytes, aligned for any node, from the arena; NULL when out of memory.
+ * Inline: every value takes one or two of these.
+ */
+static inline void *jp_alloc(struct kc_json_parser *s, size_t size)
+{
+	struct jp_block *b = *s->arena;
+	size_t need = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	void *p;
+
+	if (need < size)
 		return NULL;
-	v->type = type;
-	v->line = s->line;
-	v->column = s->column;
-	return v;
+	if (!b || b->cap - b->used < need) {
+		if (!jp_new_block(s, need))
+			return NULL;
+		b = *s->arena;
+	}
+	p = (char *)b->data + b->used;
+	b->used += need;
+	return p;
+}
+
+/* A copy of @len bytes of @data in the arena, NUL-terminated. */
+static inline char *jp_strdup(struct kc_json_parser *s, const void *data, size_t len)
+{
+	char *p = len < SIZE_MAX ? jp_alloc(s, len + 1) : NULL;
+
+	if (!p)
+		return NULL;
+	memcpy(p, data, len);
+	p[len] = '\0';
+	return p;
+}
+
+static void jp_free_blocks(struct jp_block *b)
+{
+	while (b) {
+		struct jp_block *next = b->next;
+
+		free(b);
+		b = next;
+	}
 }
 
 void kc_json_free(struct kc_json *v)
 {
-	size_t i;
+	struct kc_json_doc *doc;
 
 	if (!v)
 		return;
-	switch (v->type) {
-	case KC_JSON_NUMBER:
-		free(v->u.num.text);
-		break;
-	case KC_JSON_STRING:
-		free(v->u.str.s);
-		break;
-	case KC_JSON_ARRAY:
-		for (i = 0; i < v->u.arr.n; i++)
-			kc_json_free(v->u.arr.items[i]);
-		free(v->u.arr.items);
-		break;
-	case KC_JSON_OBJECT:
-		for (i = 0; i < v->u.obj.n; i++) {
-			free(v->u.obj.members[i].key);
-			kc_json_free(v->u.obj.members[i].value);
-		}
-		free(v->u.obj.members);
-		break;
-	case KC_JSON_NULL:
-	case KC_JSON_BOOL:
-		break;
-	}
-	free(v);
+	/* Only roots are handed out to be freed; the rest of the tree is in their arena. */
+	doc = (struct kc_json_doc *)((char *)v - offsetof(struct kc_json_doc, root));
+	jp_free_blocks(doc->blocks);
+	free(doc);
 }
 
-/* Grows an array of @size-byte elements so that one more fits. */
-static bool jp_grow(void **items, size_t n, size_t *cap, size_t size)
+/* ---- growable buffers ---- */
+
+/* Room for @len more bytes (and a NUL) in @b. */
+static bool jp_buf_reserve(struct jp_buf *b, size_t len)
 {
 	size_t ncap;
-	void *p;
+	char *p;
 
-	if (n < *cap)
+	if (b->len + len + 1 <= b->cap)
 		return true;
-	ncap = *cap ? *cap * 2 : 8;
-	p = realloc(*items, ncap * size);
+	if (len > SIZE_MAX / 2 - b->len - 1)
+		return false;
+	ncap = b->cap ? b->cap : 32;
+	while (ncap < b->len + len + 1)
+		ncap *= 2;
+	p = realloc(b->s, ncap);
 	if (!p)
 		return false;
-	*items = p;
-	*cap = ncap;
+	b->s = p;
+	b->cap = ncap;
 	return true;
 }
 
-/* ---- strings ---- */
-
-struct jp_buf {
-	char *s;
-	size_t len, cap;
-};
-
+/* Appends @len bytes and keeps the buffer NUL-terminated. */
 static bool jp_buf_put(struct jp_buf *b, const void *data, size_t len)
 {
-	while (b->len + len + 1 > b->cap) {
-		size_t ncap = b->cap ? b->cap * 2 : 32;
-		char *p = realloc(b->s, ncap);
-
-		if (!p)
-			return false;
-		b->s = p;
-		b->cap = ncap;
-	}
+	if (!jp_buf_reserve(b, len))
+		return false;
 	memcpy(b->s + b->len, data, len);
 	b->len += len;
 	b->s[b->len] = '\0';
 	return true;
 }
+
+/*
+ * Moves the @n children of a finished container, the top @n * @size bytes of
+ * @stack, into the arena at their final size; NULL when out of memory.
+ */
+static void *jp_pop_children(struct kc_json_parser *s, struct jp_buf *stack, size_t n, size_t size)
+{
+	void *p;
+
+	if (!n)
+		return NULL;
+	p = jp_alloc(s, n * size);
+	if (p) {
+		stack->len -= n * size;
+		memcpy(p, stack->s + stack->len, n * size);
+	}
+	return p;
+}
+
+/* ---- strings ---- */
 
 static bool jp_buf_put_code_point(struct jp_buf *b, uint32_t cp)
 {
@@ -281,7 +381,7 @@ static int jp_read_hex4(struct kc_json_parser *s, uint32_t *out)
 static int jp_unicode_escape(struct kc_json_parser *s, struct jp_buf *b)
 {
 	unsigned line = s->line, column = s->column - 1; /* the backslash */
-	uint32_t hi, lo;
+	uint32_t hi = 0, lo = 0; /* set by jp_read_hex4 on success; zero keeps analyzers sure */
 	int r;
 
 	jp_advance(s);
@@ -384,14 +484,51 @@ static size_t utf8_seq_length(const unsigned char *p, size_t avail)
 	return n;
 }
 
-/* Reads a string; the cursor is on the opening quote. */
-static int jp_string(struct kc_json_parser *s, char **out, size_t *out_len)
+#define JP_ONES UINT64_C(0x0101010101010101)
+#define JP_HIGHS UINT64_C(0x8080808080808080)
+
+/* Whether a byte of @w is below @n (n <= 0x80); exact for words without high bytes. */
+static uint64_t jp_bytes_below(uint64_t w, unsigned n)
 {
-	struct jp_buf b = { 0 };
+	return (w - JP_ONES * n) & ~w & JP_HIGHS;
+}
+
+/* Whether a byte of @w is not plain ASCII: control, non-ASCII, quote or backslash. */
+static bool jp_word_has_special(uint64_t w)
+{
+	return (w & JP_HIGHS) || jp_bytes_below(w, 0x20) ||
+	       jp_bytes_below(w ^ (JP_ONES * '"'), 1) || jp_bytes_below(w ^ (JP_ONES * '\\'), 1);
+}
+
+/*
+ * End of the run of plain ASCII (no escape, no quote, no control) starting at
+ * @p. Eight bytes are tested at once while they are all plain: strings are
+ * most of a recording.
+ */
+static const unsigned char *jp_plain_run(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, sizeof(w));
+		if (jp_word_has_special(w))
+			break;
+		p += 8;
+	}
+	while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
+/* Decodes a string into s->scratch; the cursor is on the opening quote. */
+static int jp_decode_string(struct kc_json_parser *s)
+{
+	struct jp_buf *b = &s->scratch;
 	int r = 0;
 
 	jp_advance(s);
-	if (!jp_buf_put(&b, "", 0))
+	b->len = 0;
+	if (!jp_buf_put(b, "", 0))
 		return jp_fail_nomem(s);
 	for (;;) {
 		unsigned char c;
@@ -406,17 +543,15 @@ static int jp_string(struct kc_json_parser *s, char **out, size_t *out_len)
 			break;
 		}
 		if (c == '\\') {
-			r = jp_escape(s, &b);
+			r = jp_escape(s, b);
 		} else if (c < 0x20) {
 			r = jp_fail(s, "control character 0x%02x in string (write it as an escape)",
 				    c);
 		} else if (c < 0x80) {
 			/* A run of plain ASCII goes in at once: no line ends, one column each. */
-			const unsigned char *run = s->p;
-			while (run < s->end && *run >= 0x20 && *run < 0x80 && *run != '"' &&
-			       *run != '\\')
-				run++;
-			if (!jp_buf_put(&b, s->p, (size_t)(run - s->p))) {
+			const unsigned char *run = jp_plain_run(s->p, s->end);
+
+			if (!jp_buf_put(b, s->p, (size_t)(run - s->p))) {
 				r = jp_fail_nomem(s);
 			} else {
 				s->column += (unsigned)(run - s->p);
@@ -427,7 +562,7 @@ static int jp_string(struct kc_json_parser *s, char **out, size_t *out_len)
 
 			if (!n) {
 				r = jp_fail(s, "invalid UTF-8 (byte 0x%02x) in string", c);
-			} else if (!jp_buf_put(&b, s->p, n)) {
+			} else if (!jp_buf_put(b, s->p, n)) {
 				r = jp_fail_nomem(s);
 			} else {
 				while (n--)
@@ -437,12 +572,36 @@ static int jp_string(struct kc_json_parser *s, char **out, size_t *out_len)
 		if (r)
 			break;
 	}
-	if (r) {
-		free(b.s);
-		return r;
+	return r;
+}
+
+/*
+ * Reads a string into the arena; the cursor is on the opening quote. Most
+ * strings are plain ASCII: those are copied straight from the input, and only
+ * the others go through the decoder.
+ */
+static int jp_string(struct kc_json_parser *s, char **out, size_t *out_len)
+{
+	const unsigned char *text = s->p + 1, *run = jp_plain_run(text, s->end);
+	int r;
+
+	if (run < s->end && *run == '"') {
+		*out_len = (size_t)(run - text);
+		*out = jp_strdup(s, text, *out_len);
+		if (!*out)
+			return jp_fail_nomem(s);
+		s->column += (unsigned)(*out_len + 2);
+		s->p = run + 1;
+		return 0;
 	}
-	*out = b.s;
-	*out_len = b.len;
+	r = jp_decode_string(s);
+
+	if (r)
+		return r;
+	*out = jp_strdup(s, s->scratch.s, s->scratch.len);
+	if (!*out)
+		return jp_fail_nomem(s);
+	*out_len = s->scratch.len;
 	return 0;
 }
 
@@ -501,7 +660,7 @@ static int jp_number(struct kc_json_parser *s, struct kc_json *v)
 		v->u.num.fits_u64 = !kc_parse_number(
 			(const char *)int_start, (size_t)(int_end - int_start), KC_NUM_DEC_OR_0X,
 			UINT64_MAX, &v->u.num.magnitude);
-	v->u.num.text = strndup((const char *)start, (size_t)(s->p - start));
+	v->u.num.text = jp_strdup(s, start, (size_t)(s->p - start));
 	if (!v->u.num.text)
 		return jp_fail_nomem(s);
 	return 0;
@@ -546,6 +705,16 @@ static int jp_literal(struct kc_json_parser *s, struct kc_json *v)
 
 static int jp_value(struct kc_json_parser *s, struct kc_json **out);
 
+/* Pushes a child of the innermost open container on @stack. */
+static int jp_push(struct kc_json_parser *s, struct jp_buf *stack, const void *child, size_t size)
+{
+	if (!jp_buf_reserve(stack, size))
+		return jp_fail_nomem(s);
+	memcpy(stack->s + stack->len, child, size);
+	stack->len += size;
+	return 0;
+}
+
 static int jp_enter(struct kc_json_parser *s)
 {
 	if (s->depth >= KC_JSON_MAX_DEPTH)
@@ -558,7 +727,6 @@ static int jp_enter(struct kc_json_parser *s)
 
 static int jp_array(struct kc_json_parser *s, struct kc_json *v)
 {
-	size_t cap = 0;
 	int r = jp_enter(s);
 
 	if (r)
@@ -575,13 +743,11 @@ static int jp_array(struct kc_json_parser *s, struct kc_json *v)
 			return jp_fail(
 				s, "expected a value after ',' (trailing commas are not allowed)");
 		r = jp_value(s, &item);
+		if (!r)
+			r = jp_push(s, &s->items, &item, sizeof(item));
 		if (r)
 			return r;
-		if (!jp_grow((void **)&v->u.arr.items, v->u.arr.n, &cap, sizeof(item))) {
-			kc_json_free(item);
-			return jp_fail_nomem(s);
-		}
-		v->u.arr.items[v->u.arr.n++] = item;
+		v->u.arr.n++;
 		jp_skip_space(s);
 		if (jp_eof(s))
 			return jp_fail_eof(s);
@@ -594,6 +760,9 @@ static int jp_array(struct kc_json_parser *s, struct kc_json *v)
 	}
 	jp_advance(s);
 	s->depth--;
+	v->u.arr.items = jp_pop_children(s, &s->items, v->u.arr.n, sizeof(*v->u.arr.items));
+	if (!v->u.arr.items)
+		return jp_fail_nomem(s);
 	return 0;
 }
 
@@ -612,33 +781,68 @@ static int jp_compare_members(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static bool jp_same_key(const struct kc_json_member *a, const struct kc_json_member *b)
+{
+	return a->key_len == b->key_len && !memcmp(a->key, b->key, a->key_len);
+}
+
+/* Objects up to this size are checked pair by pair: cheaper than sorting a few keys. */
+#define JP_DUPLICATES_BY_PAIRS 16
+
+/* The first member whose key an earlier member already has, or NULL. */
+static const struct kc_json_member *jp_first_duplicate_by_pairs(const struct kc_json *v)
+{
+	const struct kc_json_member *m = v->u.obj.members;
+	size_t i, j;
+
+	for (j = 1; j < v->u.obj.n; j++)
+		for (i = 0; i < j; i++)
+			if (jp_same_key(&m[i], &m[j]))
+				return &m[j];
+	return NULL;
+}
+
 /*
- * RFC 8259 leaves duplicate keys to the implementation; a recorded file with
- * two values for one key is ambiguous, so it is an error. Sorting keeps this
- * O(n log n) on large objects.
+ * The same by sorting, O(n log n) on large objects; equal keys sort in input
+ * order, so the later of each pair is the candidate. -ENOMEM or 0.
  */
-static int jp_check_duplicates(struct kc_json_parser *s, const struct kc_json *v)
+static int jp_first_duplicate_sorted(const struct kc_json *v, const struct kc_json_member **dup)
 {
 	const struct kc_json_member **sorted;
-	const struct kc_json_member *dup = NULL;
 	size_t i, n = v->u.obj.n;
 
-	if (n < 2)
-		return 0;
+	*dup = NULL;
 	sorted = malloc(n * sizeof(*sorted));
 	if (!sorted)
-		return jp_fail_nomem(s);
+		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		sorted[i] = &v->u.obj.members[i];
 	qsort(sorted, n, sizeof(*sorted), jp_compare_members);
 	for (i = 1; i < n; i++) {
 		const struct kc_json_member *a = sorted[i - 1], *b = sorted[i];
 
-		if (a->key_len == b->key_len && !memcmp(a->key, b->key, a->key_len) &&
-		    (!dup || b < dup))
-			dup = b;
+		if (jp_same_key(a, b) && (!*dup || b < *dup))
+			*dup = b;
 	}
 	free(sorted);
+	return 0;
+}
+
+/*
+ * RFC 8259 leaves duplicate keys to the implementation; a recorded file with
+ * two values for one key is ambiguous, so it is an error. Either way of
+ * finding it reports the first member whose key came before.
+ */
+static int jp_check_duplicates(struct kc_json_parser *s, const struct kc_json *v)
+{
+	const struct kc_json_member *dup;
+
+	if (v->u.obj.n < 2)
+		return 0;
+	if (v->u.obj.n <= JP_DUPLICATES_BY_PAIRS)
+		dup = jp_first_duplicate_by_pairs(v);
+	else if (jp_first_duplicate_sorted(v, &dup))
+		return jp_fail_nomem(s);
 	if (!dup)
 		return 0;
 	s->line = dup->line;
@@ -646,7 +850,7 @@ static int jp_check_duplicates(struct kc_json_parser *s, const struct kc_json *v
 	return jp_fail(s, "duplicate key \"%s\" in object", dup->key);
 }
 
-static int jp_member(struct kc_json_parser *s, struct kc_json *v, size_t *cap)
+static int jp_member(struct kc_json_parser *s, struct kc_json *v)
 {
 	struct kc_json_member m = { .line = s->line, .column = s->column };
 	int r;
@@ -659,29 +863,21 @@ static int jp_member(struct kc_json_parser *s, struct kc_json *v, size_t *cap)
 		r = jp_fail_eof(s);
 	else if (*s->p != ':')
 		r = jp_fail(s, "expected ':' after object key \"%s\"", m.key);
-	if (r) {
-		free(m.key);
+	if (r)
 		return r;
-	}
 	jp_advance(s);
 	jp_skip_space(s);
 	r = jp_value(s, &m.value);
-	if (r) {
-		free(m.key);
+	if (!r)
+		r = jp_push(s, &s->members, &m, sizeof(m));
+	if (r)
 		return r;
-	}
-	if (!jp_grow((void **)&v->u.obj.members, v->u.obj.n, cap, sizeof(m))) {
-		free(m.key);
-		kc_json_free(m.value);
-		return jp_fail_nomem(s);
-	}
-	v->u.obj.members[v->u.obj.n++] = m;
+	v->u.obj.n++;
 	return 0;
 }
 
 static int jp_object(struct kc_json_parser *s, struct kc_json *v)
 {
-	size_t cap = 0;
 	int r = jp_enter(s);
 
 	if (r)
@@ -700,7 +896,7 @@ static int jp_object(struct kc_json_parser *s, struct kc_json *v)
 				"expected a string key after ',' (trailing commas are not allowed)");
 		if (*s->p != '"')
 			return jp_fail(s, "expected a string key in double quotes");
-		r = jp_member(s, v, &cap);
+		r = jp_member(s, v);
 		if (r)
 			return r;
 		jp_skip_space(s);
@@ -715,13 +911,15 @@ static int jp_object(struct kc_json_parser *s, struct kc_json *v)
 	}
 	jp_advance(s);
 	s->depth--;
+	v->u.obj.members = jp_pop_children(s, &s->members, v->u.obj.n, sizeof(*v->u.obj.members));
+	if (!v->u.obj.members)
+		return jp_fail_nomem(s);
 	return jp_check_duplicates(s, v);
 }
 
-/* Any value; leading whitespace is already skipped. */
-static int jp_value(struct kc_json_parser *s, struct kc_json **out)
+/* Any value, into the zeroed node @v; leading whitespace is already skipped. */
+static int jp_value_into(struct kc_json_parser *s, struct kc_json *v)
 {
-	struct kc_json *v;
 	char buf[16];
 	int r;
 
@@ -730,9 +928,8 @@ static int jp_value(struct kc_json_parser *s, struct kc_json **out)
 	/* The tree costs far more than the text it comes from: a budget keeps it bounded. */
 	if (++s->values > s->max_values)
 		return jp_fail_code(s, -E2BIG, NULL, "more than %zu values", s->max_values);
-	v = jp_node(s, KC_JSON_NULL);
-	if (!v)
-		return jp_fail_nomem(s);
+	v->line = s->line;
+	v->column = s->column;
 	switch (*s->p) {
 	case '{':
 		v->type = KC_JSON_OBJECT;
@@ -764,12 +961,19 @@ static int jp_value(struct kc_json_parser *s, struct kc_json **out)
 		}
 		break;
 	}
-	if (r) {
-		kc_json_free(v);
-		return r;
-	}
+	return r;
+}
+
+/* Any value, in a new node of the arena. */
+static int jp_value(struct kc_json_parser *s, struct kc_json **out)
+{
+	struct kc_json *v = jp_alloc(s, sizeof(*v));
+
+	if (!v)
+		return jp_fail_nomem(s);
+	memset(v, 0, sizeof(*v));
 	*out = v;
-	return 0;
+	return jp_value_into(s, v);
 }
 
 int kc_json_parse(const char *data, size_t len, const char *origin, struct kc_json **out,
@@ -790,7 +994,7 @@ int kc_json_parse_limited(const char *data, size_t len, const char *origin, size
 		.origin = origin,
 		.err = err,
 	};
-	struct kc_json *v = NULL;
+	struct kc_json_doc *doc;
 	char buf[16];
 	int r;
 
@@ -801,16 +1005,25 @@ int kc_json_parse_limited(const char *data, size_t len, const char *origin, size
 	jp_skip_space(&s);
 	if (jp_eof(&s))
 		return jp_fail(&s, "empty input: expected a JSON value");
-	r = jp_value(&s, &v);
-	if (r)
-		return r;
-	jp_skip_space(&s);
-	if (!jp_eof(&s)) {
-		kc_json_free(v);
-		return jp_fail(&s, "unexpected %s after the JSON value",
-			       jp_describe(&s, buf, sizeof(buf)));
+	doc = calloc(1, sizeof(*doc));
+	if (!doc)
+		return jp_fail_nomem(&s);
+	s.arena = &doc->blocks;
+	r = jp_value_into(&s, &doc->root);
+	if (!r) {
+		jp_skip_space(&s);
+		if (!jp_eof(&s))
+			r = jp_fail(&s, "unexpected %s after the JSON value",
+				    jp_describe(&s, buf, sizeof(buf)));
 	}
-	*out = v;
+	free(s.scratch.s);
+	free(s.items.s);
+	free(s.members.s);
+	if (r) {
+		kc_json_free(&doc->root);
+		return r;
+	}
+	*out = &doc->root;
 	return 0;
 }
 

@@ -49,7 +49,7 @@ int kc_json_parse(const char *data, size_t len, const char *origin, struct kc_js
  */
 int kc_json_parse_limited(const char *data, size_t len, const char *origin, size_t max_values,
 			  struct kc_json **out, struct kvmcpu_error *err);
-/* Accepts NULL. */
+/* Frees a whole tree; @v is a root from kc_json_parse (its values live in one arena). Accepts NULL. */
 void kc_json_free(struct kc_json *v);
 
 enum kc_json_type kc_json_type(const struct kc_json *v);
