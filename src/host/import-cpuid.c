@@ -81,8 +81,7 @@ static bool parse_entry(struct kc_line t, struct kvmcpu_cpuid_entry *e)
 		.ebx = (uint32_t)v[3],
 		.ecx = (uint32_t)v[4],
 		.edx = (uint32_t)v[5],
-		.flags = kc_leaf_is_indexed((uint32_t)v[0]) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX
-							    : 0,
+		.flags = kc_leaf_flags((uint32_t)v[0]),
 	};
 	return true;
 }

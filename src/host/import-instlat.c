@@ -85,7 +85,7 @@ static bool parse_regs(const struct kc_line *t, struct kvmcpu_cpuid_entry *e, bo
 		e->index = (uint32_t)sub;
 		*tagged = true;
 	}
-	e->flags = kc_leaf_is_indexed(e->function) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX : 0;
+	e->flags = kc_leaf_flags(e->function);
 	return true;
 }
 

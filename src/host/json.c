@@ -249,7 +249,7 @@ static int hj_cpuid_entry(const struct hj_ctx *c, const struct kc_json *v, const
 		e->index = (uint32_t)u;
 	}
 	/* Without flags, the entry gets what KVM gives that leaf. */
-	e->flags = kc_leaf_is_indexed(e->function) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX : 0;
+	e->flags = kc_leaf_flags(e->function);
 	if (kc_json_get(v, "flags")) {
 		r = hj_member_u(c, v, path, "flags", 32, &u);
 		if (r)
@@ -324,8 +324,7 @@ static bool hj_cpuid_entry_plain(const struct kc_json *v, struct kvmcpu_cpuid_en
 	if (seen & 1u << HJ_FLAGS)
 		e->flags = value[HJ_FLAGS];
 	else
-		e->flags = kc_leaf_is_indexed(e->function) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX
-							   : 0;
+		e->flags = kc_leaf_flags(e->function);
 	for (k = 0; k < 4; k++)
 		(&e->eax)[k] = value[HJ_EAX + k];
 	return true;

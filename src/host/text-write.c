@@ -33,9 +33,7 @@ static void tw_comment(FILE *f, const char *key, const char *value)
 static void tw_cpuid(FILE *f, const char *keyword, const struct kvmcpu_cpuid_entry *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		uint32_t implied = kc_leaf_is_indexed(v[i].function)
-					   ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX
-					   : 0;
+		uint32_t implied = kc_leaf_flags(v[i].function);
 
 		fprintf(f, "%s %08x %08x %08x %08x %08x %08x", keyword, v[i].function, v[i].index,
 			v[i].eax, v[i].ebx, v[i].ecx, v[i].edx);

@@ -154,8 +154,7 @@ static int parse_cpuid(struct tables *t, const struct line *l, unsigned first, b
 		.ebx = (uint32_t)v[3],
 		.ecx = (uint32_t)v[4],
 		.edx = (uint32_t)v[5],
-		.flags = kc_leaf_is_indexed((uint32_t)v[0]) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX
-							    : 0,
+		.flags = kc_leaf_flags((uint32_t)v[0]),
 	};
 	if (n == 7) {
 		int r = flags_field(l, first + 6, &e.flags, err);

@@ -214,7 +214,7 @@ const struct kc_cache_table *kc_caches_of(const struct kvmcpu_model *m, const ch
 
 static int put(struct kc_resolve *c, uint32_t fn, uint32_t idx, const uint32_t v[4])
 {
-	uint32_t flags = kc_leaf_is_indexed(fn) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX : 0;
+	uint32_t flags = kc_leaf_flags(fn);
 	if (kc_result_set(c->r, fn, idx, flags, v[0], v[1], v[2], v[3]))
 		return 0;
 	return kc_fail(c->err, -E2BIG, NULL, "CPUID table full (%d entries) at leaf 0x%x",

@@ -18,15 +18,10 @@
 #define KVM_TSC_FREQ_LEAF 0x40000010u
 #define KVM_APIC_BUS_KHZ 1000000u /* KVM's emulated local APIC timer: 1 GHz */
 
-static uint32_t flags_for(uint32_t fn)
-{
-	return kc_leaf_is_indexed(fn) ? KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX : 0;
-}
-
 static int put(struct kc_resolve *c, uint32_t fn, uint32_t idx, uint32_t a, uint32_t b, uint32_t cx,
 	       uint32_t d)
 {
-	if (kc_result_set(c->r, fn, idx, flags_for(fn), a, b, cx, d))
+	if (kc_result_set(c->r, fn, idx, kc_leaf_flags(fn), a, b, cx, d))
 		return 0;
 	return kc_fail(c->err, -E2BIG, NULL, "CPUID table full (%d entries) at leaf 0x%x",
 		       KC_MAX_ENTRIES, fn);

@@ -255,7 +255,7 @@ int kc_read_file(const char *path, size_t limit, char **data, size_t *len, struc
 	return r;
 }
 
-bool kc_leaf_is_indexed(uint32_t function)
+uint32_t kc_leaf_flags(uint32_t function)
 {
 	switch (function) {
 	case 0x4:
@@ -279,9 +279,9 @@ bool kc_leaf_is_indexed(uint32_t function)
 	case 0x8000001d:
 	case 0x80000020:
 	case 0x80000026:
-		return true;
+		return KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX;
 	default:
-		return false;
+		return 0;
 	}
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kvmcpu/cpuid.h"
 #include "kvmcpu/error.h"
 #include "util/number.h"
 
@@ -55,10 +56,12 @@ int kc_read_fd(int fd, const char *what, size_t limit, char **data, size_t *len,
 void kc_strlcpy(char *dst, const char *src, size_t size);
 
 /*
- * Leaves whose output depends on the subleaf in ECX (SDM Vol. 2A CPUID,
- * APM Vol. 3 E.3): their entries carry KVM_CPUID_FLAG_SIGNIFCANT_INDEX.
+ * The KVM_CPUID_FLAG_* bits an entry of leaf @function carries when nothing
+ * says otherwise: KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX for the leaves whose
+ * output depends on the subleaf in ECX (SDM Vol. 2A CPUID, APM Vol. 3 E.3), 0
+ * for the others. Every builder and reader of CPUID entries takes it from here.
  */
-bool kc_leaf_is_indexed(uint32_t function);
+uint32_t kc_leaf_flags(uint32_t function);
 
 /*
  * Twelve characters in three CPUID registers, four per register, the first in
