@@ -74,15 +74,7 @@ static bool parse_entry(struct kc_line t, struct kvmcpu_cpuid_entry *e)
 	    !hex_field(&p, end, "ecx=", ' ', UINT32_MAX, &v[4]) ||
 	    !hex_field(&p, end, "edx=", '\0', UINT32_MAX, &v[5]) || p != end)
 		return false;
-	*e = (struct kvmcpu_cpuid_entry){
-		.function = (uint32_t)v[0],
-		.index = (uint32_t)v[1],
-		.eax = (uint32_t)v[2],
-		.ebx = (uint32_t)v[3],
-		.ecx = (uint32_t)v[4],
-		.edx = (uint32_t)v[5],
-		.flags = kc_leaf_flags((uint32_t)v[0]),
-	};
+	*e = kc_cpuid_entry_of(v);
 	return true;
 }
 

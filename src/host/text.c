@@ -147,15 +147,7 @@ static int parse_cpuid(struct tables *t, const struct line *l, unsigned first, b
 		if (r)
 			return r;
 	}
-	struct kvmcpu_cpuid_entry e = {
-		.function = (uint32_t)v[0],
-		.index = (uint32_t)v[1],
-		.eax = (uint32_t)v[2],
-		.ebx = (uint32_t)v[3],
-		.ecx = (uint32_t)v[4],
-		.edx = (uint32_t)v[5],
-		.flags = kc_leaf_flags((uint32_t)v[0]),
-	};
+	struct kvmcpu_cpuid_entry e = kc_cpuid_entry_of(v);
 	if (n == 7) {
 		int r = flags_field(l, first + 6, &e.flags, err);
 		if (r)

@@ -285,6 +285,19 @@ uint32_t kc_leaf_flags(uint32_t function)
 	}
 }
 
+struct kvmcpu_cpuid_entry kc_cpuid_entry_of(const uint64_t v[6])
+{
+	return (struct kvmcpu_cpuid_entry){
+		.function = (uint32_t)v[0],
+		.index = (uint32_t)v[1],
+		.eax = (uint32_t)v[2],
+		.ebx = (uint32_t)v[3],
+		.ecx = (uint32_t)v[4],
+		.edx = (uint32_t)v[5],
+		.flags = kc_leaf_flags((uint32_t)v[0]),
+	};
+}
+
 void kc_text_to_regs(const char *text, uint32_t *r0, uint32_t *r1, uint32_t *r2)
 {
 	char t[12] = { 0 };

@@ -62,6 +62,11 @@ void kc_strlcpy(char *dst, const char *src, size_t size);
  * for the others. Every builder and reader of CPUID entries takes it from here.
  */
 uint32_t kc_leaf_flags(uint32_t function);
+/*
+ * The entry six numbers give in the order recordings write them (leaf, subleaf,
+ * EAX, EBX, ECX, EDX; each already checked to fit 32 bits), with kc_leaf_flags.
+ */
+struct kvmcpu_cpuid_entry kc_cpuid_entry_of(const uint64_t v[6]);
 
 /*
  * Twelve characters in three CPUID registers, four per register, the first in
