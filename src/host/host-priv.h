@@ -66,8 +66,6 @@ bool kc_host_kind_parse(const char *name, size_t len, enum kvmcpu_host_kind *kin
  * KVMCPU_HOST_RAW_CPUID host, so that such a dump stands for what KVM would report.
  */
 void kc_kvm_synth_words(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS]);
-/* Whether KVM on the dumped processor offers feature MSR @index (it emulates some everywhere). */
-bool kc_kvm_synth_has_msr(const struct kvmcpu_host *h, uint32_t index);
 /* A feature MSR the host offers: recorded, or emulated by KVM on a raw dump's processor. */
 bool kc_host_has_msr(const struct kvmcpu_host *h, uint32_t index);
 

@@ -200,7 +200,8 @@ void kc_kvm_synth_words(const struct kvmcpu_host *h, uint64_t words[KC_NWORDS])
 }
 
 /* KVM emulates a feature MSR of the table everywhere it sets one of the MSR's bits. */
-bool kc_kvm_synth_has_msr(const struct kvmcpu_host *h, uint32_t index)
+/* Whether KVM on the dumped processor offers feature MSR @index (it emulates some everywhere). */
+static bool synth_has_msr(const struct kvmcpu_host *h, uint32_t index)
 {
 	unsigned vendor = vendor_of(h);
 	for (size_t i = 0; i < KC_ARRAY_SIZE(rows); i++) {
@@ -214,5 +215,5 @@ bool kc_kvm_synth_has_msr(const struct kvmcpu_host *h, uint32_t index)
 bool kc_host_has_msr(const struct kvmcpu_host *h, uint32_t index)
 {
 	return kvmcpu_host_msr(h, index, NULL) == 1 ||
-	       (h->kind == KVMCPU_HOST_RAW_CPUID && kc_kvm_synth_has_msr(h, index));
+	       (h->kind == KVMCPU_HOST_RAW_CPUID && synth_has_msr(h, index));
 }

@@ -10,9 +10,6 @@
 #include "kvmcpu/result.h"
 #include "kvmcpu/vm.h"
 
-/* The /dev/kvm fd the VM was created from. */
-int kc_vm_kvm_fd(const struct kvmcpu_vm *vm);
-
 /* KVM_SET_CPUID2 with @n entries; the error names the ioctl and the errno text. */
 int kc_set_cpuid(int vcpu_fd, const struct kvmcpu_cpuid_entry *entries, size_t n,
 		 struct kvmcpu_error *err);

@@ -265,8 +265,3 @@ void *kvmcpu_vm_mem(const struct kvmcpu_vm *vm, size_t *size)
 		*size = vm ? vm->mem_size : 0;
 	return vm ? vm->mem : NULL;
 }
-
-int kc_vm_kvm_fd(const struct kvmcpu_vm *vm)
-{
-	return vm ? vm->kvm_fd : -1;
-}

@@ -118,8 +118,6 @@ extern const struct kc_tlbs kc_tlbs;
 typedef int (*kc_dep_cleared_fn)(const struct kc_feature_dep *dep, uint64_t gone, void *ctx);
 int kc_apply_dependencies(uint64_t words[KC_NWORDS], kc_dep_cleared_fn cleared, void *ctx);
 
-/* The index of the first feature whose mask overlaps (word, mask), or -1. */
-int kc_feature_by_bit(unsigned word, uint64_t mask);
 /* The index of a feature by name or alias spelling (kvmcpu_feature_find), -1 when unknown. */
 int kc_feature_find(const char *name);
 

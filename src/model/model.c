@@ -169,16 +169,6 @@ int kc_feature_find(const char *name)
 	return -1;
 }
 
-int kc_feature_by_bit(unsigned word, uint64_t mask)
-{
-	if (word >= KC_NWORDS)
-		return -1;
-	for (unsigned i = kc_word_features[word]; i < kc_word_features[word + 1]; i++)
-		if (kc_features[i].mask & mask)
-			return (int)i;
-	return -1;
-}
-
 int kc_word_find_cpuid(uint32_t leaf, uint32_t subleaf, enum kvmcpu_reg reg)
 {
 	for (int i = 0; i < KC_NWORDS; i++) {

@@ -2,7 +2,7 @@
 /*
  * The topology leaves, as QEMU's cpu_x86_cpuid builds them from -smp: leaf 1
  * EBX, 0xB, 0x1F, 0x80000008 ECX and 0x8000001E. The table holds vCPU 0's
- * values; kc_result_vcpu_patch (src/result) gives another vCPU its own IDs.
+ * values; vcpu_patch (src/result/result.c) gives another vCPU its own IDs.
  */
 #include "resolve/topo-priv.h"
 

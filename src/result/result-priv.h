@@ -29,15 +29,11 @@ struct kvmcpu_result {
 	uint64_t words[KC_NWORDS]; /* guest feature words */
 	/*
 	 * The table above is vCPU 0's. Another vCPU's differs only in the fields
-	 * that carry its APIC ID and place in the topology; kc_result_vcpu_patch
+	 * that carry its APIC ID and place in the topology; vcpu_patch (result.c)
 	 * writes them into a copy.
 	 */
 	struct kc_topology topo;
 };
-
-/* Rewrites the per-vCPU fields of @e (an entry of @r's table) for vCPU @vcpu. */
-void kc_result_vcpu_patch(const struct kvmcpu_result *r, unsigned vcpu,
-			  struct kvmcpu_cpuid_entry *e);
 
 /*
  * Sets (adds or replaces) the entry (function, index). Returns a pointer to it

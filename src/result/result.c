@@ -219,8 +219,7 @@ const struct kvmcpu_cpuid_entry *kvmcpu_result_cpuid_find(const struct kvmcpu_re
 }
 
 /* vCPU @vcpu's APIC ID and topology IDs in the entries that carry them (util/topology.h). */
-void kc_result_vcpu_patch(const struct kvmcpu_result *r, unsigned vcpu,
-			  struct kvmcpu_cpuid_entry *e)
+static void vcpu_patch(const struct kvmcpu_result *r, unsigned vcpu, struct kvmcpu_cpuid_entry *e)
 {
 	const struct kc_topology *t = &r->topo;
 	uint32_t apic = kc_topo_apic_id(t, vcpu);
@@ -269,7 +268,7 @@ int kvmcpu_result_cpuid_vcpu(const struct kvmcpu_result *r, unsigned vcpu,
 			       "%zu entries do not fit in %zu", r->nentries, cap);
 	memcpy(out, r->entries, r->nentries * sizeof(*out));
 	for (size_t i = 0; vcpu && i < r->nentries; i++)
-		kc_result_vcpu_patch(r, vcpu, &out[i]);
+		vcpu_patch(r, vcpu, &out[i]);
 	*count = r->nentries;
 	return 0;
 }
