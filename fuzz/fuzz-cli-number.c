@@ -3,7 +3,9 @@
  * The CLI's option numbers (--msr, --timeout: cli_parse_number). The answer is
  * checked against an independent reading: the grammar "decimal digits, or 0x
  * and hex digits" tested character by character, and the value from strtoull
- * with its ERANGE. A sign, a space, octal or a wrapped value aborts.
+ * with its ERANGE. A sign, a space, octal or a wrapped value aborts. The same
+ * input then goes to the library's kc_parse_number in each of its three
+ * syntaxes (recordings use the hex ones), against the same kind of reading.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "util/number.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,6 +44,47 @@ static bool oracle(const char *s, uint64_t *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+static bool is_prefixed(const char *s)
+{
+	return s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+}
+
+/* The answer kc_parse_number must give for @s in @syntax: 0, -EINVAL or -ERANGE. */
+static int syntax_oracle(const char *s, enum kc_num_syntax syntax, uint64_t max, uint64_t *out)
+{
+	const char *digits = is_prefixed(s) ? s + 2 : s;
+	bool hex = syntax != KC_NUM_DEC_OR_0X || is_prefixed(s);
+	if (syntax == KC_NUM_0X_HEX && !is_prefixed(s))
+		return -EINVAL;
+	if (!all_of(digits, hex ? "0123456789abcdefABCDEF" : "0123456789"))
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(digits, NULL, hex ? 16 : 10);
+	if (errno == ERANGE || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+static void check_syntaxes(const char *s, size_t size)
+{
+	static const uint64_t maxima[] = { UINT32_MAX, 600000, UINT64_MAX };
+	for (int syntax = KC_NUM_DEC_OR_0X; syntax <= KC_NUM_0X_HEX; syntax++)
+		for (size_t i = 0; i < sizeof(maxima) / sizeof(maxima[0]); i++) {
+			uint64_t got = 0, want = 0;
+			int r = kc_parse_number(s, size, syntax, maxima[i], &got);
+			int w = syntax_oracle(s, syntax, maxima[i], &want);
+			if (r != w || (!r && got != want)) {
+				fprintf(stderr,
+					"fuzz-cli-number: kc_parse_number('%s', syntax %d, max %llu) "
+					"= %d %llu, expected %d %llu\n",
+					s, syntax, (unsigned long long)maxima[i], r,
+					(unsigned long long)got, w, (unsigned long long)want);
+				abort();
+			}
+		}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,6 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 	}
+	check_syntaxes(s, size);
 	free(s);
 	return 0;
 }

@@ -3,14 +3,17 @@
  * Recorded host import, JSON or text (kvmcpu_host_load_mem). Whatever loads
  * must save in both formats and load back with the same content
  * (docs/host-format.md): entries with their flags, whether the Hyper-V CPUID
- * is known, capabilities in order, MSRs, kernel and module. Any difference
- * aborts.
+ * is known, capabilities in order, MSRs, kernel and module. A JSON document
+ * is also read by the tree reader alone (kc_host_parse_json_tree): the one-pass
+ * reader that loads the usual recordings must accept nothing the tree reader
+ * refuses and give the same host. Any difference aborts.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/load-priv.h"
 #include "kvmcpu/host.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -61,6 +64,10 @@ static void compare(const struct kvmcpu_host *a, const struct kvmcpu_host *b, co
 		differ(format, "kernel or module");
 	if (strcmp(kvmcpu_host_vendor(a), kvmcpu_host_vendor(b)))
 		differ(format, "the vendor");
+	if (kvmcpu_host_kind(a) != kvmcpu_host_kind(b))
+		differ(format, "the kind");
+	if (kvmcpu_host_tsc_khz(a) != kvmcpu_host_tsc_khz(b))
+		differ(format, "the TSC rate");
 }
 
 static void round_trip(const struct kvmcpu_host *h, enum kvmcpu_host_format format)
@@ -89,6 +96,25 @@ static void round_trip(const struct kvmcpu_host *h, enum kvmcpu_host_format form
 	free(buf);
 }
 
+/* @loaded (NULL when refused) against the tree reader's reading of the same JSON bytes. */
+static void against_tree(const struct kvmcpu_host *loaded, const uint8_t *data, size_t size)
+{
+	if (!loaded || strcmp(kvmcpu_host_source_format(loaded), "kvmcpu-json"))
+		return;
+	struct kvmcpu_host *tree = kc_host_new();
+	struct kvmcpu_error err;
+	if (!tree)
+		return;
+	int r = kc_host_parse_json_tree(tree, (const char *)data, size, "fuzz", &err);
+	if (r) {
+		fprintf(stderr, "fuzz-host: loaded, but the tree reader refuses it: %s\n",
+			err.message);
+		abort();
+	}
+	compare(loaded, tree, "JSON by the tree reader");
+	kvmcpu_host_free(tree);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kvmcpu_host *h = NULL;
@@ -97,6 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		round_trip(h, KVMCPU_HOST_JSON);
 		round_trip(h, KVMCPU_HOST_TEXT);
 	}
+	against_tree(h, data, size);
 	kvmcpu_host_free(h);
 	return 0;
 }

@@ -143,7 +143,7 @@ def generate(root, count, with_xml):
             d = os.path.join(root, fmt, str(n))
             os.makedirs(d)
             for name in names[:n]:
-                os.symlink(os.path.join(root, fmt, "all", name), os.path.join(d, name))
+                os.link(os.path.join(root, fmt, "all", name), os.path.join(d, name))
     for n in VIRSH_SIZES if feats else ():
         with open(os.path.join(root, "hosts-%d.xml" % n), "w") as f:
             f.write("".join(xml[:n]))

@@ -59,6 +59,7 @@ struct kvmcpu_baseline {
 	bool hv_active; /* a Hyper-V spec, or nested_virt (which implies "windows") */
 	struct kvmcpu_config *host_cfg; /* cpu=host with the Hyper-V spec, for step 1 */
 	FILE *spill; /* the hosts as added, for kvmcpu_baseline_prove_all */
+	char spill_buf[1 << 16]; /* its stdio buffer: hosts are 5-10 KiB, written in large blocks */
 	bool spill_failed;
 
 	struct model_state *models;
@@ -239,8 +240,11 @@ static void keep_copy(struct kvmcpu_baseline *b, const struct kvmcpu_host *host)
 {
 	if (b->spill_failed)
 		return;
-	if (!b->spill)
+	if (!b->spill) {
 		b->spill = tmpfile();
+		if (b->spill)
+			setvbuf(b->spill, b->spill_buf, _IOFBF, sizeof(b->spill_buf));
+	}
 	if (!b->spill || kc_spill_write(b->spill, host)) {
 		if (b->spill)
 			fclose(b->spill);

@@ -372,6 +372,15 @@ static int cmp_cpuid_in(const void *pa, const void *pb)
 	return a->where < b->where ? -1 : a->where > b->where;
 }
 
+/* Recordings are written in order; checking that is cheaper than sorting them again. */
+static bool cpuid_in_sorted(const struct kc_host_cpuid_in *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp_cpuid_in(&v[i - 1], &v[i]) > 0)
+			return false;
+	return true;
+}
+
 /* After sorting by (key, where): the earliest repeat among adjacent equal keys. */
 static void note_repeat(size_t first, size_t again, bool *found, size_t dup[2])
 {
@@ -386,7 +395,7 @@ int kc_host_put_cpuid(struct kvmcpu_host *h, bool hv, struct kc_host_cpuid_in *v
 		      size_t dup[2])
 {
 	bool repeated = false;
-	if (n > 1) /* qsort wants a non-NULL array even for none */
+	if (n > 1 && !cpuid_in_sorted(v, n)) /* qsort wants a non-NULL array even for none */
 		qsort(v, n, sizeof(*v), cmp_cpuid_in);
 	for (size_t i = 1; i < n; i++)
 		if (!cmp_entry(&v[i - 1].e, v[i].e.function, v[i].e.index))

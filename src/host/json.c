@@ -266,13 +266,16 @@ static int hj_cpuid_entry(const struct hj_ctx *c, const struct kc_json *v, const
 }
 
 /*
- * Position of @key in cpuid_members, or HJ_CPUID_MEMBERS. The first letter,
- * or the second for the registers, picks the one name to compare.
+ * Position of the member named by @len bytes of @key in cpuid_members, or
+ * HJ_CPUID_MEMBERS. The first letter, or the second for the registers, picks
+ * the one name to compare.
  */
-static size_t hj_cpuid_member(const char *key)
+static size_t hj_cpuid_member(const char *key, size_t len)
 {
 	size_t k;
 
+	if (len < 3)
+		return HJ_CPUID_MEMBERS;
 	if (key[0] == 'f')
 		k = key[1] == 'u' ? HJ_FUNCTION : HJ_FLAGS;
 	else if (key[0] == 'i')
@@ -281,39 +284,23 @@ static size_t hj_cpuid_member(const char *key)
 		k = HJ_EAX + (size_t)(key[1] - 'a');
 	else
 		return HJ_CPUID_MEMBERS;
-	return strcmp(key, cpuid_members[k]) ? HJ_CPUID_MEMBERS : k;
+	/* Byte by byte: the names are a few letters, shorter than a call to memcmp. */
+	const char *name = cpuid_members[k];
+	size_t i = 0;
+	while (i < len && key[i] == name[i])
+		i++;
+	return i == len && !name[len] ? k : HJ_CPUID_MEMBERS;
 }
 
 /*
- * The usual entry, an object of known members written as hex strings, read in
- * one pass over its members. It builds no JSON path: that is only for
- * messages. False for anything else (integers, a missing member, an error),
- * which hj_cpuid_entry then reads with every check and its message.
+ * The entry of the members read: @seen has bit k for each cpuid_members[k]
+ * present in @value. False when a required member is missing.
  */
-static bool hj_cpuid_entry_plain(const struct kc_json *v, struct kvmcpu_cpuid_entry *e)
+static bool hj_cpuid_entry_of(const uint32_t value[HJ_CPUID_MEMBERS], unsigned seen,
+			      struct kvmcpu_cpuid_entry *e)
 {
 	const unsigned required = 1u << HJ_FUNCTION | 0xfu << HJ_EAX;
-	uint32_t value[HJ_CPUID_MEMBERS];
-	unsigned seen = 0;
-	size_t i, k;
 
-	if (kc_json_type(v) != KC_JSON_OBJECT)
-		return false;
-	for (i = 0; i < kc_json_count(v); i++) {
-		const char *key = kc_json_key_at(v, i), *s;
-		size_t len;
-		uint64_t u;
-
-		if (!strncmp(key, "x-", 2))
-			continue;
-		k = hj_cpuid_member(key);
-		s = kc_json_str(kc_json_at(v, i), &len);
-		if (k == HJ_CPUID_MEMBERS || !s ||
-		    kc_parse_number(s, len, KC_NUM_0X_HEX, UINT32_MAX, &u))
-			return false;
-		value[k] = (uint32_t)u;
-		seen |= 1u << k;
-	}
 	if ((seen & required) != required)
 		return false;
 	memset(e, 0, sizeof(*e));
@@ -321,23 +308,18 @@ static bool hj_cpuid_entry_plain(const struct kc_json *v, struct kvmcpu_cpuid_en
 	if (seen & 1u << HJ_INDEX)
 		e->index = value[HJ_INDEX];
 	/* As in hj_cpuid_entry: without flags, the entry gets what KVM gives that leaf. */
-	if (seen & 1u << HJ_FLAGS)
-		e->flags = value[HJ_FLAGS];
-	else
-		e->flags = kc_leaf_flags(e->function);
-	for (k = 0; k < 4; k++)
+	e->flags = seen & 1u << HJ_FLAGS ? value[HJ_FLAGS] : kc_leaf_flags(e->function);
+	for (size_t k = 0; k < 4; k++)
 		(&e->eax)[k] = value[HJ_EAX + k];
 	return true;
 }
 
-/* Entry @i of the CPUID array @name; its path is formatted only when it is not plain. */
+/* Entry @i of the CPUID array @name. */
 static int hj_cpuid_entry_at(const struct hj_ctx *c, const struct kc_json *arr, const char *name,
 			     size_t i, struct kvmcpu_cpuid_entry *e)
 {
 	char path[48];
 
-	if (hj_cpuid_entry_plain(kc_json_at(arr, i), e))
-		return 0;
 	snprintf(path, sizeof(path), "%s[%zu]", name, i);
 	return hj_cpuid_entry(c, kc_json_at(arr, i), path, e);
 }
@@ -651,8 +633,440 @@ static int hj_host(const struct hj_ctx *c, const struct kc_json *top)
 	return v ? hj_msrs(c, v) : 0;
 }
 
+/* ---- the usual recording, read in one pass ---- */
+
+/*
+ * A cluster command reads thousands of recordings, nearly all as `kvmcpu host
+ * --json` wrote them. Those are read here in one pass over the bytes, with no
+ * tree: members in any order and any spacing, strings of plain ASCII, registers
+ * and MSRs as "0x" hex strings, capabilities as non-negative integers. Anything
+ * else -- an escape, an annotation other than x-tsc-khz, another spelling of a
+ * number, a member given twice, any error at all -- is declined, and the tree
+ * reader below reads the whole document again with every check and message.
+ * So this path never decides what is wrong, only what is right: its hosts
+ * equal the tree reader's (the host fuzz target compares both on every input).
+ */
+
+/* At most this many capabilities and MSRs on this path; a recording has a few dozen. */
+#define HP_MAX_CAPS 256
+#define HP_MAX_MSRS 256
+
+struct hp_span {
+	const char *s;
+	size_t len;
+};
+
+struct hp_reader {
+	const char *p, *end;
+};
+
+enum hp_member {
+	HP_SCHEMA,
+	HP_ORIGIN,
+	HP_KERNEL,
+	HP_MODULE,
+	HP_KIND,
+	HP_TSC_KHZ,
+	HP_CPUID,
+	HP_HV_CPUID,
+	HP_CAPS,
+	HP_MSRS,
+	HP_MEMBERS,
+};
+
+static const char *const hp_member_names[HP_MEMBERS] = {
+	"schema", "origin", "kernel",   "module", "kind",
+	"x-tsc-khz", "cpuid", "hv_cpuid", "caps", "msrs",
+};
+
+struct hp_doc {
+	unsigned seen; /* 1 << enum hp_member for each member read */
+	struct hp_span text[HP_KIND + 1]; /* schema .. kind */
+	uint64_t tsc_khz;
+	bool hv_null;
+	size_t ncpuid, nhv, ncaps, nmsrs;
+	struct kc_host_cpuid_in cpuid[KC_HOST_MAX_CPUID];
+	struct kc_host_cpuid_in hv[KC_HOST_MAX_HV_CPUID];
+	struct kc_host_cap_in caps[HP_MAX_CAPS];
+	struct kc_host_msr_in msrs[HP_MAX_MSRS];
+};
+
+/*
+ * Byte classes of the one-pass reader: HP_SPACE, JSON's white space; HP_PLAIN,
+ * what a string may hold unescaped on this path (printable ASCII but '"' and
+ * '\\'). Bytes from 0x80 are neither: the rest of the table is zero. One
+ * lookup a byte is what makes this path fast.
+ */
+enum { HP_SPACE = 1, HP_PLAIN = 2 };
+static const unsigned char hp_class[256] = {
+	/* clang-format off */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, /* 0x00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+	3, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x20 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x30 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x40 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 2, /* 0x50 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x60 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, /* 0x70 */
+	/* clang-format on */
+};
+
+static bool hp_is_class(char c, unsigned class)
+{
+	return hp_class[(unsigned char)c] & class;
+}
+
+static void hp_space(struct hp_reader *r)
+{
+	while (r->p < r->end && hp_is_class(*r->p, HP_SPACE))
+		r->p++;
+}
+
+/* The token @c, after any white space. */
+static bool hp_eat(struct hp_reader *r, char c)
+{
+	hp_space(r);
+	if (r->p >= r->end || *r->p != c)
+		return false;
+	r->p++;
+	return true;
+}
+
+/* A string of printable ASCII without escapes; its bytes stay in the input. */
+static bool hp_string(struct hp_reader *r, struct hp_span *out)
+{
+	if (!hp_eat(r, '"'))
+		return false;
+	const char *start = r->p;
+	while (r->p < r->end && hp_is_class(*r->p, HP_PLAIN))
+		r->p++;
+	if (r->p >= r->end || *r->p != '"')
+		return false;
+	*out = (struct hp_span){ start, (size_t)(r->p - start) };
+	r->p++;
+	return true;
+}
+
+static bool hp_is(const struct hp_span *s, const char *word)
+{
+	return s->len == strlen(word) && !memcmp(s->s, word, s->len);
+}
+
+/* A "0x" hex string of at most @max. */
+static bool hp_hex(struct hp_reader *r, uint64_t max, uint64_t *out)
+{
+	struct hp_span s;
+
+	/*
+	 * A register as the writer spells it, "0x" and eight digits, is parsed in
+	 * place: hex digits hold no quote or escape, so the number parser's check
+	 * of the ten bytes between the quotes is the string's check too.
+	 */
+	hp_space(r);
+	if (r->end - r->p >= 12 && r->p[0] == '"' && r->p[11] == '"' &&
+	    !kc_parse_number(r->p + 1, 10, KC_NUM_0X_HEX, max, out)) {
+		r->p += 12;
+		return true;
+	}
+	return hp_string(r, &s) && !kc_parse_number(s.s, s.len, KC_NUM_0X_HEX, max, out);
+}
+
+/*
+ * A JSON integer without sign, of at most @max. A leading zero ends the number
+ * after it, so "01" leaves "1" where a ',' or '}' must follow, and is declined
+ * there, as are a fraction or an exponent.
+ */
+static bool hp_unsigned(struct hp_reader *r, uint64_t max, uint64_t *out)
+{
+	hp_space(r);
+	const char *start = r->p;
+	if (r->p < r->end && *r->p == '0')
+		r->p++;
+	else
+		while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
+			r->p++;
+	return r->p > start &&
+	       !kc_parse_number(start, (size_t)(r->p - start), KC_NUM_DEC_OR_0X, max, out);
+}
+
+/* A member's key and its ':'. */
+static bool hp_key(struct hp_reader *r, struct hp_span *key)
+{
+	return hp_string(r, key) && hp_eat(r, ':');
+}
+
+/* '{' or '[' and whether the object or array is empty (its closing token eaten). */
+static bool hp_open(struct hp_reader *r, char open, char close, bool *empty)
+{
+	if (!hp_eat(r, open))
+		return false;
+	*empty = hp_eat(r, close);
+	return true;
+}
+
+/*
+ * The member of a CPUID entry whose key starts at the cursor, and its ':'. The
+ * writer's order is tried first, @expect, by comparing the quoted name in place;
+ * any other key is read as a string and looked up.
+ */
+static size_t hp_cpuid_key(struct hp_reader *r, size_t expect)
+{
+	struct hp_span key;
+
+	hp_space(r);
+	if (expect < HJ_CPUID_MEMBERS) {
+		const char *name = cpuid_members[expect];
+		const char *p = r->p + 1;
+		while (p < r->end && *name && *p == *name)
+			p++, name++;
+		if (!*name && p < r->end && *p == '"' && *r->p == '"') {
+			r->p = p + 1;
+			return hp_eat(r, ':') ? expect : HJ_CPUID_MEMBERS;
+		}
+	}
+	return hp_key(r, &key) ? hj_cpuid_member(key.s, key.len) : HJ_CPUID_MEMBERS;
+}
+
+static bool hp_cpuid_entry(struct hp_reader *r, struct kvmcpu_cpuid_entry *e)
+{
+	uint32_t value[HJ_CPUID_MEMBERS];
+	unsigned seen = 0;
+	size_t k = HJ_FUNCTION;
+	bool empty;
+
+	if (!hp_open(r, '{', '}', &empty) || empty)
+		return false;
+	do {
+		uint64_t u;
+		k = hp_cpuid_key(r, k);
+		if (k == HJ_CPUID_MEMBERS || seen & 1u << k || !hp_hex(r, UINT32_MAX, &u))
+			return false;
+		value[k] = (uint32_t)u;
+		seen |= 1u << k++;
+	} while (hp_eat(r, ','));
+	return hp_eat(r, '}') && hj_cpuid_entry_of(value, seen, e);
+}
+
+static bool hp_cpuid_array(struct hp_reader *r, struct kc_host_cpuid_in *v, size_t max,
+			   size_t *n)
+{
+	bool empty;
+
+	*n = 0;
+	if (!hp_open(r, '[', ']', &empty))
+		return false;
+	if (empty)
+		return true;
+	do {
+		if (*n == max || !hp_cpuid_entry(r, &v[*n].e))
+			return false;
+		v[*n].where = *n;
+		++*n;
+	} while (hp_eat(r, ','));
+	return hp_eat(r, ']');
+}
+
+static bool hp_caps(struct hp_reader *r, struct hp_doc *d)
+{
+	bool empty;
+
+	if (!hp_open(r, '{', '}', &empty))
+		return false;
+	if (empty)
+		return true;
+	do {
+		struct kc_host_cap_in *c = &d->caps[d->ncaps];
+		struct hp_span name;
+		uint64_t u;
+		if (d->ncaps == HP_MAX_CAPS || !hp_key(r, &name) ||
+		    name.len >= sizeof(c->name) || !kc_host_cap_name_ok(name.s, name.len) ||
+		    !hp_unsigned(r, INT64_MAX, &u))
+			return false;
+		memcpy(c->name, name.s, name.len);
+		c->name[name.len] = '\0';
+		c->value = (int64_t)u;
+		c->where = d->ncaps++;
+	} while (hp_eat(r, ','));
+	return hp_eat(r, '}');
+}
+
+static bool hp_msr(struct hp_reader *r, struct kc_host_msr_in *m)
+{
+	unsigned seen = 0; /* 1: index, 2: name, 4: value */
+	bool empty;
+
+	if (!hp_open(r, '{', '}', &empty) || empty)
+		return false;
+	do {
+		struct hp_span key, name;
+		uint64_t u;
+		unsigned bit;
+		bool ok;
+		if (!hp_key(r, &key))
+			return false;
+		if (hp_is(&key, "index")) {
+			bit = 1;
+			ok = hp_hex(r, UINT32_MAX, &u);
+			m->index = (uint32_t)u;
+		} else if (hp_is(&key, "name")) {
+			/* Informative, as in hj_msr: never trusted over the index. */
+			bit = 2;
+			ok = hp_string(r, &name);
+		} else if (hp_is(&key, "value")) {
+			bit = 4;
+			ok = hp_hex(r, UINT64_MAX, &m->value);
+		} else {
+			return false;
+		}
+		if (!ok || seen & bit)
+			return false;
+		seen |= bit;
+	} while (hp_eat(r, ','));
+	return hp_eat(r, '}') && (seen & 5) == 5;
+}
+
+static bool hp_msrs(struct hp_reader *r, struct hp_doc *d)
+{
+	bool empty;
+
+	if (!hp_open(r, '[', ']', &empty))
+		return false;
+	if (empty)
+		return true;
+	do {
+		if (d->nmsrs == HP_MAX_MSRS || !hp_msr(r, &d->msrs[d->nmsrs]))
+			return false;
+		d->msrs[d->nmsrs].where = d->nmsrs;
+		d->nmsrs++;
+	} while (hp_eat(r, ','));
+	return hp_eat(r, ']');
+}
+
+static bool hp_member_value(struct hp_reader *r, struct hp_doc *d, enum hp_member m)
+{
+	switch (m) {
+	case HP_TSC_KHZ:
+		return hp_unsigned(r, UINT32_MAX, &d->tsc_khz);
+	case HP_CPUID:
+		return hp_cpuid_array(r, d->cpuid, KC_HOST_MAX_CPUID, &d->ncpuid);
+	case HP_HV_CPUID:
+		hp_space(r);
+		if (r->end - r->p >= 4 && !memcmp(r->p, "null", 4)) {
+			r->p += 4;
+			d->hv_null = true;
+			return true;
+		}
+		return hp_cpuid_array(r, d->hv, KC_HOST_MAX_HV_CPUID, &d->nhv);
+	case HP_CAPS:
+		return hp_caps(r, d);
+	case HP_MSRS:
+		return hp_msrs(r, d);
+	default:
+		return hp_string(r, &d->text[m]);
+	}
+}
+
+static bool hp_document(struct hp_reader *r, struct hp_doc *d)
+{
+	bool empty;
+
+	if (r->end - r->p >= 3 && !memcmp(r->p, "\xef\xbb\xbf", 3))
+		r->p += 3;
+	if (!hp_open(r, '{', '}', &empty) || empty)
+		return false;
+	do {
+		struct hp_span key;
+		size_t m = 0;
+		if (!hp_key(r, &key))
+			return false;
+		while (m < HP_MEMBERS && !hp_is(&key, hp_member_names[m]))
+			m++;
+		if (m == HP_MEMBERS || d->seen & 1u << m || !hp_member_value(r, d, m))
+			return false;
+		d->seen |= 1u << m;
+	} while (hp_eat(r, ','));
+	if (!hp_eat(r, '}'))
+		return false;
+	hp_space(r);
+	return r->p == r->end;
+}
+
+/* A NUL-terminated copy of text member @m in @buf, or NULL when absent; false when too long. */
+static bool hp_text(const struct hp_doc *d, enum hp_member m, char *buf, size_t size,
+		    const char **out)
+{
+	*out = NULL;
+	if (!(d->seen & 1u << m))
+		return true;
+	if (d->text[m].len >= size)
+		return false;
+	memcpy(buf, d->text[m].s, d->text[m].len);
+	buf[d->text[m].len] = '\0';
+	*out = buf;
+	return true;
+}
+
+/* What hj_host does with a document, for one read by hp_document; false: decline. */
+static bool hp_install(struct kvmcpu_host *h, struct hp_doc *d)
+{
+	char schema[32], origin[sizeof(h->origin)], kernel[sizeof(h->kernel)],
+		module[sizeof(h->module)], kind_name[16];
+	const char *sv, *ov, *kv, *mv, *kn;
+	enum kvmcpu_host_kind kind;
+	size_t dup[2];
+
+	if (!hp_text(d, HP_SCHEMA, schema, sizeof(schema), &sv) || !sv ||
+	    !hp_text(d, HP_ORIGIN, origin, sizeof(origin), &ov) ||
+	    !hp_text(d, HP_KERNEL, kernel, sizeof(kernel), &kv) ||
+	    !hp_text(d, HP_MODULE, module, sizeof(module), &mv) ||
+	    !hp_text(d, HP_KIND, kind_name, sizeof(kind_name), &kn))
+		return false;
+	bool v2 = !strcmp(sv, KC_HOST_SCHEMA_KIND);
+	if ((!v2 && strcmp(sv, KC_HOST_SCHEMA)) || (kn && !v2) || !(d->seen & 1u << HP_CPUID))
+		return false;
+	if ((kv && !kc_host_word_ok(kv, strlen(kv), sizeof(h->kernel))) ||
+	    (mv && !kc_host_word_ok(mv, strlen(mv), sizeof(h->module))) ||
+	    (kn && !kc_host_kind_parse(kn, strlen(kn), &kind)))
+		return false;
+	kvmcpu_host_set_tsc_khz(h, (uint32_t)d->tsc_khz);
+	kc_host_set_info(h, NULL, kv, mv);
+	if (kn)
+		kvmcpu_host_set_kind(h, kind);
+	if (kc_host_put_cpuid(h, false, d->cpuid, d->ncpuid, dup))
+		return false;
+	bool hv = d->seen & 1u << HP_HV_CPUID && !d->hv_null;
+	kc_host_set_hv_known(h, hv);
+	if (hv && kc_host_put_cpuid(h, true, d->hv, d->nhv, dup))
+		return false;
+	if (d->seen & 1u << HP_CAPS && kc_host_put_caps(h, d->caps, d->ncaps, dup))
+		return false;
+	return !(d->seen & 1u << HP_MSRS && kc_host_put_msrs(h, d->msrs, d->nmsrs, dup));
+}
+
+/* 0: read; 1: declined, for the tree reader. */
+static int hp_parse(struct kvmcpu_host *h, const char *data, size_t len)
+{
+	struct hp_reader r = { data, data + len };
+	struct hp_doc *d = malloc(sizeof(*d));
+	if (!d)
+		return 1;
+	d->seen = 0;
+	d->tsc_khz = 0;
+	d->hv_null = false;
+	d->ncpuid = d->nhv = d->ncaps = d->nmsrs = 0;
+	bool ok = hp_document(&r, d) && hp_install(h, d);
+	free(d);
+	return ok ? 0 : 1;
+}
+
 int kc_host_parse_json(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
 		       struct kvmcpu_error *err)
+{
+	return hp_parse(h, data, len) ? kc_host_parse_json_tree(h, data, len, origin, err) : 0;
+}
+
+int kc_host_parse_json_tree(struct kvmcpu_host *h, const char *data, size_t len,
+			    const char *origin, struct kvmcpu_error *err)
 {
 	struct hj_ctx c = { .h = h, .origin = origin ? origin : "<memory>", .err = err };
 	struct kc_json *top;

@@ -23,8 +23,15 @@
 
 int kc_host_parse_text(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
 		       struct kvmcpu_error *err);
+/*
+ * A JSON recording: the usual layout in one pass, anything else (and every
+ * error) through kc_host_parse_json_tree, which builds a tree and names the
+ * JSON path of what it rejects. Both give the same host for the same document.
+ */
 int kc_host_parse_json(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
 		       struct kvmcpu_error *err);
+int kc_host_parse_json_tree(struct kvmcpu_host *h, const char *data, size_t len,
+			    const char *origin, struct kvmcpu_error *err);
 int kc_host_write_json(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err);
 int kc_host_write_text(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err);
 

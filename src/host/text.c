@@ -12,7 +12,6 @@
  * may end in flags=<hex>. Lines end in LF, CRLF or CR; the last one too.
  * The tables are collected and handed to the host whole (kc_host_put_*).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -74,20 +73,34 @@ static int over_limit(const struct line *l, size_t n, size_t max, const char *wh
 	return line_fail(l, err, "this is not a recording of a KVM host", msg);
 }
 
+/*
+ * White space between fields: isspace()'s set in the C locale (the line ends
+ * are already cut off), and '#' which starts a comment: what ends a field.
+ */
+static const bool ends_field[256] = {
+	[' '] = true, ['\t'] = true, ['\v'] = true, ['\f'] = true,
+	['\r'] = true, ['\n'] = true, ['#'] = true,
+};
+
+static bool is_blank(char c)
+{
+	return ends_field[(unsigned char)c] && c != '#';
+}
+
 /* Splits one line (comment stripped) into white-space separated fields. */
 static bool split(struct line *l, const char *s, size_t len)
 {
 	l->n = 0;
 	size_t i = 0;
 	while (i < len) {
-		while (i < len && isspace((unsigned char)s[i]))
+		while (i < len && is_blank(s[i]))
 			i++;
 		if (i >= len || s[i] == '#')
 			break;
 		if (l->n == MAX_FIELDS)
 			return false;
 		l->field[l->n] = s + i;
-		while (i < len && !isspace((unsigned char)s[i]) && s[i] != '#')
+		while (i < len && !ends_field[(unsigned char)s[i]])
 			i++;
 		l->len[l->n] = (size_t)(s + i - l->field[l->n]);
 		l->n++;
@@ -356,9 +369,14 @@ static int install(struct kvmcpu_host *h, struct tables *t, const char *origin,
 /* The end of the line starting at @pos: the first LF, CR or NUL, or @len. */
 static size_t line_end(const char *data, size_t pos, size_t len)
 {
-	while (pos < len && data[pos] != '\n' && data[pos] != '\r' && data[pos])
-		pos++;
-	return pos;
+	/* memchr's wide compares find the LF; a CR or NUL can only be before it. */
+	const char *lf = memchr(data + pos, '\n', len - pos);
+	size_t end = lf ? (size_t)(lf - data) : len;
+	const char *cr = memchr(data + pos, '\r', end - pos);
+	if (cr)
+		end = (size_t)(cr - data);
+	const char *nul = memchr(data + pos, '\0', end - pos);
+	return nul ? (size_t)(nul - data) : end;
 }
 
 static int parse_lines(struct kvmcpu_host *h, struct tables *t, const char *data, size_t len,

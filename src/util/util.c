@@ -177,8 +177,14 @@ static int too_large(const char *what, size_t limit, struct kvmcpu_error *err)
 		       "'%s' is larger than the %zu MiB limit", what, limit >> 20);
 }
 
-int kc_read_fd(int fd, const char *what, size_t limit, char **data, size_t *len,
-	       struct kvmcpu_error *err)
+/*
+ * The whole of @fd. @size is what fstat() said of a regular file (SIZE_MAX when
+ * unknown): a short read that brings the total to it is at the end, which saves
+ * the last read of nothing (a cluster command opens thousands of recordings).
+ * Any other short read, as some FUSE file systems give, reads on.
+ */
+static int read_all(int fd, const char *what, size_t limit, size_t size, char **data,
+		    size_t *len, struct kvmcpu_error *err)
 {
 	size_t cap = limit < 65536 ? limit + 1 : 65536, got = 0;
 	char *buf = malloc(cap + 1);
@@ -212,11 +218,19 @@ int kc_read_fd(int fd, const char *what, size_t limit, char **data, size_t *len,
 			free(buf);
 			return too_large(what, limit, err);
 		}
+		if (got == size && got < cap)
+			break;
 	}
 	buf[got] = '\0';
 	*data = buf;
 	*len = got;
 	return 0;
+}
+
+int kc_read_fd(int fd, const char *what, size_t limit, char **data, size_t *len,
+	       struct kvmcpu_error *err)
+{
+	return read_all(fd, what, limit, SIZE_MAX, data, len, err);
 }
 
 int kc_read_file(const char *path, size_t limit, char **data, size_t *len, struct kvmcpu_error *err)
@@ -249,7 +263,7 @@ int kc_read_file(const char *path, size_t limit, char **data, size_t *len, struc
 		r = kc_fail(err, -EINVAL, "record a host with: kvmcpu host --json > FILE",
 			    "'%s' is a /proc or /sys file, not a host recording", path);
 	} else {
-		r = kc_read_fd(fd, path, limit, data, len, err);
+		r = read_all(fd, path, limit, (size_t)st.st_size, data, len, err);
 	}
 	close(fd);
 	return r;
