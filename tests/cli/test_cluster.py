@@ -12,7 +12,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 
+import private_sshd
 from kvmcpu_test import CLI, HOSTS, Checker, run
 
 SKX = os.path.join(HOSTS, "intel-skylake-server.txt")
@@ -449,82 +451,255 @@ def doc_blocks(doc, tag):
     return re.findall(r"<!-- test: %s -->\n```[a-z]*\n(.*?)```" % tag, text, re.S)
 
 
-def shim_path(d):
-    """A PATH whose kvmcpu is the one under test and whose ssh runs its command here."""
-    bin_dir = os.path.join(d, "bin")
-    os.mkdir(bin_dir)
-    os.symlink(os.path.abspath(CLI), os.path.join(bin_dir, "kvmcpu"))
-    with open(os.path.join(bin_dir, "ssh"), "w") as f:
-        f.write("#!/bin/sh\nshift\nexec \"$@\"\n")
-    os.chmod(os.path.join(bin_dir, "ssh"), 0o755)
-    return bin_dir + os.pathsep + os.environ["PATH"]
+NODES = ("node1", "node2")
+
+
+def yaml_loader():
+    """PyYAML's safe_load_all as a function returning a list: from the python running the
+    tests, or else from Debian's python3-yaml through /usr/bin/python3; None without either."""
+    try:
+        import yaml
+        return lambda text: list(yaml.safe_load_all(text))
+    except ImportError:
+        pass
+    debian = "/usr/bin/python3"
+    if not (os.access(debian, os.X_OK) and
+            subprocess.run([debian, "-c", "import yaml"], capture_output=True).returncode == 0):
+        return None
+    script = "import json, sys, yaml\njson.dump(list(yaml.safe_load_all(sys.stdin)), sys.stdout)"
+
+    def load(text):
+        p = subprocess.run([debian, "-c", script], input=text, capture_output=True, text=True, check=True)
+        return json.loads(p.stdout)
+    return load
+
+
+def write_file(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def bin_dir(d, name):
+    """A directory named NAME in d holding the kvmcpu under test."""
+    path = os.path.join(d, name)
+    os.mkdir(path)
+    os.symlink(os.path.abspath(CLI), os.path.join(path, "kvmcpu"))
+    return path
+
+
+def without_apic_ids(recording):
+    """A recording with the APIC ID of the CPU that made it cleared: KVM may pass the host's
+    through, and a process may run on any CPU. The fields are those of the Intel SDM (CPUID
+    leaf 1 EBX bits 31-24, leaves 0xB and 0x1F EDX) and the AMD APM (0x8000001E EAX)."""
+    masks = {(0x1, "ebx"): 0x00ffffff, (0xb, "edx"): 0, (0x1f, "edx"): 0, (0x8000001e, "eax"): 0}
+    for entry in recording.get("cpuid", ()):
+        for (leaf, reg), mask in masks.items():
+            if int(entry["function"], 16) == leaf:
+                entry[reg] = "0x%08x" % (int(entry[reg], 16) & mask)
+    return recording
+
+
+def check_gathered(c, hosts_dir, how):
+    """hosts_dir holds node1.json and node2.json, each this machine's live recording, and the
+    baseline of the directory is answered and proven on both."""
+    c.eq(sorted(os.listdir(hosts_dir)) if os.path.isdir(hosts_dir) else None,
+         [n + ".json" for n in NODES], "%s: one recording per node" % how)
+    _, local, _ = run("host", "--json")
+    for node in NODES:
+        try:
+            with open(os.path.join(hosts_dir, node + ".json")) as f:
+                got = json.load(f)
+        except (OSError, ValueError) as e:
+            got = e
+        c.check(isinstance(got, dict) and without_apic_ids(got) == without_apic_ids(json.loads(local)),
+                "%s: %s.json is this machine's recording: %s" % (how, node, str(got)[:200]))
+    rc, out, err = run("baseline", "--hosts", hosts_dir)
+    c.check(rc == 0 and re.search(r"^proof +resolved on all 2 hosts", out, re.M),
+            "%s: kvmcpu baseline --hosts proves its answer: %d %s %s" % (how, rc, out[-300:], err))
+
+
+def run_ssh_block(d, path):
+    """docs/cluster.md's SSH fan-out, as written, in a new directory of d; returns the process."""
+    work = os.path.join(d, "ssh-fanout")
+    os.mkdir(work)
+    write_file(os.path.join(work, "nodes.txt"), "".join(n + "\n" for n in NODES))
+    (block,) = doc_blocks("cluster.md", "ssh")
+    p = subprocess.run(["sh", "-e", "-c", block], cwd=work, env=dict(os.environ, PATH=path),
+                       capture_output=True, text=True, timeout=120)
+    p.hosts = os.path.join(work, "hosts")
+    return p
+
+
+def check_ssh_block(c, p, how):
+    c.check(p.returncode == 0 and re.search(r"^proof +resolved on all 2 hosts", p.stdout, re.M),
+            "%s: %d %s %s" % (how, p.returncode, p.stdout[-300:], p.stderr[-300:]))
+    check_gathered(c, p.hosts, how)
+
+
+def test_docs_ssh(c, d, sshd):
+    """The SSH block with the real client and server: node1 and node2 are both the private
+    sshd, whose sessions find the kvmcpu under test first in PATH."""
+    local_bin = bin_dir(d, "control-bin")
+    sshd.ssh_shim(local_bin)
+    path = local_bin + os.pathsep + os.environ["PATH"]
+    p = subprocess.run(["ssh", "root@node1", "command -v kvmcpu"], env=dict(os.environ, PATH=path),
+                       capture_output=True, text=True, timeout=60)
+    c.eq(p.stdout.strip(), os.path.join(sshd.remote_path.split(os.pathsep)[0], "kvmcpu"),
+         "a session of the private sshd runs the kvmcpu under test (%s)" % p.stderr.strip())
+    before = sshd.logins()
+    p = run_ssh_block(d, path)
+    check_ssh_block(c, p, "SSH fan-out block through sshd on 127.0.0.1:%d" % sshd.port)
+    c.eq(sshd.logins() - before, len(NODES), "the SSH block logged in once per node")
+
+
+def test_docs_ssh_stand_in(c, d):
+    """The SSH block with an `ssh` that runs its command here, where no sshd can run."""
+    local_bin = bin_dir(d, "stand-in-bin")
+    write_file(os.path.join(local_bin, "ssh"), "#!/bin/sh\nshift\nexec \"$@\"\n")
+    os.chmod(os.path.join(local_bin, "ssh"), 0o755)
+    p = run_ssh_block(d, local_bin + os.pathsep + os.environ["PATH"])
+    check_ssh_block(c, p, "SSH fan-out block (ssh standing in for a local shell)")
+
+
+def ansible_env(d, path):
+    """The environment of ansible-playbook: no configuration of this machine's (no ANSIBLE_*
+    variable, no ansible.cfg in the working directory) and its files in d, not in $HOME.
+    No SSH connection sharing: a ControlPersist master would outlive the test."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    for var, name in (("ANSIBLE_HOME", "home"), ("ANSIBLE_LOCAL_TEMP", "local-tmp"),
+                      ("ANSIBLE_REMOTE_TEMP", "remote-tmp")):
+        env[var] = os.path.join(d, "ansible-" + name)
+    env.update(PATH=path, ANSIBLE_SSH_ARGS="-o ControlMaster=no", ANSIBLE_PIPELINING="True",
+               ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="False")
+    return env
+
+
+def ansible_inventory(sshd):
+    """node1 and node2 of the group kvm_hosts, both the private sshd. Host keys are checked,
+    against the known_hosts that holds the server's key."""
+    ssh_args = "-o UserKnownHostsFile=%s -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes" \
+        % sshd.known_hosts
+    return "".join(["[kvm_hosts]\n"] + ["%s ansible_host=127.0.0.1\n" % n for n in NODES] + [
+        "\n[kvm_hosts:vars]\n",
+        "ansible_port=%d\n" % sshd.port,
+        "ansible_user=root\n",
+        "ansible_ssh_private_key_file=%s\n" % sshd.key,
+        "ansible_ssh_common_args='%s'\n" % ssh_args,
+        "ansible_python_interpreter=/usr/bin/python3\n",
+    ])
+
+
+def test_docs_ansible(c, d, sshd):
+    """The playbook, as written, run by ansible-playbook against the private sshd."""
+    playbook_cmd = shutil.which("ansible-playbook")
+    if not playbook_cmd:
+        print("SKIPPED (loudly): ansible-playbook missing (scripts/install-deps.sh installs "
+              "ansible-core): the Ansible block is only parsed")
+        return
+    work = os.path.join(d, "ansible")
+    os.mkdir(work)
+    (playbook,) = doc_blocks("cluster.md", "ansible")
+    write_file(os.path.join(work, "record.yml"), playbook)
+    write_file(os.path.join(work, "inventory"), ansible_inventory(sshd))
+    env = ansible_env(d, bin_dir(d, "ansible-control-bin") + os.pathsep + os.environ["PATH"])
+    before, start = sshd.logins(), time.monotonic()
+    p = subprocess.run([playbook_cmd, "-i", "inventory", "record.yml"], cwd=work, env=env,
+                       capture_output=True, text=True, timeout=300)
+    print("ansible-playbook took %.1f s" % (time.monotonic() - start))
+    c.check(p.returncode == 0, "Ansible block: ansible-playbook exit %d\n%s\n%s"
+            % (p.returncode, p.stdout[-1500:], p.stderr[-1500:]))
+    c.check(sshd.logins() - before >= len(NODES), "ansible-playbook went through the private sshd")
+    check_gathered(c, os.path.join(work, "hosts"), "Ansible block")
+
+
+def test_docs_pve(c, d):
+    """The Proxmox block with a plain directory for /etc/pve (no pmxcfs here)."""
+    (pve,) = doc_blocks("cluster.md", "pve")
+    pve = pve.replace("/etc/pve", os.path.join(d, "pve"))
+    env = dict(os.environ, PATH=bin_dir(d, "pve-bin") + os.pathsep + os.environ["PATH"])
+    p = subprocess.run(["sh", "-e", "-c", pve], cwd=d, env=env, capture_output=True, text=True)
+    rc, out, err = run("baseline", "--hosts", os.path.join(d, "pve", "kvmcpu"))
+    c.check(p.returncode == 0 and rc == 0, "Proxmox block (a directory for /etc/pve): %s %s"
+            % (p.stderr, err))
+
+
+def test_docs_configmap(c, d, load_yaml):
+    """kubectl builds the ConfigMap of recordings without an API server; mounted, it gives the
+    recordings' baseline."""
+    kubectl = shutil.which("kubectl")
+    if not kubectl or not load_yaml:
+        print("SKIPPED (loudly): kubectl or python3-yaml missing (scripts/install-deps.sh installs "
+              "kubernetes-client and python3-yaml): the ConfigMap round trip is not run")
+        return
+    rec = os.path.join(d, "recordings")
+    os.mkdir(rec)
+    shutil.copy(SKX, os.path.join(rec, "skx.txt"))
+    _, out, _ = run("host", "--json", "--host", ICX)
+    write_file(os.path.join(rec, "icx.json"), out)
+    shutil.copy(SPR, os.path.join(rec, "spr.txt"))
+    p = subprocess.run([kubectl, "create", "configmap", "kvmcpu-hosts", "--from-file=" + rec,
+                        "--dry-run=client", "-o", "yaml"], capture_output=True, text=True, timeout=60)
+    if not c.check(p.returncode == 0, "kubectl create configmap --dry-run=client: %s" % p.stderr):
+        return
+    mounted = os.path.join(d, "mounted")
+    os.mkdir(mounted)
+    for key, value in load_yaml(p.stdout)[0]["data"].items():
+        write_file(os.path.join(mounted, key), value)
+    _, j, _ = baseline("--hosts", mounted)
+    _, k, _ = baseline(SKX, ICX, SPR)
+    c.check(j and k and (j["model"], j["spec"], j["psabi"]) == (k["model"], k["spec"], k["psabi"]),
+            "the ConfigMap, mounted, gives the recordings' baseline")
+
+
+def test_docs_yaml(c, load_yaml):
+    """Every YAML block of the docs parses; the DaemonSet and the nodeSelector say what they should."""
+    blocks = doc_blocks("cluster.md", "ansible") + doc_blocks("cluster.md", "yaml") + \
+        doc_blocks("kubernetes.md", "yaml")
+    c.check(len(blocks) >= 4, "docs have their YAML blocks")
+    if not load_yaml:
+        print("SKIPPED (loudly): python3-yaml missing (scripts/install-deps.sh installs it); "
+              "the YAML blocks of the docs are not checked")
+        return
+    for b in blocks:
+        docs = load_yaml(b)
+        c.check(docs and all(isinstance(x, (dict, list)) for x in docs), "YAML parses: %s" % b[:60])
+    ds = load_yaml(blocks[1])[0]
+    vols = {v["name"]: v for v in ds["spec"]["template"]["spec"]["volumes"]}
+    c.check(vols["dev-kvm"]["hostPath"]["path"] == "/dev/kvm" and
+            vols["features-d"]["hostPath"]["path"] == "/etc/kubernetes/node-feature-discovery/features.d",
+            "DaemonSet mounts /dev/kvm and NFD's features.d")
+    pod = load_yaml(blocks[-1])[0]
+    c.check(all(not nfd_problems("%s=%s" % kv) for kv in pod["spec"]["nodeSelector"].items()),
+            "the nodeSelector uses valid kvmcpu labels")
 
 
 def test_docs(c):
     """docs/cluster.md and docs/kubernetes.md, as far as this machine can run them."""
-    try:
-        import yaml
-    except ImportError:
-        yaml = None
-        print("SKIPPED (loudly): python3-yaml missing; the YAML blocks of the docs are not checked")
-    blocks = doc_blocks("cluster.md", "yaml") + doc_blocks("kubernetes.md", "yaml")
-    c.check(len(blocks) >= 4, "docs have their YAML blocks")
-    for b in blocks if yaml else ():
-        docs = list(yaml.safe_load_all(b))
-        c.check(docs and all(isinstance(x, (dict, list)) for x in docs), "YAML parses: %s" % b[:60])
-    if yaml:
-        ds = yaml.safe_load(blocks[1])
-        vols = {v["name"]: v for v in ds["spec"]["template"]["spec"]["volumes"]}
-        c.check(vols["dev-kvm"]["hostPath"]["path"] == "/dev/kvm" and
-                vols["features-d"]["hostPath"]["path"] == "/etc/kubernetes/node-feature-discovery/features.d",
-                "DaemonSet mounts /dev/kvm and NFD's features.d")
-        pod = yaml.safe_load(blocks[-1])
-        c.check(all(not nfd_problems("%s=%s" % kv) for kv in pod["spec"]["nodeSelector"].items()),
-                "the nodeSelector uses valid kvmcpu labels")
+    load_yaml = yaml_loader()
+    test_docs_yaml(c, load_yaml)
     live = os.path.exists("/dev/kvm") and run("host", "--json")[0] == 0
+    no_sshd = private_sshd.why_not()
     with tempfile.TemporaryDirectory() as d:
-        env = dict(os.environ, PATH=shim_path(d))
-        if live:
-            with open(os.path.join(d, "nodes.txt"), "w") as f:
-                f.write("node1\nnode2\n")
-            (ssh,) = doc_blocks("cluster.md", "ssh")
-            p = subprocess.run(["sh", "-e", "-c", ssh], cwd=d, env=env, capture_output=True, text=True)
-            c.check(p.returncode == 0 and "proof" in p.stdout and
-                    sorted(os.listdir(os.path.join(d, "hosts"))) == ["node1.json", "node2.json"],
-                    "SSH fan-out block: %d %s %s" % (p.returncode, p.stdout[-300:], p.stderr[-300:]))
-            (pve,) = doc_blocks("cluster.md", "pve")
-            pve = pve.replace("/etc/pve", os.path.join(d, "pve"))
-            p = subprocess.run(["sh", "-e", "-c", pve], cwd=d, env=env, capture_output=True, text=True)
-            rc, out, err = run("baseline", "--hosts", os.path.join(d, "pve", "kvmcpu"))
-            c.check(p.returncode == 0 and rc == 0, "Proxmox block (a directory for /etc/pve): %s %s"
-                    % (p.stderr, err))
+        if not live:
+            print("SKIPPED (loudly): no usable /dev/kvm: the SSH, Ansible and Proxmox blocks "
+                  "record the live host")
+        elif no_sshd:
+            print("SKIPPED (loudly): no private sshd: %s; the SSH block runs with ssh standing in "
+                  "for a local shell and the Ansible block is only parsed" % no_sshd)
+            test_docs_ssh_stand_in(c, d)
         else:
-            print("SKIPPED (loudly): no usable /dev/kvm: the SSH and Proxmox blocks record the live host")
-        kubectl = shutil.which("kubectl")
-        if not kubectl:
-            print("SKIPPED (loudly): kubectl missing: the ConfigMap round trip is not run")
-            return
-        rec = os.path.join(d, "recordings")
-        os.mkdir(rec)
-        shutil.copy(SKX, os.path.join(rec, "skx.txt"))
-        _, out, _ = run("host", "--json", "--host", ICX)
-        with open(os.path.join(rec, "icx.json"), "w") as f:
-            f.write(out)
-        shutil.copy(SPR, os.path.join(rec, "spr.txt"))
-        p = subprocess.run([kubectl, "create", "configmap", "kvmcpu-hosts", "--from-file=" + rec,
-                            "--dry-run=client", "-o", "yaml"], capture_output=True, text=True, timeout=60)
-        if p.returncode or not yaml:
-            c.check(False, "kubectl create configmap --dry-run=client: %s" % p.stderr)
-            return
-        mounted = os.path.join(d, "mounted")
-        os.mkdir(mounted)
-        for key, value in yaml.safe_load(p.stdout)["data"].items():
-            with open(os.path.join(mounted, key), "w") as f:
-                f.write(value)
-        _, j, _ = baseline("--hosts", mounted)
-        _, k, _ = baseline(SKX, ICX, SPR)
-        c.check(j and k and (j["model"], j["spec"], j["psabi"]) == (k["model"], k["spec"], k["psabi"]),
-                "the ConfigMap, mounted, gives the recordings' baseline")
+            node_dir = os.path.join(d, "node")
+            os.mkdir(node_dir)
+            # The nodes' sessions: the kvmcpu under test first, then the usual system PATH.
+            remote_path = os.pathsep.join([bin_dir(node_dir, "bin"), "/usr/local/sbin", "/usr/local/bin",
+                                           "/usr/sbin", "/usr/bin", "/sbin", "/bin"])
+            with private_sshd.PrivateSshd(node_dir, NODES, remote_path) as sshd:
+                test_docs_ssh(c, d, sshd)
+                test_docs_ansible(c, d, sshd)
+        if live:
+            test_docs_pve(c, d)
+        test_docs_configmap(c, d, load_yaml)
 
 
 def main():
