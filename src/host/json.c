@@ -337,7 +337,7 @@ static int hj_cpuid_array(const struct hj_ctx *c, const struct kc_json *arr, con
 			  bool hv)
 {
 	struct kc_host_cpuid_in *in;
-	size_t n = kc_json_count(arr), i, dup[2];
+	size_t n = kc_json_count(arr), i, dup[2] = { 0, 0 };
 	int r = 0;
 
 	if (kc_json_type(arr) != KC_JSON_ARRAY)
@@ -401,7 +401,7 @@ static int hj_cap_value(const struct hj_ctx *c, const struct kc_json *v, const c
 static int hj_caps(const struct hj_ctx *c, const struct kc_json *obj)
 {
 	struct kc_host_cap_in *in;
-	size_t i, n = 0, dup[2];
+	size_t i, n = 0, dup[2] = { 0, 0 };
 	int r = 0;
 
 	if (kc_json_type(obj) != KC_JSON_OBJECT)
@@ -467,7 +467,7 @@ static int hj_msr(const struct hj_ctx *c, const struct kc_json *v, const char *p
 static int hj_msrs(const struct hj_ctx *c, const struct kc_json *arr)
 {
 	struct kc_host_msr_in *in;
-	size_t i, n = kc_json_count(arr), dup[2];
+	size_t i, n = kc_json_count(arr), dup[2] = { 0, 0 };
 	int r = 0;
 
 	if (kc_json_type(arr) != KC_JSON_ARRAY)
@@ -639,10 +639,11 @@ static int hj_host(const struct hj_ctx *c, const struct kc_json *top)
  * A cluster command reads thousands of recordings, nearly all as `kvmcpu host
  * --json` wrote them. Those are read here in one pass over the bytes, with no
  * tree: members in any order and any spacing, strings of plain ASCII, registers
- * and MSRs as "0x" hex strings, capabilities as non-negative integers. Anything
+ * and MSRs as "0x" hex strings, capabilities as integers. Anything
  * else -- an escape, an annotation other than x-tsc-khz, another spelling of a
  * number, a member given twice, any error at all -- is declined, and the tree
- * reader below reads the whole document again with every check and message.
+ * reader (kc_host_parse_json_tree, hj_host) reads the whole document again with
+ * every check and message.
  * So this path never decides what is wrong, only what is right: its hosts
  * equal the tree reader's (the host fuzz target compares both on every input).
  */
@@ -675,8 +676,8 @@ enum hp_member {
 };
 
 static const char *const hp_member_names[HP_MEMBERS] = {
-	"schema", "origin", "kernel",   "module", "kind",
-	"x-tsc-khz", "cpuid", "hv_cpuid", "caps", "msrs",
+	"schema",    "origin", "kernel",   "module", "kind",
+	"x-tsc-khz", "cpuid",  "hv_cpuid", "caps",   "msrs",
 };
 
 struct hp_doc {
@@ -772,13 +773,12 @@ static bool hp_hex(struct hp_reader *r, uint64_t max, uint64_t *out)
 }
 
 /*
- * A JSON integer without sign, of at most @max. A leading zero ends the number
- * after it, so "01" leaves "1" where a ',' or '}' must follow, and is declined
- * there, as are a fraction or an exponent.
+ * The digits of a JSON integer at the cursor, of at most @max. A leading zero
+ * ends the number after it, so "01" leaves "1" where a ',' or '}' must follow,
+ * and is declined there, as are a fraction or an exponent.
  */
-static bool hp_unsigned(struct hp_reader *r, uint64_t max, uint64_t *out)
+static bool hp_digits(struct hp_reader *r, uint64_t max, uint64_t *out)
 {
-	hp_space(r);
 	const char *start = r->p;
 	if (r->p < r->end && *r->p == '0')
 		r->p++;
@@ -787,6 +787,27 @@ static bool hp_unsigned(struct hp_reader *r, uint64_t max, uint64_t *out)
 			r->p++;
 	return r->p > start &&
 	       !kc_parse_number(start, (size_t)(r->p - start), KC_NUM_DEC_OR_0X, max, out);
+}
+
+/* A JSON integer without sign, of at most @max. */
+static bool hp_unsigned(struct hp_reader *r, uint64_t max, uint64_t *out)
+{
+	hp_space(r);
+	return hp_digits(r, max, out);
+}
+
+/* A JSON integer that fits 64 signed bits (capabilities: kc_jw_i64 writes them). */
+static bool hp_signed(struct hp_reader *r, int64_t *out)
+{
+	uint64_t u;
+	hp_space(r);
+	bool negative = r->p < r->end && *r->p == '-';
+	r->p += negative;
+	if (!hp_digits(r, negative ? (uint64_t)INT64_MAX + 1 : INT64_MAX, &u))
+		return false;
+	/* -2^63 has no positive counterpart: negate one less, then step down. */
+	*out = negative && u ? -(int64_t)(u - 1) - 1 : (int64_t)u;
+	return true;
 }
 
 /* A member's key and its ':'. */
@@ -847,8 +868,7 @@ static bool hp_cpuid_entry(struct hp_reader *r, struct kvmcpu_cpuid_entry *e)
 	return hp_eat(r, '}') && hj_cpuid_entry_of(value, seen, e);
 }
 
-static bool hp_cpuid_array(struct hp_reader *r, struct kc_host_cpuid_in *v, size_t max,
-			   size_t *n)
+static bool hp_cpuid_array(struct hp_reader *r, struct kc_host_cpuid_in *v, size_t max, size_t *n)
 {
 	bool empty;
 
@@ -877,14 +897,11 @@ static bool hp_caps(struct hp_reader *r, struct hp_doc *d)
 	do {
 		struct kc_host_cap_in *c = &d->caps[d->ncaps];
 		struct hp_span name;
-		uint64_t u;
-		if (d->ncaps == HP_MAX_CAPS || !hp_key(r, &name) ||
-		    name.len >= sizeof(c->name) || !kc_host_cap_name_ok(name.s, name.len) ||
-		    !hp_unsigned(r, INT64_MAX, &u))
+		if (d->ncaps == HP_MAX_CAPS || !hp_key(r, &name) || name.len >= sizeof(c->name) ||
+		    !kc_host_cap_name_ok(name.s, name.len) || !hp_signed(r, &c->value))
 			return false;
 		memcpy(c->name, name.s, name.len);
 		c->name[name.len] = '\0';
-		c->value = (int64_t)u;
 		c->where = d->ncaps++;
 	} while (hp_eat(r, ','));
 	return hp_eat(r, '}');
@@ -899,7 +916,7 @@ static bool hp_msr(struct hp_reader *r, struct kc_host_msr_in *m)
 		return false;
 	do {
 		struct hp_span key, name;
-		uint64_t u;
+		uint64_t u = 0;
 		unsigned bit;
 		bool ok;
 		if (!hp_key(r, &key))
@@ -1043,8 +1060,7 @@ static bool hp_install(struct kvmcpu_host *h, struct hp_doc *d)
 	return !(d->seen & 1u << HP_MSRS && kc_host_put_msrs(h, d->msrs, d->nmsrs, dup));
 }
 
-/* 0: read; 1: declined, for the tree reader. */
-static int hp_parse(struct kvmcpu_host *h, const char *data, size_t len)
+int kc_host_parse_json_usual(struct kvmcpu_host *h, const char *data, size_t len)
 {
 	struct hp_reader r = { data, data + len };
 	struct hp_doc *d = malloc(sizeof(*d));
@@ -1062,11 +1078,13 @@ static int hp_parse(struct kvmcpu_host *h, const char *data, size_t len)
 int kc_host_parse_json(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
 		       struct kvmcpu_error *err)
 {
-	return hp_parse(h, data, len) ? kc_host_parse_json_tree(h, data, len, origin, err) : 0;
+	return kc_host_parse_json_usual(h, data, len)
+		       ? kc_host_parse_json_tree(h, data, len, origin, err)
+		       : 0;
 }
 
-int kc_host_parse_json_tree(struct kvmcpu_host *h, const char *data, size_t len,
-			    const char *origin, struct kvmcpu_error *err)
+int kc_host_parse_json_tree(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
+			    struct kvmcpu_error *err)
 {
 	struct hj_ctx c = { .h = h, .origin = origin ? origin : "<memory>", .err = err };
 	struct kc_json *top;

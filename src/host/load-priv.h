@@ -30,8 +30,10 @@ int kc_host_parse_text(struct kvmcpu_host *h, const char *data, size_t len, cons
  */
 int kc_host_parse_json(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
 		       struct kvmcpu_error *err);
-int kc_host_parse_json_tree(struct kvmcpu_host *h, const char *data, size_t len,
-			    const char *origin, struct kvmcpu_error *err);
+int kc_host_parse_json_tree(struct kvmcpu_host *h, const char *data, size_t len, const char *origin,
+			    struct kvmcpu_error *err);
+/* The one-pass reader alone: 0 when it read the document, 1 when it leaves it to the tree. */
+int kc_host_parse_json_usual(struct kvmcpu_host *h, const char *data, size_t len);
 int kc_host_write_json(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err);
 int kc_host_write_text(const struct kvmcpu_host *h, FILE *out, struct kvmcpu_error *err);
 

@@ -78,7 +78,7 @@ static int over_limit(const struct line *l, size_t n, size_t max, const char *wh
  * are already cut off), and '#' which starts a comment: what ends a field.
  */
 static const bool ends_field[256] = {
-	[' '] = true, ['\t'] = true, ['\v'] = true, ['\f'] = true,
+	[' '] = true,  ['\t'] = true, ['\v'] = true, ['\f'] = true,
 	['\r'] = true, ['\n'] = true, ['#'] = true,
 };
 

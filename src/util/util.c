@@ -183,8 +183,8 @@ static int too_large(const char *what, size_t limit, struct kvmcpu_error *err)
  * the last read of nothing (a cluster command opens thousands of recordings).
  * Any other short read, as some FUSE file systems give, reads on.
  */
-static int read_all(int fd, const char *what, size_t limit, size_t size, char **data,
-		    size_t *len, struct kvmcpu_error *err)
+static int read_all(int fd, const char *what, size_t limit, size_t size, char **data, size_t *len,
+		    struct kvmcpu_error *err)
 {
 	size_t cap = limit < 65536 ? limit + 1 : 65536, got = 0;
 	char *buf = malloc(cap + 1);
