@@ -868,43 +868,61 @@ static bool hp_cpuid_entry(struct hp_reader *r, struct kvmcpu_cpuid_entry *e)
 	return hp_eat(r, '}') && hj_cpuid_entry_of(value, seen, e);
 }
 
-static bool hp_cpuid_array(struct hp_reader *r, struct kc_host_cpuid_in *v, size_t max, size_t *n)
+/*
+ * The elements of an array or the members of an object, each read by @item,
+ * between @open and @close: empty, or items separated by commas.
+ */
+static bool hp_each(struct hp_reader *r, char open, char close,
+		    bool (*item)(struct hp_reader *r, void *ctx), void *ctx)
 {
 	bool empty;
 
-	*n = 0;
-	if (!hp_open(r, '[', ']', &empty))
+	if (!hp_open(r, open, close, &empty))
 		return false;
 	if (empty)
 		return true;
 	do {
-		if (*n == max || !hp_cpuid_entry(r, &v[*n].e))
+		if (!item(r, ctx))
 			return false;
-		v[*n].where = *n;
-		++*n;
 	} while (hp_eat(r, ','));
-	return hp_eat(r, ']');
+	return hp_eat(r, close);
 }
 
-static bool hp_caps(struct hp_reader *r, struct hp_doc *d)
-{
-	bool empty;
+/* A CPUID array being read: its entries so far and how many it may hold. */
+struct hp_cpuid_list {
+	struct kc_host_cpuid_in *v;
+	size_t max, *n;
+};
 
-	if (!hp_open(r, '{', '}', &empty))
+static bool hp_cpuid_item(struct hp_reader *r, void *ctx)
+{
+	struct hp_cpuid_list *l = ctx;
+	if (*l->n == l->max || !hp_cpuid_entry(r, &l->v[*l->n].e))
 		return false;
-	if (empty)
-		return true;
-	do {
-		struct kc_host_cap_in *c = &d->caps[d->ncaps];
-		struct hp_span name;
-		if (d->ncaps == HP_MAX_CAPS || !hp_key(r, &name) || name.len >= sizeof(c->name) ||
-		    !kc_host_cap_name_ok(name.s, name.len) || !hp_signed(r, &c->value))
-			return false;
-		memcpy(c->name, name.s, name.len);
-		c->name[name.len] = '\0';
-		c->where = d->ncaps++;
-	} while (hp_eat(r, ','));
-	return hp_eat(r, '}');
+	l->v[*l->n].where = *l->n;
+	++*l->n;
+	return true;
+}
+
+static bool hp_cpuid_array(struct hp_reader *r, struct kc_host_cpuid_in *v, size_t max, size_t *n)
+{
+	struct hp_cpuid_list l = { v, max, n };
+	*n = 0;
+	return hp_each(r, '[', ']', hp_cpuid_item, &l);
+}
+
+static bool hp_cap_item(struct hp_reader *r, void *ctx)
+{
+	struct hp_doc *d = ctx;
+	struct kc_host_cap_in *c = &d->caps[d->ncaps];
+	struct hp_span name;
+	if (d->ncaps == HP_MAX_CAPS || !hp_key(r, &name) || name.len >= sizeof(c->name) ||
+	    !kc_host_cap_name_ok(name.s, name.len) || !hp_signed(r, &c->value))
+		return false;
+	memcpy(c->name, name.s, name.len);
+	c->name[name.len] = '\0';
+	c->where = d->ncaps++;
+	return true;
 }
 
 static bool hp_msr(struct hp_reader *r, struct kc_host_msr_in *m)
@@ -942,21 +960,14 @@ static bool hp_msr(struct hp_reader *r, struct kc_host_msr_in *m)
 	return hp_eat(r, '}') && (seen & 5) == 5;
 }
 
-static bool hp_msrs(struct hp_reader *r, struct hp_doc *d)
+static bool hp_msr_item(struct hp_reader *r, void *ctx)
 {
-	bool empty;
-
-	if (!hp_open(r, '[', ']', &empty))
+	struct hp_doc *d = ctx;
+	if (d->nmsrs == HP_MAX_MSRS || !hp_msr(r, &d->msrs[d->nmsrs]))
 		return false;
-	if (empty)
-		return true;
-	do {
-		if (d->nmsrs == HP_MAX_MSRS || !hp_msr(r, &d->msrs[d->nmsrs]))
-			return false;
-		d->msrs[d->nmsrs].where = d->nmsrs;
-		d->nmsrs++;
-	} while (hp_eat(r, ','));
-	return hp_eat(r, ']');
+	d->msrs[d->nmsrs].where = d->nmsrs;
+	d->nmsrs++;
+	return true;
 }
 
 static bool hp_member_value(struct hp_reader *r, struct hp_doc *d, enum hp_member m)
@@ -975,9 +986,9 @@ static bool hp_member_value(struct hp_reader *r, struct hp_doc *d, enum hp_membe
 		}
 		return hp_cpuid_array(r, d->hv, KC_HOST_MAX_HV_CPUID, &d->nhv);
 	case HP_CAPS:
-		return hp_caps(r, d);
+		return hp_each(r, '{', '}', hp_cap_item, d);
 	case HP_MSRS:
-		return hp_msrs(r, d);
+		return hp_each(r, '[', ']', hp_msr_item, d);
 	default:
 		return hp_string(r, &d->text[m]);
 	}
