@@ -22,6 +22,8 @@ The 10x comparison is judged on CPU time, which the load of a shared machine doe
 inflate the way it does wall time; both are printed. Targets (issue 10): time per host flat (10k/1k ratio <= 1.5), peak memory flat (no
 recording is held: from 1k to 10k hosts at most 200 bytes per host for the paths and the
 duplicate check), kvmcpu >= 10x faster per host than virsh at 1,000 hosts.
+Also printed: what each further host costs, start-up left out (the CPU time of 10,000
+hosts less that of 1,000 for kvmcpu, of 1,000 less 100 for virsh, per host added).
 Prints every figure and PASS/FAIL; exits 1 when a target is missed, 77 when virsh
 is missing (the kvmcpu figures are still printed).
 """
@@ -204,7 +206,7 @@ def main():
                 for n in SIZES:
                     cmd = [args.cli, what] + extra + ["--hosts", os.path.join(root, fmt, str(n))]
                     wall, rss, rc, cpu = measure(cmd)
-                    results[(fmt, what, n)] = (wall, rss)
+                    results[(fmt, what, n)] = (wall, rss, cpu)
                     rows.append("kvmcpu %-8s %-4s %6d hosts  %8.3f s  %8.1f us/host  cpu %7.1f us/host  %6.1f MiB  exit %d"
                                 % (what, fmt, n, wall, wall / n * 1e6, cpu / n * 1e6, rss, rc))
                     print(rows[-1], flush=True)
@@ -212,7 +214,7 @@ def main():
             for n in VIRSH_SIZES:
                 cmd = [virsh, "-c", "test:///default", "cpu-baseline", os.path.join(root, "hosts-%d.xml" % n)]
                 wall, rss, rc, cpu = measure(cmd)
-                results[("xml", "virsh", n)] = (wall, rss)
+                results[("xml", "virsh", n)] = (wall, rss, cpu)
                 print("virsh  cpu-baseline xml  %6d hosts  %8.3f s  %8.1f us/host  cpu %7.1f us/host  %6.1f MiB  exit %d"
                       % (n, wall, wall / n * 1e6, cpu / n * 1e6, rss, rc), flush=True)
         failed = False
@@ -222,6 +224,15 @@ def main():
             failed |= not ok
             print("%s: %s" % ("PASS" if ok else "FAIL", text))
 
+        print()
+        # The cost of one more host, start-up left out: the difference of two sizes.
+        for fmt in ("json", "txt"):
+            for what in ("baseline", "compare"):
+                extra = results[(fmt, what, 10000)][2] - results[(fmt, what, 1000)][2]
+                print("kvmcpu %-8s %-4s each host beyond 1,000: cpu %.1f us" % (what, fmt, extra / 9000 * 1e6))
+        if virsh:
+            extra = results[("xml", "virsh", 1000)][2] - results[("xml", "virsh", 100)][2]
+            print("virsh  cpu-baseline xml  each host beyond 100: cpu %.1f us" % (extra / 900 * 1e6))
         print()
         for fmt in ("json", "txt"):
             for what in ("baseline", "compare"):
