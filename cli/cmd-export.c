@@ -11,7 +11,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: kvmcpu export --format FORMAT --cpu SPEC [--hv SPEC] [--nested] [--smp SPEC]\n"
-		"                     [--host FILE] [--lossy] [--json]\n\n"
+		"                     [--kvm PARAMS] [--host FILE] [--lossy] [--json]\n\n"
 		"Writes the resolved CPU as another VMM's configuration:\n"
 		"  qemu         the -cpu argument (and -smp): model, vendor=, +feat/-feat,\n"
 		"               phys-bits, every hv-* property\n"
@@ -19,12 +19,14 @@ static void usage(FILE *f)
 		"               <features><hyperv mode='custom'>\n"
 		"  firecracker  a custom CPU template (cpuid_modifiers, msr_modifiers)\n"
 		"  proxmox      a cpu-models.conf entry (flags, phys-bits, reported-model)\n"
-		"  openvmm      the parameter string hv=...,cpu=...,nested_virt\n\n"
+		"  openvmm      the parameter string hv=...,cpu=...,nested_virt and every\n"
+		"               other key the CPU was given (smp, phys-bits, pmu, ...)\n\n"
 		"  --format F     one of the formats above\n"
 		"  --cpu SPEC     MODEL[+feature|+no_feature]...\n"
 		"  --hv SPEC      Hyper-V enlightenments: [PRESET+]flag+no_flag+spinlocks=N...\n"
 		"  --nested       let the guest run its own hypervisor (implies --hv windows)\n"
 		"  --smp SPEC     the vCPU topology, written where the format has one\n"
+		"  --kvm PARAMS   the whole parameter string, e.g. 'cpu=Skylake-Server,pmu'\n"
 		"  --host FILE    a recorded host (JSON or text); default: this machine's /dev/kvm\n"
 		"  --lossy        when the format cannot say everything: write what it can and\n"
 		"                 warn, listing every feature or bit that differs (else exit 2)\n"
@@ -125,8 +127,8 @@ int cmd_export(int argc, char **argv)
 	struct cli_args a;
 	const struct cli_parser p = {
 		.cmd = "export",
-		.shared = CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_HOST |
-			  CLI_OPT_JSON | CLI_OPT_HELP,
+		.shared = CLI_OPT_CPU | CLI_OPT_HV | CLI_OPT_NESTED | CLI_OPT_SMP | CLI_OPT_KVM |
+			  CLI_OPT_HOST | CLI_OPT_JSON | CLI_OPT_HELP,
 		.own = own,
 		.on_option = export_option,
 		.ctx = &o,
@@ -138,7 +140,7 @@ int cmd_export(int argc, char **argv)
 	if (!o.format)
 		return cli_usage("export",
 				 "give --format qemu|libvirt|firecracker|proxmox|openvmm");
-	if (!a.cpu)
+	if (!a.cpu && !a.kvm)
 		return cli_usage("export", "give --cpu SPEC");
 	struct kvmcpu_error err;
 	struct kvmcpu_export_opts eo = { .smp = a.smp, .lossy = o.lossy };

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config/config-priv.h"
 #include "kvmcpu/export.h"
 #include "kvmcpu/hv.h"
 #include "kvmcpu/model.h"
@@ -47,6 +48,8 @@ struct kc_export {
 	char hv_vendor[13];
 	/* No KVM signature leaf (0x40000000 or, with Hyper-V, 0x40000100): QEMU's kvm=off. */
 	bool kvm_hidden;
+	/* The config's pmu (QEMU's pmu=on) and host-cache-info (the host's cache leaves). */
+	bool pmu, host_cache_info;
 	/* What the output cannot carry: one line each. */
 	struct kc_out lost;
 	unsigned nlost;
@@ -70,6 +73,11 @@ unsigned kc_export_hv_list(const struct kc_export *x, char *buf, size_t len);
  * for a feature (NULL: every feature); features the host dropped are stated where it has.
  */
 void kc_export_plan(struct kc_export *x, bool (*nameable)(int feature));
+/*
+ * The vCPU topology as QEMU's -smp value in @buf: the caller's opts->smp as given,
+ * else the config's; false for a single vCPU.
+ */
+bool kc_export_smp(const struct kc_export *x, char *buf, size_t len);
 /* "CPUID 0x7.0 EBX bit 16" or "MSR 0x10a bit 3" for a feature's bit. */
 void kc_export_where(int feature, char *buf, size_t len);
 

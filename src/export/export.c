@@ -121,12 +121,32 @@ static int read_requested(struct kc_export *x, struct kvmcpu_error *err)
 }
 
 /* openvmm: the original design's parameter string, which kvmcpu itself reads back. */
+/*
+ * The parameter string itself (kvmcpu_config_parse's grammar), with every key the
+ * config holds, so that it resolves to the same guest wherever it is parsed.
+ */
 static int export_openvmm(struct kc_export *x, struct kc_out *o)
 {
-	const char *hv = kvmcpu_config_hv(x->cfg);
-	kc_out_printf(o, "%s%s%scpu=%s%s%s%s\n", hv ? "hv=" : "", hv ? hv : "", hv ? "," : "",
-		      kvmcpu_config_cpu(x->cfg), kvmcpu_config_nested(x->cfg) ? ",nested_virt" : "",
-		      x->opts->smp ? ",smp=" : "", x->opts->smp ? x->opts->smp : "");
+	const struct kvmcpu_config *cfg = x->cfg;
+	char smp[128];
+	if (cfg->hv_set)
+		kc_out_printf(o, "hv=%s,", cfg->hv);
+	kc_out_printf(o, "cpu=%s", cfg->cpu);
+	if (cfg->nested)
+		kc_out_printf(o, ",nested_virt");
+	if (kc_export_smp(x, smp, sizeof(smp)))
+		kc_out_printf(o, ",smp=%s", smp);
+	if (cfg->phys_bits)
+		kc_out_printf(o, ",phys-bits=%u", cfg->phys_bits);
+	if (cfg->host_phys_bits)
+		kc_out_printf(o, ",host-phys-bits");
+	if (cfg->host_phys_bits_limit)
+		kc_out_printf(o, ",host-phys-bits-limit=%u", cfg->host_phys_bits_limit);
+	if (cfg->pmu)
+		kc_out_printf(o, ",pmu");
+	if (cfg->host_cache_info)
+		kc_out_printf(o, ",host-cache-info");
+	kc_out_printf(o, "\n");
 	return 0;
 }
 
@@ -145,6 +165,8 @@ int kvmcpu_result_export(const struct kvmcpu_result *r, const struct kvmcpu_conf
 	x.r = r;
 	x.cfg = cfg;
 	x.opts = opts;
+	x.pmu = cfg->pmu;
+	x.host_cache_info = cfg->host_cache_info;
 	char lost_buf[4096];
 	x.lost = (struct kc_out){ lost_buf, sizeof(lost_buf), 0 };
 	lost_buf[0] = '\0';
@@ -156,6 +178,12 @@ int kvmcpu_result_export(const struct kvmcpu_result *r, const struct kvmcpu_conf
 		rc = export_openvmm(&x, &o);
 	} else {
 		rc = read_requested(&x, err);
+		/* Firecracker's template carries every leaf; the others name a model's caches. */
+		if (!rc && x.host_cache_info && opts->format != KVMCPU_EXPORT_FIRECRACKER)
+			kc_export_lose(
+				&x, "host-cache-info: the guest's cache leaves (2, 4, 0x80000005, "
+				    "0x80000006, 0x8000001D) are the host's, and only QEMU's host "
+				    "and max CPUs have that property");
 		if (!rc) {
 			read_hv(&x);
 			rc = opts->format == KVMCPU_EXPORT_QEMU ? kc_export_qemu(&x, &o, err)

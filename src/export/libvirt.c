@@ -106,6 +106,22 @@ static void libvirt_hv(struct kc_export *x, struct kc_out *o)
 			       "Hyper-V time/reference_tsc_page: libvirt's hypervclock gives both");
 }
 
+/*
+ * <topology> for more than one vCPU; the domain's <vcpu> must give their count.
+ * libvirt 9.0 has no attribute for QEMU's x86 modules.
+ */
+static void libvirt_topology(struct kc_export *x, struct kc_out *o)
+{
+	const struct kc_topology *t = &x->cfg->topo;
+	if (t->cpus <= 1)
+		return;
+	if (t->modules > 1)
+		kc_export_lose(x, "%u modules per die: libvirt 9.0's <topology> has no modules",
+			       t->modules);
+	kc_out_printf(o, "  <topology sockets='%u' dies='%u' cores='%u' threads='%u'/>\n",
+		      t->sockets, t->dies, t->cores, t->threads);
+}
+
 int kc_export_libvirt(struct kc_export *x, struct kc_out *o, struct kvmcpu_error *err)
 {
 	const char *name = NULL;
@@ -137,14 +153,19 @@ int kc_export_libvirt(struct kc_export *x, struct kc_out *o, struct kvmcpu_error
 			       x->changes[i].on ? "+" : "-", kvmcpu_feature_at((size_t)f)->name,
 			       where);
 	}
+	libvirt_topology(x, o);
 	kc_out_printf(o, "</cpu>\n");
-	if (x->hv || x->kvm_hidden)
+	bool features = x->hv || x->kvm_hidden || x->pmu;
+	if (features)
 		kc_out_printf(o, "<features>\n");
 	if (x->hv)
 		libvirt_hv(x, o);
 	if (x->kvm_hidden)
 		kc_out_printf(o, "  <kvm>\n    <hidden state='on'/>\n  </kvm>\n");
-	if (x->hv || x->kvm_hidden)
+	/* libvirt's <pmu> is QEMU's pmu property. */
+	if (x->pmu)
+		kc_out_printf(o, "  <pmu state='on'/>\n");
+	if (features)
 		kc_out_printf(o, "</features>\n");
 	/* libvirt gives QEMU hv-time through the Hyper-V clock, not <hyperv>. */
 	if (x->hv && hv_on(x, "time") && hv_on(x, "reference_tsc_page"))

@@ -2,7 +2,7 @@
 /*
  * What every export format shares: its output buffer, the list of what it
  * cannot carry, the closest model it can name, the features to state on top
- * of it, and the Hyper-V flags the result shows. The format writers
+ * of it, the Hyper-V flags the result shows and the vCPU topology. The format writers
  * (qemu.c, libvirt.c, firecracker.c) and export.c call these; they call
  * neither back.
  */
@@ -172,4 +172,24 @@ unsigned kc_export_hv_list(const struct kc_export *x, char *buf, size_t len)
 			kc_out_printf(&o, "%s%s", n++ ? "," : "",
 				      kvmcpu_hv_flag_name(kvmcpu_hv_flag_at(i)));
 	return n;
+}
+
+bool kc_export_smp(const struct kc_export *x, char *buf, size_t len)
+{
+	const struct kc_topology *t = &x->cfg->topo;
+	if (x->opts->smp) {
+		snprintf(buf, len, "%s", x->opts->smp);
+		return true;
+	}
+	/* The vCPU count is the product of the levels (src/config/smp.c). */
+	if (t->cpus <= 1)
+		return false;
+	struct kc_out o = { buf, len, 0 };
+	kc_out_printf(&o, "%u,sockets=%u", t->cpus, t->sockets);
+	if (t->dies > 1)
+		kc_out_printf(&o, ",dies=%u", t->dies);
+	if (t->modules > 1)
+		kc_out_printf(&o, ",modules=%u", t->modules);
+	kc_out_printf(&o, ",cores=%u,threads=%u", t->cores, t->threads);
+	return true;
 }

@@ -130,14 +130,17 @@ int kc_export_qemu(struct kc_export *x, struct kc_out *o, struct kvmcpu_error *e
 	unsigned bits = phys_bits(x->r);
 	if (bits)
 		kc_out_printf(&a, ",phys-bits=%u", bits);
+	if (x->pmu)
+		kc_out_printf(&a, ",pmu=on");
 	qemu_hv(x, &a);
 	if (a.used >= sizeof(arg))
 		return kc_fail(err, -ENOSPC, NULL, "the -cpu argument is longer than %zu bytes",
 			       sizeof(arg));
 	bool quote = needs_quotes(arg, a.used);
 	kc_out_printf(o, "-cpu %s%s%s", quote ? "'" : "", arg, quote ? "'" : "");
-	if (x->opts->smp)
-		kc_out_printf(o, " -smp %s", x->opts->smp);
+	char smp[128];
+	if (kc_export_smp(x, smp, sizeof(smp)))
+		kc_out_printf(o, " -smp %s", smp);
 	kc_out_printf(o, "\n");
 	return 0;
 }
@@ -264,6 +267,14 @@ int kc_export_proxmox(struct kc_export *x, struct kc_out *o, struct kvmcpu_error
 	if (bits)
 		kc_out_printf(o, "\tphys-bits %u\n", bits);
 	kc_out_printf(o, "\thidden %d\n", x->kvm_hidden);
+	if (x->pmu)
+		kc_export_lose(x, "pmu: a Proxmox VE CPU model has no PMU setting");
+	char smp[128];
+	if (kc_export_smp(x, smp, sizeof(smp)))
+		kc_export_lose(x,
+			       "smp %s: a Proxmox VE CPU model has no topology; give the VM's "
+			       "sockets and cores in its own configuration",
+			       smp);
 	if (x->hv) {
 		/* Proxmox VE picks the hv-* flags itself, from the VM's ostype. */
 		char flags[256];

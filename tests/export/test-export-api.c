@@ -23,6 +23,116 @@ static struct kvmcpu_result *resolve(const char *params, const struct kvmcpu_hos
 	return r;
 }
 
+/* Exports @params in @format; the return code, the text in @buf and the lost list in @lost. */
+static int export_params(const struct kvmcpu_host *h, const char *params,
+			 enum kvmcpu_export_format format, bool lossy, char *buf, size_t len,
+			 char *lost, size_t lost_len, struct kvmcpu_error *err)
+{
+	struct kvmcpu_config *cfg = NULL;
+	struct kvmcpu_result *r = resolve(params, h, &cfg);
+	struct kvmcpu_export_opts o = { .format = format, .lossy = lossy };
+	buf[0] = lost[0] = '\0';
+	int rc = kvmcpu_result_export(r, cfg, &o, buf, len, NULL, lost, lost_len, err);
+	kvmcpu_result_free(r);
+	kvmcpu_config_free(cfg);
+	return rc;
+}
+
+/*
+ * Keys of the parameter string beyond cpu/hv/nested_virt reach each format or are
+ * named as lost, never dropped: pmu (QEMU's pmu property, libvirt's <pmu>), the
+ * topology (QEMU's -smp grammar, libvirt's <topology>), host-cache-info (a property of
+ * QEMU's host and max CPUs only). Options are passed without opts->smp, as a library
+ * caller that put the topology in the config would.
+ */
+static void test_config_keys(const struct kvmcpu_host *h)
+{
+	char buf[8192], lost[1024];
+	struct kvmcpu_error err;
+
+	CHECK_EQ(export_params(h, "cpu=Skylake-Server,pmu", KVMCPU_EXPORT_QEMU, false, buf,
+			       sizeof(buf), lost, sizeof(lost), &err),
+		 0);
+	CHECK_STR_CONTAINS(buf, ",pmu=on");
+	CHECK_EQ(export_params(h, "cpu=Skylake-Server,pmu", KVMCPU_EXPORT_LIBVIRT, false, buf,
+			       sizeof(buf), lost, sizeof(lost), &err),
+		 0);
+	CHECK_STR_CONTAINS(buf, "<features>\n  <pmu state='on'/>\n</features>");
+	CHECK_EQ(export_params(h, "cpu=Skylake-Server,pmu", KVMCPU_EXPORT_PROXMOX, false, buf,
+			       sizeof(buf), lost, sizeof(lost), &err),
+		 -EOPNOTSUPP);
+	CHECK_STR_CONTAINS(err.message, "pmu");
+	CHECK_EQ(export_params(h, "cpu=Skylake-Server", KVMCPU_EXPORT_QEMU, false, buf, sizeof(buf),
+			       lost, sizeof(lost), &err),
+		 0);
+	CHECK(!strstr(buf, "pmu"));
+
+	const char *smp = "cpu=Skylake-Server,smp=8,sockets=2,dies=2,cores=2";
+	CHECK_EQ(export_params(h, smp, KVMCPU_EXPORT_QEMU, false, buf, sizeof(buf), lost,
+			       sizeof(lost), &err),
+		 0);
+	CHECK_STR_CONTAINS(buf, " -smp 8,sockets=2,dies=2,cores=2,threads=1\n");
+	CHECK_EQ(export_params(h, smp, KVMCPU_EXPORT_LIBVIRT, false, buf, sizeof(buf), lost,
+			       sizeof(lost), &err),
+		 0);
+	CHECK_STR_CONTAINS(buf, "  <topology sockets='2' dies='2' cores='2' threads='1'/>\n</cpu>");
+	CHECK_EQ(export_params(h, "cpu=Skylake-Server,smp=4,modules=2", KVMCPU_EXPORT_LIBVIRT,
+			       false, buf, sizeof(buf), lost, sizeof(lost), &err),
+		 -EOPNOTSUPP);
+	CHECK_STR_CONTAINS(err.message, "modules");
+	CHECK_EQ(export_params(h, smp, KVMCPU_EXPORT_PROXMOX, true, buf, sizeof(buf), lost,
+			       sizeof(lost), &err),
+		 0);
+	CHECK_STR_CONTAINS(lost, "no topology");
+	CHECK_EQ(export_params(h, "cpu=Skylake-Server", KVMCPU_EXPORT_LIBVIRT, false, buf,
+			       sizeof(buf), lost, sizeof(lost), &err),
+		 0);
+	CHECK(!strstr(buf, "<topology"));
+
+	for (int f = KVMCPU_EXPORT_QEMU; f <= KVMCPU_EXPORT_PROXMOX; f++) {
+		int rc = export_params(h, "cpu=Skylake-Server,host-cache-info", f, false, buf,
+				       sizeof(buf), lost, sizeof(lost), &err);
+		/* Firecracker's template writes every leaf, the host's caches with them. */
+		if (f == KVMCPU_EXPORT_FIRECRACKER)
+			continue;
+		CHECK_EQ(rc, -EOPNOTSUPP);
+		CHECK_STR_CONTAINS(err.message, "host-cache-info");
+	}
+}
+
+/* Every vCPU's table of @params and of its openvmm export, parsed again, are the same. */
+static void test_openvmm_round_trip(const struct kvmcpu_host *h)
+{
+	static const char *const specs[] = {
+		"hv=windows,cpu=Cascadelake-Server+no_hle,nested_virt,smp=4,sockets=2,cores=2,"
+		"phys-bits=42,pmu,host-cache-info",
+		"cpu=Skylake-Server,host-phys-bits,host-phys-bits-limit=39,smp=6,dies=3,threads=2",
+	};
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		char buf[4096], lost[256];
+		struct kvmcpu_error err;
+		CHECK_EQ(export_params(h, specs[i], KVMCPU_EXPORT_OPENVMM, false, buf, sizeof(buf),
+				       lost, sizeof(lost), &err),
+			 0);
+		buf[strcspn(buf, "\n")] = '\0';
+		struct kvmcpu_config *a = NULL, *b = NULL;
+		struct kvmcpu_result *ra = resolve(specs[i], h, &a), *rb = resolve(buf, h, &b);
+		CHECK(ra && rb);
+		CHECK_EQ(kvmcpu_config_vcpu_count(b), kvmcpu_config_vcpu_count(a));
+		for (unsigned v = 0; ra && rb && v < kvmcpu_config_vcpu_count(a); v++) {
+			static struct kvmcpu_cpuid_entry ta[256], tb[256];
+			size_t na = 0, nb = 0;
+			CHECK_EQ(kvmcpu_result_cpuid_vcpu(ra, v, ta, 256, &na, &err), 0);
+			CHECK_EQ(kvmcpu_result_cpuid_vcpu(rb, v, tb, 256, &nb, &err), 0);
+			CHECK(na && na == nb && !memcmp(ta, tb, na * sizeof(*ta)));
+		}
+		kvmcpu_result_free(ra);
+		kvmcpu_result_free(rb);
+		kvmcpu_config_free(a);
+		kvmcpu_config_free(b);
+	}
+}
+
 int main(void)
 {
 	const char *src = getenv("KVMCPU_SRCDIR");
@@ -112,6 +222,9 @@ int main(void)
 	CHECK_STR_CONTAINS(err.message, "named model");
 	kvmcpu_result_free(r);
 	kvmcpu_config_free(cfg);
+
+	test_config_keys(h);
+	test_openvmm_round_trip(h);
 	kvmcpu_host_free(h);
 	printf("export API: %d checks, %d failed\n", check_count, check_failures);
 	return check_failures != 0;

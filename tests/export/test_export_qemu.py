@@ -68,6 +68,10 @@ BASELINE_SETS = [
 # Specs exported with --smp: the -smp QEMU gets is the exported one.
 WITH_SMP = [("Skylake-Server", "4,sockets=2,cores=2"), ("EPYC-Rome", "2,threads=2")]
 
+# Specs exported with more of the parameter string (--kvm): QEMU gets the exported
+# properties (pmu=on; libvirt's <pmu state='on'/>), kvmcpu's table the same string.
+WITH_PARAMS = [("Skylake-Server", None, "pmu"), ("EPYC-Rome", None, "pmu")]
+
 
 def skip(why):
     print("SKIP (loudly): %s" % why, flush=True)
@@ -171,8 +175,8 @@ class Libvirt:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def libvirt_arg(cli, lv, spec):
-    p = subprocess.run([cli, "export", "--format", "libvirt", "--cpu", spec],
+def libvirt_arg(cli, lv, spec, extra=()):
+    p = subprocess.run([cli, "export", "--format", "libvirt", "--cpu", spec] + list(extra),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     if p.returncode == 2 and ("cannot express" in p.stderr or "knows no model" in p.stderr):
         raise Refused(p.stderr.strip().splitlines()[0])
@@ -183,19 +187,21 @@ def libvirt_arg(cli, lv, spec):
 
 
 def run_one(args, qt, tc, target, spec, vendors, lv=None):
-    spec, smp = spec if isinstance(spec, tuple) else (spec, None)
-    res = {"spec": spec + (" --smp " + smp if smp else ""), "state": None, "diffs": []}
+    spec, smp, params = (spec + (None,))[:3] if isinstance(spec, tuple) else (spec, None, None)
+    extra = ["--kvm", params] if params else []
+    res = {"spec": spec + (" --smp " + smp if smp else "") + (" --kvm " + params if params else ""),
+           "state": None, "diffs": []}
     model = spec.split("+")[0]
     try:
         if lv:
-            arg, qsmp = libvirt_arg(args.cli, lv, spec), None
+            arg, qsmp = libvirt_arg(args.cli, lv, spec, extra), None
         else:
-            arg, qsmp = export_arg(args.cli, spec, ["--smp", smp] if smp else [])
+            arg, qsmp = export_arg(args.cli, spec, (["--smp", smp] if smp else []) + extra)
         if qsmp != smp:
             raise RuntimeError("--smp %s exported as -smp %s" % (smp, qsmp))
         res["arg"] = arg
         table = qt.qemu_table(target, arg, smp, 60.0)
-        ours, _ = qt.kvmcpu_tables(args.cli, spec, smp, len(table["vcpus"]))
+        ours, _ = qt.kvmcpu_tables(args.cli, spec, smp, len(table["vcpus"]), extra=extra)
     except NoSmp as e:
         res["state"] = "no-smp"
         res["error"] = str(e)
@@ -216,6 +222,19 @@ def run_one(args, qt, tc, target, spec, vendors, lv=None):
             res["diffs"].append(d)
     res["state"] = tc.classify(res["diffs"])
     return res
+
+
+def note_params_without_effect(cli, specs):
+    """Says loudly which --kvm parameters leave kvmcpu's table unchanged on this host (a
+    KVM without a PMU, say): for those the round trip cannot tell them from their absence."""
+    for spec, _, params in [s for s in specs if isinstance(s, tuple) and len(s) > 2]:
+        tables = [subprocess.run([cli, "cpuid", "--json", "--cpu", spec] + extra,
+                                 stdout=subprocess.PIPE, universal_newlines=True).stdout
+                  for extra in ([], ["--kvm", params])]
+        if tables[0] == tables[1]:
+            print("NOTE (loudly): --kvm %s changes nothing in %s's table on this host: the "
+                  "round trip shows QEMU accepts the export, not that it has the same effect"
+                  % (params, spec))
 
 
 def baseline_specs(cli, names, with_specs):
@@ -285,6 +304,7 @@ def main():
         # QEMU has no psABI level models: they go out as a QEMU model plus properties.
         specs += [m for m in PSABI if '"%s"' % m in ours]
         specs += [s for s in WITH_SMP if s[0] in names]
+        specs += [s for s in WITH_PARAMS if s[0] in names]
         try:
             baselines = baseline_specs(args.cli, names, int(version.split(".")[0]) >= 11)
         except RuntimeError as e:
@@ -293,6 +313,9 @@ def main():
         specs += [b for b in baselines if b not in specs]
     else:
         baselines = []
+    if args.via == "libvirt" and not args.models:
+        specs += [s for s in WITH_PARAMS if s[0] in names]
+    note_params_without_effect(args.cli, specs)
     vendors = qc.load_vendors()
     counts = {"identical": 0, "divergence": 0, "gap": 0, "unexplained": 0, "error": 0,
               "refused": 0, "no-smp": 0}
@@ -325,11 +348,13 @@ def main():
     if lv:
         lv.close()
     plain = [s for s in specs if isinstance(s, str)]
+    with_params = [s for s in specs if isinstance(s, tuple) and len(s) > 2]
     print("via %s, QEMU %s: %d specs (%d model names, %d psABI levels, %d modified, %d with -smp, "
-          "%d baseline answers) exported and run in %.0f s" %
+          "%d with --kvm parameters, %d baseline answers) exported and run in %.0f s" %
           (args.via, version, len(specs), len([s for s in plain if s in names]),
            len([s for s in plain if s in PSABI]), len([s for s in plain if "+" in s]),
-           len(specs) - len(plain), len(baselines), time.monotonic() - t0))
+           len(specs) - len(plain) - len(with_params), len(with_params), len(baselines),
+           time.monotonic() - t0))
     print("  identical whole table: %d; only deliberate divergences: %d; only known gaps of "
           "the table (issue 7): %d; unexplained: %d; errors: %d; refused by the format: %d" %
           (counts["identical"], counts["divergence"], counts["gap"], counts["unexplained"],
