@@ -33,7 +33,7 @@ enum kvmcpu_export_format {
 	KVMCPU_EXPORT_LIBVIRT, /* domain XML: <cpu mode='custom'> and <features><hyperv> */
 	KVMCPU_EXPORT_FIRECRACKER, /* a custom CPU template (JSON) */
 	KVMCPU_EXPORT_PROXMOX, /* a cpu-models.conf entry */
-	KVMCPU_EXPORT_OPENVMM, /* the parameter string "hv=...,cpu=...,nested_virt" */
+	KVMCPU_EXPORT_OPENVMM, /* the parameter string "hv=...,cpu=...,nested_virt,..." */
 	KVMCPU_EXPORT_NFORMATS
 };
 
@@ -62,7 +62,11 @@ KVMCPU_API const char *kvmcpu_export_format_name(enum kvmcpu_export_format forma
 /* What to write, and how strict to be about it. */
 struct kvmcpu_export_opts {
 	enum kvmcpu_export_format format;
-	/* The vCPU topology (QEMU's -smp syntax), or NULL: emitted where the format has one. */
+	/*
+	 * How QEMU's -smp and openvmm's smp= spell the topology, or NULL for @cfg's own
+	 * (kvmcpu_config_set_smp()). It must be the topology @cfg holds: libvirt's
+	 * <topology> is always written from @cfg.
+	 */
 	const char *smp;
 	/*
 	 * false: a result the format cannot express exactly is an error.
@@ -80,7 +84,9 @@ struct kvmcpu_export_opts {
 /**
  * kvmcpu_result_export() - write a resolved CPU in another VMM's format
  * @r: the result of kvmcpu_resolve(@cfg, ...); only read
- * @cfg: the config @r was resolved from (the openvmm format repeats its spec);
+ * @cfg: the config @r was resolved from: the openvmm format repeats its whole
+ *       parameter string; the others write its topology and pmu where they
+ *       can and count them, with host-cache-info, as lost where they cannot;
  *       only read
  * @opts: format and options; only read, @opts->host included
  * @buf: caller-owned; receives the text, always NUL-terminated when @len > 0;
