@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cluster/cluster-priv.h"
+#include "util/util.h"
 
 const char *kvmcpu_diff_kind_name(enum kvmcpu_diff_kind kind)
 {
@@ -29,14 +30,8 @@ int kc_diff_add(struct kvmcpu_diff_list *l, enum kvmcpu_diff_kind kind, bool blo
 		const char *subject, const char *a, const char *b, const char *reason,
 		const char *fix)
 {
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 16;
-		struct kvmcpu_diff *p = realloc(l->items, ncap * sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		l->items = p;
-		l->cap = ncap;
-	}
+	if (kc_grow((void **)&l->items, &l->cap, l->n + 1, sizeof(*l->items)))
+		return -ENOMEM;
 	struct kvmcpu_diff d = { kind,	  blocking,	copy(subject), copy(a),
 				 copy(b), copy(reason), copy(fix) };
 	if (!d.subject || !d.a || !d.b || !d.reason || !d.fix) {

@@ -149,14 +149,8 @@ static int add_file(struct kvmcpu_host_set *set, long off, const struct stat *st
 		return kc_fail(err, -EEXIST, "give every node's recording once",
 			       "%s is the same file as %s: one host given twice", path,
 			       first_path_of(set, st));
-	if (set->n == set->cap) {
-		size_t ncap = set->cap ? set->cap * 2 : 64;
-		uint32_t *p = realloc(set->paths, ncap * sizeof(*p));
-		if (!p)
-			return kc_fail(err, -ENOMEM, NULL, "out of memory");
-		set->paths = p;
-		set->cap = ncap;
-	}
+	if (kc_grow((void **)&set->paths, &set->cap, set->n + 1, sizeof(*set->paths)))
+		return kc_fail(err, -ENOMEM, NULL, "out of memory");
 	set->paths[set->n++] = (uint32_t)off;
 	set->ids[slot] = (struct file_id){ st->st_dev, ino };
 	set->nids++;
@@ -193,15 +187,7 @@ static int add_dir(struct kvmcpu_host_set *set, const char *dir, struct kvmcpu_e
 		if (!is_recording_name(e->d_name))
 			continue;
 		long off = arena_put(set, dir, e->d_name);
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			uint32_t *p = realloc(found, ncap * sizeof(*p));
-			if (p) {
-				found = p;
-				cap = ncap;
-			}
-		}
-		if (off < 0 || n == cap)
+		if (off < 0 || kc_grow((void **)&found, &cap, n + 1, sizeof(*found)))
 			r = kc_fail(err, -ENOMEM, NULL, "out of memory");
 		else
 			found[n++] = (uint32_t)off;

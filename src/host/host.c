@@ -23,21 +23,6 @@ void kvmcpu_host_free(struct kvmcpu_host *h)
 	free(h);
 }
 
-static int grow(void **array, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t ncap = *cap ? *cap * 2 : 64;
-	while (ncap < need)
-		ncap *= 2;
-	void *p = realloc(*array, ncap * elem);
-	if (!p)
-		return -ENOMEM;
-	*array = p;
-	*cap = ncap;
-	return 0;
-}
-
 static int cmp_entry(const struct kvmcpu_cpuid_entry *a, uint32_t fn, uint32_t idx)
 {
 	if (a->function != fn)
@@ -75,7 +60,7 @@ static int add_entry(struct kvmcpu_cpuid_entry **v, size_t *n, size_t *cap,
 	size_t pos = entry_pos(*v, *n, e->function, e->index, &found);
 	if (found)
 		return -EEXIST;
-	if (grow((void **)v, cap, *n + 1, sizeof(**v)))
+	if (kc_grow((void **)v, cap, *n + 1, sizeof(**v)))
 		return -ENOMEM;
 	memmove(&(*v)[pos + 1], &(*v)[pos], (*n - pos) * sizeof(**v));
 	(*v)[pos] = *e;
@@ -126,7 +111,7 @@ int kc_host_add_cap(struct kvmcpu_host *h, const char *name, int64_t value)
 	for (size_t i = 0; i < h->ncaps; i++)
 		if (!strcmp(h->caps[i].name, name))
 			return -EEXIST;
-	if (grow((void **)&h->caps, &h->capcaps, h->ncaps + 1, sizeof(*h->caps)))
+	if (kc_grow((void **)&h->caps, &h->capcaps, h->ncaps + 1, sizeof(*h->caps)))
 		return -ENOMEM;
 	kc_strlcpy(h->caps[h->ncaps].name, name, sizeof(h->caps[0].name));
 	h->caps[h->ncaps].value = value;
@@ -154,7 +139,7 @@ int kc_host_add_msr(struct kvmcpu_host *h, uint32_t index, uint64_t value)
 	size_t pos = msr_pos(h, index);
 	if (pos < h->nmsrs && h->msrs[pos].index == index)
 		return -EEXIST;
-	if (grow((void **)&h->msrs, &h->capmsrs, h->nmsrs + 1, sizeof(*h->msrs)))
+	if (kc_grow((void **)&h->msrs, &h->capmsrs, h->nmsrs + 1, sizeof(*h->msrs)))
 		return -ENOMEM;
 	memmove(&h->msrs[pos + 1], &h->msrs[pos], (h->nmsrs - pos) * sizeof(*h->msrs));
 	h->msrs[pos].index = index;

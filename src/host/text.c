@@ -51,14 +51,8 @@ static int line_fail(const struct line *l, struct kvmcpu_error *err, const char 
 /* One more slot in @v, or NULL when out of memory. */
 static void *push(void **v, size_t *n, size_t *cap, size_t elem)
 {
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 32;
-		void *p = realloc(*v, ncap * elem);
-		if (!p)
-			return NULL;
-		*v = p;
-		*cap = ncap;
-	}
+	if (kc_grow(v, cap, *n + 1, elem))
+		return NULL;
 	return (char *)*v + (*n)++ * elem;
 }
 

@@ -161,14 +161,8 @@ struct kvmcpu_result *kc_result_new(void)
 static struct kvmcpu_notice *new_notice(struct kvmcpu_result *r, enum kvmcpu_notice_kind kind,
 					int word, uint64_t mask, const char *subject)
 {
-	if (r->nnotices == r->capnotices) {
-		size_t ncap = r->capnotices ? r->capnotices * 2 : 32;
-		struct kvmcpu_notice *p = realloc(r->notices, ncap * sizeof(*p));
-		if (!p)
-			return NULL;
-		r->notices = p;
-		r->capnotices = ncap;
-	}
+	if (kc_grow((void **)&r->notices, &r->capnotices, r->nnotices + 1, sizeof(*r->notices)))
+		return NULL;
 	struct kvmcpu_notice *n = &r->notices[r->nnotices++];
 	n->kind = kind;
 	n->word = word;

@@ -56,6 +56,12 @@ int kc_read_fd(int fd, const char *what, size_t limit, char **data, size_t *len,
 void kc_strlcpy(char *dst, const char *src, size_t size);
 
 /*
+ * Room for @need elements of @elem bytes in the growable array *@array of
+ * capacity *@cap, by doubling: 0, or -ENOMEM with both left as they were.
+ */
+int kc_grow(void **array, size_t *cap, size_t need, size_t elem);
+
+/*
  * The KVM_CPUID_FLAG_* bits an entry of leaf @function carries when nothing
  * says otherwise: KVMCPU_CPUID_FLAG_SIGNIFICANT_INDEX for the leaves whose
  * output depends on the subleaf in ECX (SDM Vol. 2A CPUID, APM Vol. 3 E.3), 0
