@@ -255,24 +255,14 @@ static int fc_top(const struct fc_ctx *c, const struct kc_json *top)
 }
 
 /* A JSON object naming Firecracker's members; the JSON reader checks the rest. */
-static size_t skip_space(const char *data, size_t i, size_t len)
-{
-	while (i < len && strchr(" \t\r\n", data[i]) && data[i])
-		i++;
-	return i;
-}
-
 bool kc_import_firecracker_detect(const char *data, size_t len)
 {
 	size_t i = 0;
 	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
 		i = 3;
-	i = skip_space(data, i, len);
+	while (i < len && strchr(" \t\r\n", data[i]) && data[i])
+		i++;
 	if (i >= len || data[i] != '{')
-		return false;
-	/* kvmcpu's own recordings start with their schema: no need to search them. */
-	i = skip_space(data, i + 1, len);
-	if (len - i >= 8 && !memcmp(data + i, "\"schema\"", 8))
 		return false;
 	return memmem(data, len, "\"guest_cpu_config\"", 18) ||
 	       memmem(data, len, "\"firecracker_version\"", 21) ||

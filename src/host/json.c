@@ -835,12 +835,12 @@ static size_t hp_cpuid_key(struct hp_reader *r, size_t expect)
 	struct hp_span key;
 
 	hp_space(r);
-	if (expect < HJ_CPUID_MEMBERS) {
+	if (expect < HJ_CPUID_MEMBERS && r->p < r->end && *r->p == '"') {
 		const char *name = cpuid_members[expect];
 		const char *p = r->p + 1;
 		while (p < r->end && *name && *p == *name)
 			p++, name++;
-		if (!*name && p < r->end && *p == '"' && *r->p == '"') {
+		if (!*name && p < r->end && *p == '"') {
 			r->p = p + 1;
 			return hp_eat(r, ':') ? expect : HJ_CPUID_MEMBERS;
 		}
